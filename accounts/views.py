@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def my_account(request):
+    return HttpResponse("TODO")

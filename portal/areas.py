@@ -1,0 +1,128 @@
+"""THE catalogue of areas (espaces), DOMAIN §4.3 (ARCHITECTURE rule 1).
+
+Navigation, subscription forms, the `area_required` decorator, the guardian permissions
+on Structure and the tests all read this module; nothing else lists areas.
+
+An area whose `url_name` is None is not built yet: it is absent from the tab bar and
+from every subscription form (never a placeholder page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Subscription(StrEnum):
+    NONE = "none"  # always there (HOME, ACCOUNT, requests)
+    ROLE = "role"  # given by the role (MANAGER)
+    SELF = "self"  # the user adds or removes it, no validation (ISSUED, AREA-2)
+    REQUEST = "request"  # request, then a manager's validation (AREA-4)
+    STAFF = "staff"  # support desk staff only
+
+
+class Mode(StrEnum):
+    VIEW = "view"  # Consultation (AREA-5)
+    CHANGE = "change"  # Modification
+
+
+MODE_LABELS = {Mode.VIEW: _("Consultation"), Mode.CHANGE: _("Modification")}
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    label: str
+    url_name: str | None
+    subscription: Subscription
+    # Opened by default on every public structure, and granted to its users (AREA-1).
+    default_public: bool = False
+    # Opened on every structure from its creation (AREA-2 for ISSUED).
+    always_open: bool = False
+
+    @property
+    def built(self) -> bool:
+        if self.url_name is None:
+            return False
+        try:
+            reverse(self.url_name)
+        except NoReverseMatch:
+            return False
+        return True
+
+    @property
+    def subscribable(self) -> bool:
+        """Areas carried by guardian permissions (one per mode)."""
+        return self.subscription in (Subscription.SELF, Subscription.REQUEST)
+
+    def codename(self, mode: Mode | str) -> str:
+        return f"area_{self.code.lower()}_{Mode(mode).value}"
+
+
+AREAS: tuple[Area, ...] = (
+    Area("HOME", _("Accueil connecté"), "home", Subscription.NONE),
+    Area("MANAGER", _("Activités du gestionnaire"), "structures:manager", Subscription.ROLE),
+    Area(
+        "ISSUED",
+        _("Factures émises"),
+        "invoicing:issued",
+        Subscription.SELF,
+        default_public=True,
+        always_open=True,
+    ),
+    Area(
+        "RECEIVED",
+        _("Factures reçues"),
+        "invoicing:received",
+        Subscription.REQUEST,
+        default_public=True,
+    ),
+    Area("TO_VALIDATE", _("Factures à valider"), "validation:to_validate", Subscription.REQUEST),
+    Area("WORKS", _("Factures de travaux"), None, Subscription.REQUEST),
+    Area("COMMITMENTS", _("Engagements"), "commitments:index", Subscription.REQUEST),
+    Area("JUSTICE", _("Mémoires de frais de justice"), None, Subscription.REQUEST),
+    Area("TIC", _("Demande de remboursement TIC"), None, Subscription.REQUEST),
+    Area("CONNECTIONS", _("Raccordement EDI et API"), None, Subscription.REQUEST),
+    Area("FLOWS", _("Suivi des flux"), None, Subscription.REQUEST),
+    Area("REQUESTS_SENT", _("Sollicitations émises"), None, Subscription.NONE),
+    Area("REQUESTS_RECEIVED", _("Sollicitations reçues"), None, Subscription.NONE),
+    Area("SUPPORT", _("Support"), None, Subscription.STAFF),
+    Area("ACCOUNT", _("Mon compte"), "accounts:my_account", Subscription.NONE),
+)
+
+BY_CODE: dict[str, Area] = {area.code: area for area in AREAS}
+
+
+def get(code: str) -> Area:
+    return BY_CODE[code]
+
+
+def subscribable_areas() -> list[Area]:
+    return [area for area in AREAS if area.subscribable]
+
+
+def permission_definitions() -> list[tuple[str, str]]:
+    """(codename, name) of every area permission, for Structure.Meta.permissions."""
+    perms = []
+    for area in AREAS:
+        if area.subscribable:
+            for mode in Mode:
+                perms.append((area.codename(mode), f"{area.code} ({mode.value})"))
+    return perms
+
+
+def tabs_for(user) -> list[Area]:
+    """The tab bar: built areas the user holds on any structure, HOME first, ACCOUNT last."""
+    from structures import access
+
+    if not user.is_authenticated:
+        return []
+    held = access.area_codes_of(user)
+    tabs = []
+    for area in AREAS:
+        if (area.code in ("HOME", "ACCOUNT") or area.code in held) and area.built:
+            tabs.append(area)
+    return tabs

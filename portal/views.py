@@ -1,0 +1,20 @@
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from structures import access
+
+
+@require_GET
+def home(request):
+    """Logged-in homepage (HOME): the user's structures and what needs them (ACC-7)."""
+    memberships = list(
+        request.user.memberships.select_related("structure").order_by("structure__company_name")
+    )
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "memberships": memberships,
+            "is_support": access.is_support(request.user),
+        },
+    )

@@ -1,0 +1,291 @@
+"""The one access layer (ARCHITECTURE rule 2).
+
+Roles live on `Membership`. Area subscriptions are guardian object permissions on
+`Structure` (direct-FK models, one permission per area and mode), granted and revoked
+only here. Every check a view, a form or the API needs is a function of this module.
+
+Semantics:
+- HOME and ACCOUNT are always there; REQUESTS_SENT / REQUESTS_RECEIVED for every attached
+  user (AREA-1); MANAGER for main and secondary managers.
+- Managers hold every area opened on the structures they manage, in modification mode (ROL-5).
+- Other users hold an area on a structure when the area is open there and they have the
+  permission for it; the modification permission implies consultation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import wraps
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from portal import areas
+from portal.areas import Mode
+from structures.enums import MANAGER_ROLES, Role
+from structures.models import Membership, OpenedArea, Structure, StructureUserObjectPermission
+
+ROLE_AREAS = {"REQUESTS_SENT", "REQUESTS_RECEIVED"}
+_CACHE_ATTR = "_structures_access_cache"
+
+
+# --- Roles ---------------------------------------------------------------------------
+
+
+def membership_of(user, structure: Structure | int) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    structure_id = getattr(structure, "pk", structure)
+    return (
+        Membership.objects.filter(user=user, structure_id=structure_id)
+        .select_related("structure")
+        .first()
+    )
+
+
+def member_structures(user) -> QuerySet[Structure]:
+    if not user.is_authenticated:
+        return Structure.objects.none()
+    return Structure.objects.filter(memberships__user=user)
+
+
+def managed_structures(user) -> QuerySet[Structure]:
+    if not user.is_authenticated:
+        return Structure.objects.none()
+    return Structure.objects.filter(memberships__user=user, memberships__role__in=MANAGER_ROLES)
+
+
+def is_manager(user, structure: Structure | int) -> bool:
+    return managed_structures(user).filter(pk=getattr(structure, "pk", structure)).exists()
+
+
+def is_main_manager(user, structure: Structure | int) -> bool:
+    structure_id = getattr(structure, "pk", structure)
+    return Membership.objects.filter(
+        user=user, structure_id=structure_id, role=Role.MAIN_MANAGER
+    ).exists()
+
+
+def is_support(user) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or user.groups.filter(name="Support").exists()
+    )
+
+
+# --- Areas on structures -------------------------------------------------------------
+
+
+def opened_area_codes(structure: Structure) -> set[str]:
+    codes = set(OpenedArea.objects.filter(structure=structure).values_list("area", flat=True))
+    codes.update(area.code for area in areas.AREAS if area.always_open)
+    return codes
+
+
+def is_area_open(structure: Structure, code: str) -> bool:
+    if areas.get(code).always_open:
+        return True
+    return OpenedArea.objects.filter(structure=structure, area=code).exists()
+
+
+def _permission(code: str, mode: Mode | str) -> Permission:
+    return Permission.objects.get(
+        content_type__app_label="structures",
+        codename=areas.get(code).codename(mode),
+    )
+
+
+def _forget(user) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+@transaction.atomic
+def open_area(structure: Structure, code: str, *, actor) -> OpenedArea:
+    area = areas.get(code)
+    if not area.subscribable:
+        raise ValidationError(_("Cet espace ne s'ouvre pas sur une structure."))
+    opened, _created = OpenedArea.objects.get_or_create(
+        structure=structure, area=code, defaults={"opened_by": actor}
+    )
+    return opened
+
+
+@transaction.atomic
+def close_area(structure: Structure, code: str, *, actor) -> None:
+    """AREA-9: closing an area removes every subscription to it."""
+    area = areas.get(code)
+    if area.always_open:
+        raise ValidationError(_("Cet espace est ouvert sur toutes les structures."))
+    OpenedArea.objects.filter(structure=structure, area=code).delete()
+    StructureUserObjectPermission.objects.filter(
+        content_object=structure,
+        permission__codename__in=[area.codename(mode) for mode in Mode],
+    ).delete()
+
+
+@transaction.atomic
+def grant_area(user, structure: Structure, code: str, mode: Mode | str, *, actor) -> None:
+    """Subscribe `user` to area `code` of `structure` in `mode` (replacing another mode)."""
+    area = areas.get(code)
+    if not area.subscribable:
+        raise ValidationError(_("On ne s'abonne pas à cet espace."))
+    if not is_area_open(structure, code):
+        raise ValidationError(_("L'espace n'est pas ouvert sur cette structure."))
+    if not Membership.objects.filter(user=user, structure=structure).exists():
+        raise ValidationError(_("L'utilisateur n'est pas rattaché à cette structure."))
+    revoke_area(user, structure, code, actor=actor)
+    StructureUserObjectPermission.objects.create(
+        user=user, content_object=structure, permission=_permission(code, mode)
+    )
+    _forget(user)
+
+
+@transaction.atomic
+def revoke_area(user, structure: Structure, code: str, *, actor) -> None:
+    area = areas.get(code)
+    StructureUserObjectPermission.objects.filter(
+        user=user,
+        content_object=structure,
+        permission__codename__in=[area.codename(m) for m in Mode],
+    ).delete()
+    _forget(user)
+
+
+def revoke_all(user, structure: Structure) -> None:
+    """LNK-5: detaching removes every area of that structure at once."""
+    StructureUserObjectPermission.objects.filter(user=user, content_object=structure).delete()
+    _forget(user)
+
+
+def grant_default_areas(user, structure: Structure, *, actor) -> None:
+    """AREA-1: users of a public structure get ISSUED and RECEIVED by default."""
+    if structure.is_public:
+        for area in areas.AREAS:
+            if area.default_public:
+                if not area.always_open:
+                    open_area(structure, area.code, actor=actor)
+                grant_area(user, structure, area.code, Mode.CHANGE, actor=actor)
+
+
+# --- What a user holds ---------------------------------------------------------------
+
+
+def _holdings(user) -> dict[int, dict[str, Mode]]:
+    """{structure_id: {area_code: mode}} for every structure the user is attached to.
+
+    Three queries whatever the number of structures; cached on the user object for the
+    request (a grant or revoke clears it, so a new tab shows at the next page, AREA-8).
+    """
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    holdings: dict[int, dict[str, Mode]] = {}
+    if not user.is_authenticated:
+        return holdings
+    roles = dict(Membership.objects.filter(user=user).values_list("structure_id", "role"))
+    opened: dict[int, set[str]] = {sid: set() for sid in roles}
+    for sid, code in OpenedArea.objects.filter(structure_id__in=roles).values_list(
+        "structure_id", "area"
+    ):
+        opened[sid].add(code)
+    always = {area.code for area in areas.AREAS if area.always_open}
+    by_codename = {
+        area.codename(mode): (area.code, mode)
+        for area in areas.subscribable_areas()
+        for mode in Mode
+    }
+    perms = StructureUserObjectPermission.objects.filter(
+        user=user, content_object_id__in=roles
+    ).values_list("content_object_id", "permission__codename")
+    for sid, role in roles.items():
+        held: dict[str, Mode] = dict.fromkeys(ROLE_AREAS, Mode.CHANGE)
+        if role in MANAGER_ROLES:
+            held["MANAGER"] = Mode.CHANGE
+            for code in opened[sid] | always:
+                held[code] = Mode.CHANGE
+        holdings[sid] = held
+    for sid, codename in perms:
+        code, mode = by_codename.get(codename, (None, None))
+        if code is None or not (code in opened[sid] or code in always):
+            continue
+        current = holdings[sid].get(code)
+        if current != Mode.CHANGE:
+            holdings[sid][code] = mode
+    setattr(user, _CACHE_ATTR, holdings)
+    return holdings
+
+
+def area_mode(user, structure: Structure | int, code: str) -> Mode | None:
+    """The mode in which `user` holds area `code` on `structure`, or None."""
+    return _holdings(user).get(getattr(structure, "pk", structure), {}).get(code)
+
+
+def has_area(user, structure: Structure | int, code: str, mode: Mode | str = Mode.VIEW) -> bool:
+    held = area_mode(user, structure, code)
+    if held is None:
+        return False
+    return Mode(mode) == Mode.VIEW or held == Mode.CHANGE
+
+
+def area_codes_of(user) -> set[str]:
+    codes: set[str] = set()
+    for held in _holdings(user).values():
+        codes.update(held)
+    return codes
+
+
+def structure_ids_with_area(user, code: str, mode: Mode | str = Mode.VIEW) -> list[int]:
+    return [sid for sid in _holdings(user) if has_area(user, sid, code, mode)]
+
+
+def structures_with_area(user, code: str, mode: Mode | str = Mode.VIEW) -> QuerySet[Structure]:
+    return Structure.objects.filter(pk__in=structure_ids_with_area(user, code, mode))
+
+
+def users_with_area(structure: Structure, code: str, mode: Mode | str = Mode.VIEW) -> QuerySet:
+    """Users holding `code` on `structure` (managers included, ROL-5): notification targets."""
+    from django.contrib.auth import get_user_model
+
+    area = areas.get(code)
+    codenames = [area.codename(Mode.CHANGE)]
+    if Mode(mode) == Mode.VIEW:
+        codenames.append(area.codename(Mode.VIEW))
+    is_member = Membership.objects.filter(user=OuterRef("pk"), structure=structure)
+    is_manager_q = Q(memberships__structure=structure, memberships__role__in=MANAGER_ROLES)
+    subscribed = StructureUserObjectPermission.objects.filter(
+        user=OuterRef("pk"), content_object=structure, permission__codename__in=codenames
+    )
+    users = get_user_model().objects.filter(Exists(is_member))
+    if code in ROLE_AREAS:
+        return users
+    if not (area.always_open or is_area_open(structure, code)):
+        return users.none()
+    return users.filter(is_manager_q | Q(Exists(subscribed))).distinct()
+
+
+def area_required(code: str, mode: Mode | str = Mode.VIEW):
+    """View decorator: the user must hold `code` (in `mode`) on at least one structure.
+
+    Object-level checks stay in the view's scoped queryset (a foreign object is a 404).
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not structure_ids_with_area(request.user, code, mode):
+                raise PermissionDenied(_("Vous n'avez pas accès à cet espace."))
+            return view(request, *args, **kwargs)
+
+        wrapper.area_code = code
+        wrapper.area_mode = Mode(mode)
+        return wrapper
+
+    return decorator
+
+
+def grant_many(pairs: Iterable[tuple], *, actor) -> None:
+    for user, structure, code, mode in pairs:
+        grant_area(user, structure, code, mode, actor=actor)
