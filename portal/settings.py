@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "invoicing",
     "validation",
     "requests_app",
+    "commitments",
+    "demo",
 ]
 
 MIDDLEWARE = [

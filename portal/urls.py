@@ -13,6 +13,7 @@ urlpatterns = [
     path("structures/", include("structures.urls")),
     path("factures/", include("invoicing.urls")),
     path("validation/", include("validation.urls")),
+    path("engagements/", include("commitments.urls")),
     path("admin/", admin.site.urls),
     path("dev/", include("notifications.urls")),
 ]
