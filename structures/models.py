@@ -235,6 +235,31 @@ class OpenedArea(models.Model):
         return f"{self.area} @ {self.structure_id}"
 
 
+class ManagerAction(models.Model):
+    """Append-only history of manager actions on a structure (Manager activities block)."""
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="manager_actions"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("Action"), max_length=50)
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    details = models.CharField(_("Détails"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("action de gestionnaire")
+        verbose_name_plural = _("actions de gestionnaire")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
 class StructureUserObjectPermission(UserObjectPermissionBase):
     """Direct-FK guardian permissions: one row per (user, structure, area, mode)."""
 
@@ -253,6 +278,7 @@ class StructureGroupObjectPermission(GroupObjectPermissionBase):
 
 __all__ = [
     "BankAccount",
+    "ManagerAction",
     "Membership",
     "OpenedArea",
     "RequestStatus",

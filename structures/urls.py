@@ -1,11 +1,8 @@
-from django.urls import path
+"""Structures URLs: the structure itself (core) and its members, requests and areas."""
 
-from structures import views
+from structures.urls_core import urlpatterns as core_patterns
+from structures.urls_members import urlpatterns as member_patterns
 
 app_name = "structures"
 
-urlpatterns = [
-    path("annuaire/", views.directory, name="directory"),
-    path("rattachement/", views.link_request, name="link_request"),
-    path("creer/", views.create, name="create"),
-]
+urlpatterns = core_patterns + member_patterns
