@@ -90,6 +90,47 @@ def is_area_open(structure: Structure, code: str) -> bool:
     return OpenedArea.objects.filter(structure=structure, area=code).exists()
 
 
+# The invoice status that lets a private structure open COMMITMENTS (AREA-7).
+PAYMENT_STATUS = "MISE_EN_PAIEMENT"
+
+
+def _has_invoice_in_payment(structure: Structure) -> bool:
+    """AREA-7: one of the structure's issued invoices has reached MISE_EN_PAIEMENT.
+
+    The invoicing app is optional here (built by another issue): without an `Invoice`
+    model, nothing has reached payment. Assumed shape: `Invoice.supplier` (FK Structure),
+    `Invoice.status`, and `StatusEvent.invoice` / `StatusEvent.status` for the history.
+    """
+    from django.apps import apps
+
+    if not apps.is_installed("invoicing"):
+        return False
+    try:
+        invoice_model = apps.get_model("invoicing", "Invoice")
+    except LookupError:
+        return False
+    if invoice_model.objects.filter(supplier=structure, status=PAYMENT_STATUS).exists():
+        return True
+    try:
+        event_model = apps.get_model("invoicing", "StatusEvent")
+    except LookupError:
+        return False
+    return event_model.objects.filter(invoice__supplier=structure, status=PAYMENT_STATUS).exists()
+
+
+def can_open_area(structure: Structure, code: str) -> bool:
+    """May a manager open area `code` on `structure` now (AREA-3, AREA-7)?
+
+    False for areas that are not opened per structure (always open, role-based, staff).
+    """
+    area = areas.BY_CODE.get(code)
+    if area is None or not area.subscribable or area.always_open:
+        return False
+    if code == "COMMITMENTS" and not structure.is_public:
+        return _has_invoice_in_payment(structure)
+    return True
+
+
 def _permission(code: str, mode: Mode | str) -> Permission:
     return Permission.objects.get(
         content_type__app_label="structures",
@@ -223,6 +264,11 @@ def area_mode(user, structure: Structure | int, code: str) -> Mode | None:
     return _holdings(user).get(getattr(structure, "pk", structure), {}).get(code)
 
 
+def areas_held(user, structure: Structure | int) -> dict[str, Mode]:
+    """{area_code: mode} held by `user` on `structure` (roles and subscriptions)."""
+    return dict(_holdings(user).get(getattr(structure, "pk", structure), {}))
+
+
 def has_area(user, structure: Structure | int, code: str, mode: Mode | str = Mode.VIEW) -> bool:
     held = area_mode(user, structure, code)
     if held is None:
@@ -266,6 +312,32 @@ def users_with_area(structure: Structure, code: str, mode: Mode | str = Mode.VIE
     return users.filter(is_manager_q | Q(Exists(subscribed))).distinct()
 
 
+def subscriptions_by_user(
+    structure: Structure, user_ids: Iterable[int] | None = None
+) -> dict[int, dict[str, Mode]]:
+    """{user_id: {area_code: mode}}: the subscriptions (guardian permissions) held on
+    `structure`, in one query; areas not opened on the structure are left out, and
+    modification wins over consultation. Roles are not taken into account here."""
+    by_codename = {
+        area.codename(mode): (area.code, mode)
+        for area in areas.subscribable_areas()
+        for mode in Mode
+    }
+    perms = StructureUserObjectPermission.objects.filter(content_object=structure)
+    if user_ids is not None:
+        perms = perms.filter(user_id__in=list(user_ids))
+    opened = opened_area_codes(structure)
+    result: dict[int, dict[str, Mode]] = {}
+    for user_id, codename in perms.values_list("user_id", "permission__codename"):
+        code, mode = by_codename.get(codename, (None, None))
+        if code is None or code not in opened:
+            continue
+        held = result.setdefault(user_id, {})
+        if held.get(code) != Mode.CHANGE:
+            held[code] = mode
+    return result
+
+
 def area_required(code: str, mode: Mode | str = Mode.VIEW):
     """View decorator: the user must hold `code` (in `mode`) on at least one structure.
 
@@ -289,3 +361,40 @@ def area_required(code: str, mode: Mode | str = Mode.VIEW):
 def grant_many(pairs: Iterable[tuple], *, actor) -> None:
     for user, structure, code, mode in pairs:
         grant_area(user, structure, code, mode, actor=actor)
+
+
+def sees_service(user, structure: Structure | int, service_id: int | None) -> bool:
+    """SRV-3: a user attached to some services only sees those services' objects; a user
+    attached to the whole structure (no service) sees all of them. Managers see everything."""
+    structure_id = getattr(structure, "pk", structure)
+    membership = (
+        Membership.objects.filter(user=user, structure_id=structure_id)
+        .prefetch_related("services")
+        .first()
+    )
+    if membership is None:
+        return False
+    if membership.is_manager:
+        return True
+    allowed = {service.pk for service in membership.services.all()}
+    return not allowed or service_id in allowed
+
+
+def service_scope(user, structure_ids: Iterable[int]) -> dict[int, set[int] | None]:
+    """{structure_id: allowed service ids, or None for the whole structure}, in two queries.
+
+    Used by scoped querysets (received invoices) to filter by service without a query per row.
+    """
+    through = Membership.services.through
+    scope: dict[int, set[int] | None] = {}
+    memberships = Membership.objects.filter(user=user, structure_id__in=list(structure_ids))
+    roles = {m.pk: (m.structure_id, m.is_manager) for m in memberships}
+    restricted: dict[int, set[int]] = {}
+    for membership_id, service_id in through.objects.filter(
+        membership_id__in=list(roles)
+    ).values_list("membership_id", "service_id"):
+        restricted.setdefault(membership_id, set()).add(service_id)
+    for membership_id, (structure_id, manager) in roles.items():
+        services = restricted.get(membership_id)
+        scope[structure_id] = None if (manager or not services) else services
+    return scope
