@@ -171,6 +171,17 @@ TABLE: tuple[Transition, ...] = (
     Transition("T15", frozenset({S.SUSPENDUE}), _("Compléter"), R.SUPPLIER, S.COMPLETEE),
     Transition("T16", frozenset({S.A_RECYCLER}), _("Recycler"), R.SUPPLIER, S.DEPOSEE),
     Transition("T17", frozenset({S.REJETEE}), _("Traiter le rejet"), R.SUPPLIER, S.REJETEE),
+    # Issue 5 (product decision): a refusal because the supplier named the wrong titulaire /
+    # mandataire is not a dead end: the supplier corrects the validator and sends again.
+    # Only the validator fields change; the invoice keeps its number (INV-5).
+    Transition(
+        "T18",
+        frozenset({S.REFUSEE_1}),
+        _("Corriger le valideur et renvoyer"),
+        R.SUPPLIER,
+        S.A_VALIDER_1,
+        condition=_is_validation_frame,
+    ),
 )
 BY_CODE = {transition.code: transition for transition in TABLE}
 
@@ -476,6 +487,26 @@ def acknowledge(invoice: Invoice, *, actor) -> Invoice:
     _record(locked, status=locked.status, action=action, actor=actor, actor_role=R.SUPPLIER)
     invoice.refresh_from_db()
     return locked
+
+
+@transaction.atomic
+def correct_validator(invoice: Invoice, *, actor, validator, validator_service=None) -> Invoice:
+    """T18: new validator (checked by the caller with VAL-1), back to A_VALIDER_1; the
+    15-day validation delay starts again from now."""
+    if validator is None or validator.pk == invoice.supplier_id:
+        raise IllegalTransition(
+            _("La structure valideur est obligatoire et doit différer du fournisseur."),
+            field="codeStructureValideur",
+            code=20012,
+        )
+    updates = {
+        "validator": validator,
+        "validator_service": validator_service,
+        "validator_identifier": validator.identifier,
+        "validator_name": validator.company_name,
+        "deposited_at": timezone.now(),
+    }
+    return _apply(invoice, "T18", actor=actor, updates=updates)
 
 
 # --- Validator (A9 / A12) ------------------------------------------------------------

@@ -236,3 +236,17 @@ def test_history_is_append_only(invoice_for):
         event.save()
     with pytest.raises(ValueError):
         event.delete()
+
+
+def test_supplier_corrects_validator_after_refusal(personas, invoice_for):
+    wrong, right = StructureFactory(), StructureFactory()
+    invoice = invoice_for(S.REFUSEE_1, frame=Frame.A9, validator=wrong)
+    with pytest.raises(IllegalTransition):
+        workflow.correct_validator(
+            invoice, actor=personas.simple_change, validator=personas.structure
+        )
+    with pytest.raises(NotAllowed):
+        workflow.correct_validator(invoice, actor=personas.simple_view, validator=right)
+    workflow.correct_validator(invoice, actor=personas.simple_change, validator=right)
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.validator_id) == (S.A_VALIDER_1, right.pk)

@@ -49,6 +49,8 @@ def expected_moves(frame: str, reports_payment: bool) -> set[tuple[str, str, Act
     moves.add((S.SUSPENDUE, S.COMPLETEE, SUP))  # T15
     moves.add((S.A_RECYCLER, S.DEPOSEE, SUP))  # T16
     moves.add((S.REJETEE, S.REJETEE, SUP))  # T17 (no status change)
+    if frame in (Frame.A9, Frame.A12):
+        moves.add((S.REFUSEE_1, S.A_VALIDER_1, SUP))  # T18 (issue 5: corrected validator)
     return moves
 
 
@@ -108,7 +110,7 @@ def test_recipient_targets_from_service_fait_lists_forward_and_exit_statuses():
     }
 
 
-@pytest.mark.parametrize("final", [S.REJETEE, S.REFUSEE_1, S.MISE_EN_PAIEMENT])
+@pytest.mark.parametrize("final", [S.REJETEE, S.REFUSEE_1, S.MISE_EN_PAIEMENT])  # for recipients
 def test_final_statuses_offer_nothing_to_the_recipient(final):
     invoice = unsaved_invoice(final, Frame.A1, reports_payment=True)
     assert workflow.recipient_targets(invoice) == []
