@@ -1,0 +1,1 @@
+"""Benchmarks (ARCHITECTURE: benchmarks are not tests). Run with `make bench`."""

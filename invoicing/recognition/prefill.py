@@ -1,0 +1,92 @@
+"""The one pre-fill result, whatever the source (native PDF text or structured XML)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from invoicing.recognition import detect, errors, pages, pdftext, structured
+from invoicing.recognition.errors import UnreadableFile
+from invoicing.recognition.sources import opened
+
+NO_TEXT_NOTICE = _("Aucune donnée n'a pu être reconnue : votre PDF ne contient pas de texte")
+
+
+@dataclass
+class Prefill:
+    """Suggested values of the deposit form (REC-7): None when not found."""
+
+    invoice_number: str | None = None
+    invoice_date: datetime.date | None = None
+    invoice_type: str | None = None  # "FACTURE" or "AVOIR"
+    original_invoice_number: str | None = None
+    currency: str | None = None
+    frame: str | None = None  # XML only: the frame's API code (BT-23, default A1)
+    frame_raw: str | None = None  # XML only: BT-23 as written
+    recipient_siret: str | None = None
+    recipient_name: str | None = None
+    service_code: str | None = None
+    engagement_number: str | None = None
+    market_number: str | None = None
+    supplier_siret: str | None = None
+    supplier_name: str | None = None
+    supplier_iban: str | None = None
+    due_date: datetime.date | None = None
+    comment: str | None = None
+    amount_ht: Decimal | None = None
+    amount_tva: Decimal | None = None
+    amount_ttc: Decimal | None = None
+    amount_to_pay: Decimal | None = None
+    # XML only: dicts of line_id, designation, quantity, unit, unit_price, vat_category,
+    # vat_rate, amount / of category, rate, base, amount, exemption_reason.
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    vat_lines: list[dict[str, Any]] = field(default_factory=list)
+    has_text: bool = False
+    notice: Any = None  # REC-4 message (lazy French text) when the PDF has no text layer
+    source: str = "pdf_text"  # "pdf_text" or "xml"
+    pages_read: list[int] = field(default_factory=list)  # 1-based page numbers
+
+    @property
+    def recognised(self) -> dict[str, Any]:
+        """The form fields that got a value (for `initial=`), without the bookkeeping ones."""
+        skip = {"has_text", "notice", "source", "pages_read", "frame_raw"}
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in skip and getattr(self, f.name) not in (None, [])
+        }
+
+
+def prefill(source: Any, detected: detect.DetectedFormat | None = None) -> Prefill:
+    """Pre-fill data from a PDF, Factur-X, UBL or CII file (a path, binary file or upload).
+
+    Raises UnreadableFile for what detection refuses, and for a lot (processed as a flow).
+    """
+    if detected is None:
+        detected = detect.detect_format(source)
+    if detected.kind in detect.PDF_KINDS:
+        with opened(source) as fh:
+            numbers, texts = pages.read_pages(fh)
+        has_text = any(text.strip() for text in texts)
+        values = pdftext.recognise(texts) if has_text else {}
+        return Prefill(
+            **values,
+            has_text=has_text,
+            notice=None if has_text else NO_TEXT_NOTICE,
+            source="pdf_text",
+            pages_read=numbers,
+        )
+    if detected.kind == detect.IN_DP_E2_CII_FACTURX:
+        xml = detected.embedded_xml
+        if xml is None:  # a DetectedFormat built by hand: extract again
+            xml = detect.detect_format(source).embedded_xml
+        return Prefill(**structured.parse_invoice_xml(xml), has_text=True, source="xml")
+    if detected.kind in (detect.IN_DP_E1_UBL_INVOICE, detect.IN_DP_E1_CII_16B):
+        with opened(source) as fh:
+            values = structured.parse_invoice_xml(fh)
+        return Prefill(**values, has_text=True, source="xml")
+    raise UnreadableFile(errors.ARCHIVE_NOT_PREFILLED, code="archive")
