@@ -38,6 +38,9 @@ class StructureFactory(factory.django.DjangoModelFactory):
 
 
 class PublicStructureFactory(StructureFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
     company_name = factory.Sequence(lambda n: f"Administration {n}")
     kind = StructureKind.PUBLIQUE
 
@@ -147,3 +150,25 @@ def build_personas() -> Personas:
         support=support,
         unattached=unattached,
     )
+
+
+class LinkRequestFactory(factory.django.DjangoModelFactory):
+    """A pending link request (LNK-2)."""
+
+    class Meta:
+        model = "structures.LinkRequest"
+
+    requester = factory.SubFactory(UserFactory)
+    structure = factory.SubFactory(StructureFactory)
+
+
+class SubscriptionRequestFactory(factory.django.DjangoModelFactory):
+    """A pending subscription request (AREA-4); the area must be opened by the caller."""
+
+    class Meta:
+        model = "structures.SubscriptionRequest"
+
+    requester = factory.SubFactory(UserFactory)
+    structure = factory.SubFactory(StructureFactory)
+    area = "TO_VALIDATE"
+    mode = Mode.VIEW.value
