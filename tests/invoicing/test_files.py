@@ -279,6 +279,7 @@ def test_sha256_of_paths_is_ordered_and_boundary_sensitive(settings):
     assert len(first) == 64
 
 
+@pytest.mark.django_db  # closing a response sends request_finished (DB cleanup)
 def test_attachment_response_is_always_a_download(settings):
     stored = store_upload(upload("page.html", b"<script>alert(1)</script>"), subdir="att")
 
@@ -292,6 +293,7 @@ def test_attachment_response_is_always_a_download(settings):
     response.close()
 
 
+@pytest.mark.django_db  # closing a response sends request_finished (DB cleanup)
 def test_attachment_response_content_type_can_be_given(settings):
     stored = store_upload(upload("f.pdf", b"%PDF-"), subdir="att")
 
