@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -89,8 +90,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         """ACC-2: activity notifications go to the contact address."""
         return self.contact_email or self.email
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_email = instance.__dict__.get("email")
+        return instance
+
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
+        stored = getattr(self, "_stored_email", None)
+        if self.pk and stored and self.email != stored:
+            # ACC-1: the connection address is final, whatever code path tries to change it.
+            raise ValidationError(
+                _("L'adresse de connexion est définitive : elle ne peut pas être modifiée."),
+                code="connection_address_final",
+            )
         if not self.contact_email:
             self.contact_email = self.email
         super().save(*args, **kwargs)
+        self._stored_email = self.email

@@ -167,17 +167,27 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 # ACC-4: the activation link is valid 60 minutes (allauth counts in days).
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 1 / 24
-ACCOUNT_EMAIL_CONFIRMATION_HMAC = False  # stored keys: a new link invalidates the previous one
-ACCOUNT_PASSWORD_RESET_TIMEOUT = 3600  # ACC-5
-PASSWORD_RESET_TIMEOUT = 3600
+# Stored keys (not HMAC) so that a new link can invalidate the previous one: the adapter
+# deletes the older keys of the address when it sends a new one.
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
+PASSWORD_RESET_TIMEOUT = 3600  # ACC-5: allauth's reset links use Django's token generator
 ACCOUNT_CHANGE_EMAIL = False  # ACC-1: the connection address is final
 ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # password changed / reset, 2FA (de)activated
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "signup": "accounts.forms.SignupForm",
+    "add_email": "accounts.forms.NoAddEmailForm",  # ACC-1
+}
+ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "site_web"  # ACC-3 anti-robot check
 # ACC-6 is enforced by accounts (a per-account lock); allauth's IP limits stay as a second net.
-ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip"} if not TESTING else False
+# confirm_email: at most one activation mail a minute per address (ACC-4 resend form).
+ACCOUNT_RATE_LIMITS = (
+    {"login_failed": "30/m/ip", "confirm_email": "1/60s/key"} if not TESTING else False
+)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Chorus Pro (démo)"
 

@@ -29,7 +29,12 @@ def service_missing(reason: str) -> None:
 
 
 class UndefinedTemplateVariable(str):
-    """`string_if_invalid` that raises for variables of our own templates."""
+    """`string_if_invalid` that raises for variables of our own templates.
+
+    Its value must be non-empty: Django only formats `string_if_invalid` when it is truthy.
+    Note Django's documented caveat: with it set, `{{ missing|default:"x" }}` does not reach
+    the filter, so our templates pass every variable they use explicitly.
+    """
 
     def __contains__(self, item) -> bool:
         return item == "%s"
@@ -55,7 +60,7 @@ def _fail_on_undefined_template_variables():
 
     engine = engines["django"].engine
     previous = engine.string_if_invalid
-    engine.string_if_invalid = UndefinedTemplateVariable("")
+    engine.string_if_invalid = UndefinedTemplateVariable("<undefined %s>")
     yield
     engine.string_if_invalid = previous
 
@@ -64,6 +69,18 @@ def _fail_on_undefined_template_variables():
 def _isolated_media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Tasks run in-process in tests, even when REDIS_URL is set (CI); the real-worker test
+    opts out by setting `task_always_eager = False` on the yielded app."""
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)
