@@ -29,7 +29,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 translations: install
-	$(MANAGE) compile_translations
+	DEBUG=1 $(MANAGE) compile_translations
 
 run: install translations
 	DEBUG=1 $(MANAGE) migrate --noinput
@@ -52,7 +52,7 @@ test: install-test lint translations
 # Extract the French source texts into locale/en/LC_MESSAGES/django.po (then translate).
 messages: install
 	TESTING=1 $(MANAGE) makemessages -l en --no-obsolete --add-location file --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*"
-	$(MANAGE) compile_translations
+	DEBUG=1 $(MANAGE) compile_translations
 
 bench: install-test translations
 	TESTING=1 $(PY) -m bench
