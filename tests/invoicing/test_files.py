@@ -26,6 +26,7 @@ from invoicing.files import (
     store_upload,
     validate_attachment,
 )
+from tests.conftest import close_response
 from tests.invoicing import samples
 
 
@@ -279,7 +280,6 @@ def test_sha256_of_paths_is_ordered_and_boundary_sensitive(settings):
     assert len(first) == 64
 
 
-@pytest.mark.django_db  # closing a response sends request_finished (DB cleanup)
 def test_attachment_response_is_always_a_download(settings):
     stored = store_upload(upload("page.html", b"<script>alert(1)</script>"), subdir="att")
 
@@ -290,10 +290,9 @@ def test_attachment_response_is_always_a_download(settings):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == b"<script>alert(1)</script>"
-    response.close()
+    close_response(response)
 
 
-@pytest.mark.django_db  # closing a response sends request_finished (DB cleanup)
 def test_attachment_response_content_type_can_be_given(settings):
     stored = store_upload(upload("f.pdf", b"%PDF-"), subdir="att")
 
@@ -301,7 +300,7 @@ def test_attachment_response_content_type_can_be_given(settings):
 
     assert response["Content-Type"] == "application/pdf"
     assert "filename*=utf-8''Facture%20%C3%A9.pdf" in response["Content-Disposition"]
-    response.close()
+    close_response(response)
 
 
 @pytest.mark.parametrize("path", ["../../etc/passwd", "missing/file.pdf"])

@@ -1,0 +1,120 @@
+"""Template tags of invoicing: status badges, money in the user's language, and the
+acknowledgement pop-up of the Issued invoices area (LIF-6).
+
+    {% load invoicing_tags %}
+    {% status_badge invoice.status %}            a DSFR badge with the translated label
+    {{ invoice.amount_ttc|money:invoice.currency }}   "1 234,56 €" (fr) / "€1,234.56" (en)
+    {% issued_acknowledgement_modal %}          the LIF-6 pop-up (needs `request` in context)
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils import formats, translation
+from django.utils.html import format_html
+
+from invoicing.enums import InvoiceStatus
+
+register = template.Library()
+
+S = InvoiceStatus
+_BADGE_CLASS = {
+    S.BROUILLON: "fr-badge--new",
+    S.REJETEE: "fr-badge--error",
+    S.REFUSEE_1: "fr-badge--error",
+    S.SUSPENDUE: "fr-badge--warning",
+    S.A_RECYCLER: "fr-badge--warning",
+    S.ABSENCE_VALIDATION_1_HORS_DELAI: "fr-badge--warning",
+    S.MISE_EN_PAIEMENT: "fr-badge--success",
+    S.COMPTABILISEE: "fr-badge--success",
+    S.MISE_A_DISPOSITION_COMPTABLE: "fr-badge--success",
+    S.MANDATEE: "fr-badge--success",
+    S.SERVICE_FAIT: "fr-badge--success",
+    S.VALIDEE_1: "fr-badge--success",
+}
+_CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
+
+
+@register.simple_tag
+def status_badge(status: str):
+    """A DSFR badge for an invoice status code; an unknown code is shown as is."""
+    try:
+        label = InvoiceStatus(status).label
+    except ValueError:
+        label = status
+    css = _BADGE_CLASS.get(status, "fr-badge--info")
+    return format_html(
+        '<span class="fr-badge fr-badge--sm fr-badge--no-icon {}" data-status="{}">{}</span>',
+        css,
+        status,
+        label,
+    )
+
+
+@register.filter
+def frame_short(code: str) -> str:
+    """ "A1_FACTURE_FOURNISSEUR" → "A1"."""
+    return (code or "").split("_", 1)[0]
+
+
+@register.filter
+def money(value, currency: str = "EUR") -> str:
+    """Two decimals, grouped the way the active language writes amounts."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    number = formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    currency = (currency or "EUR").upper()
+    symbol = _CURRENCY_SYMBOLS.get(currency, currency)
+    if (translation.get_language() or "fr").startswith("en"):
+        if symbol == currency:
+            return f"{number} {currency}"
+        return f"{symbol}{number}" if not number.startswith("-") else f"-{symbol}{number[1:]}"
+    return f"{number}\N{NO-BREAK SPACE}{symbol}"
+
+
+@register.inclusion_tag("invoicing/issued/_acknowledgement_modal.html", takes_context=True)
+def issued_acknowledgement_modal(context):
+    """LIF-6: the pop-up listing the user's REJETEE / SUSPENDUE invoices not yet acknowledged.
+
+    Rendered once per request (base.html and the Synthèse may both hold the tag), on the
+    Synthèse every time, elsewhere once per session (i.e. after login) unless it has become
+    mandatory (an invoice changed status 7 days ago or more): then it shows on every page
+    that holds the tag, without a close button. Two queries at most (the user's rights,
+    usually already cached for the tab bar, and the list).
+    """
+    from invoicing import issued_services
+
+    request = context.get("request")
+    empty = {"show": False}
+    if request is None or not getattr(request, "user", None) or not request.user.is_authenticated:
+        return empty
+    if getattr(request, "_issued_ack_modal_rendered", False):
+        return empty
+    request._issued_ack_modal_rendered = True
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name == "invoicing:issued_acknowledgements":
+        return empty  # that page is the acknowledgement form itself
+    on_synthesis = match is not None and match.view_name == "invoicing:issued"
+    seen = request.session.get(issued_services.POPUP_SESSION_KEY, False)
+    if seen and not on_synthesis and not issued_services.acknowledgement_blocks(request.user):
+        return empty  # already shown in this session, and still dismissible
+    pending = issued_services.pending_acknowledgements(request.user)
+    if not pending:
+        return empty
+    mandatory = issued_services.acknowledgement_mandatory(pending)
+    if not seen:
+        request.session[issued_services.POPUP_SESSION_KEY] = True
+    return {
+        "show": True,
+        "pending": pending,
+        "mandatory": mandatory,
+        "next_url": request.get_full_path(),
+        "csrf_token": context.get("csrf_token"),
+        "delay_days": issued_services.ACKNOWLEDGEMENT_DELAY_DAYS,
+    }

@@ -1,0 +1,112 @@
+"""Online entry (saisie): lines, VAT recap and totals computed by the portal, the billing
+mandate required to send (MAN-1, INV-9), the invoice PDF generated with WeasyPrint."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from invoicing.enums import DepositMode
+from invoicing.models import Invoice
+from tests.invoicing.deposit.helpers import entry_payload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def logged(client, actor):
+    client.force_login(actor)
+    return client
+
+
+def test_entry_without_mandate_is_refused_with_a_link_to_accept_it(
+    client, personas, supplier, recipient
+):
+    client.force_login(personas.main_manager)
+    response = client.post(
+        reverse("invoicing:deposit_entry"), entry_payload(supplier, recipient, "validate")
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "mandat de facturation" in html
+    assert reverse("structures:mandate", args=[supplier.pk]) in html
+    assert not Invoice.objects.exists()
+
+
+def test_entry_page_warns_a_simple_user_to_ask_a_manager(logged):
+    html = logged.get(reverse("invoicing:deposit_entry")).content.decode()
+    assert 'id="mandate-missing"' in html
+    assert "Demandez à un gestionnaire" in html
+
+
+def test_entry_with_mandate_generates_a_real_invoice_pdf(
+    logged, supplier, recipient, django_capture_on_commit_callbacks
+):
+    supplier.billing_mandate_accepted_at = timezone.now()
+    supplier.save()
+    confirm = logged.post(
+        reverse("invoicing:deposit_entry"), entry_payload(supplier, recipient, "validate")
+    )
+    assert confirm.status_code == 200, confirm.content.decode()[:3000]
+    assert "Confirmer et envoyer" in confirm.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = logged.post(
+            reverse("invoicing:deposit_entry"), entry_payload(supplier, recipient, "confirm")
+        )
+    invoice = Invoice.objects.get()
+    assert done["Location"] == reverse("invoicing:deposit_done", args=[invoice.pk])
+    assert invoice.deposit_mode == DepositMode.SAISIE_PORTAIL
+    assert (invoice.amount_ht, invoice.amount_tva, invoice.amount_ttc) == (
+        Decimal("1031.65"),
+        Decimal("201.74"),
+        Decimal("1233.39"),
+    )
+    assert invoice.amount_to_pay == Decimal("1233.39")
+    assert [line.designation for line in invoice.lines.all()] == ["Conseil", "Livres"]
+    assert [(v.rate, v.base_ht) for v in invoice.vat_lines.all()] == [
+        (Decimal("5.50"), Decimal("31.65")),
+        (Decimal("20.00"), Decimal("1000.00")),
+    ]
+    main = invoice.attachments.get(is_main=True)
+    content = (settings.MEDIA_ROOT / main.path).read_bytes()
+    assert content.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "SA-2024-1" in text
+    assert "Conseil" in text
+    assert main.original_name == "facture-SA-2024-1.pdf"
+
+
+def test_entry_recompute_returns_the_vat_recap_and_totals(logged, supplier, recipient):
+    response = logged.post(
+        reverse("invoicing:entry_recompute"), entry_payload(supplier, recipient, "")
+    )
+    html = response.content.decode()
+    assert 'id="totals"' in html
+    assert "1\xa0031,65" in html or "1 031,65" in html
+    assert "1\xa0233,39" in html or "1 233,39" in html
+
+
+def test_entry_add_line_shows_one_more_row(logged, supplier, recipient):
+    response = logged.post(
+        reverse("invoicing:deposit_entry"), entry_payload(supplier, recipient, "add_line")
+    )
+    assert response.content.decode().count('class="line"') == 3
+    assert not Invoice.objects.exists()
+
+
+def test_entry_draft_keeps_its_lines_and_resumes_in_entry_mode(logged, supplier, recipient):
+    response = logged.post(
+        reverse("invoicing:deposit_entry"), entry_payload(supplier, recipient, "save_draft")
+    )
+    draft = Invoice.objects.get()
+    assert draft.deposit_mode == DepositMode.SAISIE_PORTAIL
+    assert draft.lines.count() == 2
+    html = logged.get(response["Location"]).content.decode()
+    assert 'value="Livres"' in html
+    assert 'id="lines"' in html

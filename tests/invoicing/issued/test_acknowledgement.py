@@ -1,0 +1,231 @@
+"""LIF-6: the pop-up of rejected and suspended invoices not yet acknowledged; dismissible
+for 7 days after the status change, then mandatory (and the area's pages redirect to the
+acknowledgement page until it is done)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
+
+from invoicing.models import StatusEvent
+
+pytestmark = pytest.mark.django_db
+SYNTHESIS = reverse("invoicing:issued")
+SEARCH = reverse("invoicing:issued_search")
+PAGE = reverse("invoicing:issued_acknowledgements")
+
+
+def test_popup_lists_unacknowledged_rejections_and_suspensions(
+    client, personas, invoice_for, foreign_invoice
+):
+    invoice_for("REJETEE", number="REJ-1", days_ago=1, status_comment="Montant faux")
+    invoice_for("SUSPENDUE", number="SUSP-1", days_ago=2)
+    invoice_for("SUSPENDUE", number="SUSP-ACK", acknowledged_at="2026-01-01T00:00:00Z")
+    invoice_for("A_RECYCLER", number="RECY-1")
+    client.force_login(personas.simple_change)
+
+    content = client.get(SYNTHESIS).content.decode()
+
+    assert 'id="acknowledgement-modal"' in content
+    assert "REJ-1" in content and "SUSP-1" in content and "Montant faux" in content
+    start = content.index('id="acknowledgement-modal"')
+    modal = content[start : content.index("</dialog>", start)]
+    assert "SUSP-ACK" not in modal and "RECY-1" not in modal
+    assert "SECRET-OTHER" not in content
+    assert ".modal.disclose()" in content
+
+
+def test_popup_is_dismissible_for_7_days(client, personas, invoice_for):
+    invoice_for("REJETEE", days_ago=6)
+    client.force_login(personas.simple_change)
+
+    content = client.get(SYNTHESIS).content.decode()
+    search = client.get(SEARCH)
+
+    assert 'data-mandatory="false"' in content
+    assert 'id="acknowledgement-close"' in content
+    assert search.status_code == 200  # the area stays open
+
+
+def test_popup_is_mandatory_after_7_days(client, personas, invoice_for):
+    invoice_for("REJETEE", days_ago=1)
+    old = invoice_for("SUSPENDUE", days_ago=8)
+    client.force_login(personas.simple_change)
+
+    content = client.get(SYNTHESIS).content.decode()
+    search = client.get(SEARCH)
+    detail = client.get(reverse("invoicing:issued_detail", args=[old.pk]))
+
+    assert 'data-mandatory="true"' in content
+    assert 'id="acknowledgement-close"' not in content
+    assert 'data-fr-concealing-backdrop="false"' in content
+    assert search.status_code == 302 and search["Location"] == PAGE
+    assert detail.status_code == 302 and detail["Location"] == PAGE
+    page = client.get(PAGE)
+    assert page.status_code == 200 and page.context["mandatory"] is True
+
+
+def test_tout_acquitter_acknowledges_everything_and_reopens_the_area(client, personas, invoice_for):
+    first = invoice_for("REJETEE", days_ago=9)
+    second = invoice_for("SUSPENDUE", days_ago=1)
+    client.force_login(personas.simple_change)
+
+    response = client.post(PAGE, {"all": "1", "next": SEARCH})
+
+    assert response.status_code == 302 and response["Location"] == SEARCH
+    for invoice in (first, second):
+        invoice.refresh_from_db()
+        assert invoice.acknowledged_at is not None
+    assert StatusEvent.objects.filter(action="ACQUITTEMENT_REJET", invoice=first).count() == 1
+    assert client.get(SEARCH).status_code == 200
+    assert 'id="acknowledgement-modal"' not in client.get(SYNTHESIS).content.decode()
+
+
+def test_acknowledge_a_selection_only(client, personas, invoice_for):
+    chosen = invoice_for("REJETEE", days_ago=1)
+    left = invoice_for("SUSPENDUE", days_ago=1)
+    client.force_login(personas.simple_change)
+
+    client.post(PAGE, {"invoice": [str(chosen.pk)], "selection": "1", "next": SYNTHESIS})
+
+    chosen.refresh_from_db()
+    left.refresh_from_db()
+    assert chosen.acknowledged_at is not None
+    assert left.acknowledged_at is None
+
+
+def test_acknowledge_empty_selection_changes_nothing(client, personas, invoice_for):
+    invoice = invoice_for("REJETEE", days_ago=1)
+    client.force_login(personas.simple_change)
+
+    response = client.post(PAGE, {"selection": "1"}, follow=True)
+
+    invoice.refresh_from_db()
+    assert invoice.acknowledged_at is None
+    assert "Sélectionnez au moins une facture" in response.content.decode()
+
+
+def test_acknowledge_ignores_invoices_of_other_structures(
+    client, personas, invoice_for, foreign_invoice
+):
+    client.force_login(personas.simple_change)
+
+    client.post(PAGE, {"invoice": [str(foreign_invoice.pk)], "selection": "1"})
+
+    foreign_invoice.refresh_from_db()
+    assert foreign_invoice.acknowledged_at is None
+
+
+def test_acknowledge_redirects_only_to_this_site(client, personas, invoice_for):
+    invoice_for("REJETEE", days_ago=1)
+    client.force_login(personas.simple_change)
+
+    response = client.post(PAGE, {"all": "1", "next": "https://evil.example/"})
+
+    assert response["Location"] == SYNTHESIS
+
+
+def test_consultation_user_cannot_acknowledge(client, personas, invoice_for):
+    invoice = invoice_for("REJETEE", days_ago=1)
+    client.force_login(personas.simple_view)
+
+    client.post(PAGE, {"all": "1"})
+    client.post(PAGE, {"invoice": [str(invoice.pk)], "selection": "1"})
+
+    invoice.refresh_from_db()
+    assert invoice.acknowledged_at is None
+
+
+def test_popup_is_not_shown_to_consultation_users_nor_blocks_them(client, personas, invoice_for):
+    invoice_for("REJETEE", days_ago=30)
+    client.force_login(personas.simple_view)
+
+    content = client.get(SYNTHESIS).content.decode()
+
+    assert 'id="acknowledgement-modal"' not in content
+    assert client.get(SEARCH).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["other_user", "public_reviewer"])
+def test_popup_is_not_shown_to_other_structures(client, personas, invoice_for, persona):
+    invoice_for("REJETEE", days_ago=30)
+    client.force_login(getattr(personas, persona))
+
+    assert 'id="acknowledgement-modal"' not in client.get(SYNTHESIS).content.decode()
+    assert client.get(SEARCH).status_code == 200
+
+
+def test_acknowledgement_page_anonymous_is_sent_to_login(client):
+    response = client.get(PAGE)
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+# --- The template tag (base.html / home after login) ---------------------------------
+
+
+def _render_tag(user, path, session):
+    request = RequestFactory().get(path)
+    request.user = user
+    request.session = session
+    request.resolver_match = resolve(path)
+    return Template("{% load invoicing_tags %}{% issued_acknowledgement_modal %}").render(
+        Context({"request": request, "csrf_token": "x"})
+    )
+
+
+def test_tag_shows_once_per_session_elsewhere_while_dismissible(personas, invoice_for):
+    invoice_for("SUSPENDUE", days_ago=2, number="SUSP-TAG")
+    session = SessionStore()
+
+    first = _render_tag(personas.simple_change, reverse("home"), session)
+    second = _render_tag(personas.simple_change, reverse("home"), session)
+    on_synthesis = _render_tag(personas.simple_change, SYNTHESIS, session)
+
+    assert "SUSP-TAG" in first
+    assert "SUSP-TAG" not in second
+    assert "SUSP-TAG" in on_synthesis  # the Synthèse always shows it
+
+
+def test_tag_shows_on_every_page_when_mandatory(personas, invoice_for):
+    invoice_for("SUSPENDUE", days_ago=10, number="SUSP-OLD")
+    session = SessionStore()
+
+    first = _render_tag(personas.simple_change, reverse("home"), session)
+    second = _render_tag(personas.simple_change, reverse("home"), session)
+
+    assert "SUSP-OLD" in first and "SUSP-OLD" in second
+    assert 'id="acknowledgement-close"' not in second
+
+
+def test_tag_renders_once_per_request(client, personas, invoice_for):
+    invoice_for("SUSPENDUE", days_ago=2)
+    client.force_login(personas.simple_change)
+
+    content = client.get(SYNTHESIS).content.decode()
+
+    assert content.count('id="acknowledgement-modal"') == 1
+
+
+def test_tag_query_count_does_not_grow_with_invoices(personas, invoice_for):
+    invoice_for("SUSPENDUE", days_ago=2)
+    user = personas.simple_change
+    _render_tag(user, SYNTHESIS, SessionStore())  # warm the rights cache
+    with CaptureQueriesContext(connection) as one:
+        _render_tag(user, SYNTHESIS, SessionStore())
+    invoice_for("REJETEE", days_ago=1)
+    invoice_for("SUSPENDUE", days_ago=3)
+    with CaptureQueriesContext(connection) as three:
+        _render_tag(user, SYNTHESIS, SessionStore())
+    assert len(three) == len(one) <= 2
+
+
+def test_tag_renders_nothing_for_anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    assert _render_tag(AnonymousUser(), reverse("home"), SessionStore()).strip() == ""

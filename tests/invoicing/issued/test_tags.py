@@ -1,0 +1,45 @@
+"""invoicing_tags: money in the user's language and status badges."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from invoicing.templatetags.invoicing_tags import frame_short, money, status_badge
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "currency", "expected"),
+    [
+        ("fr", Decimal("1234.5"), "EUR", "1\N{NO-BREAK SPACE}234,50\N{NO-BREAK SPACE}€"),
+        ("en", Decimal("1234.5"), "EUR", "€1,234.50"),
+        ("en", Decimal("-12.345"), "EUR", "-€12.35"),
+        (
+            "fr",
+            Decimal("1000000.123456"),
+            "USD",
+            "1\N{NO-BREAK SPACE}000\N{NO-BREAK SPACE}000,12\N{NO-BREAK SPACE}$",
+        ),
+        ("en", Decimal("10"), "SEK", "10.00 SEK"),
+        ("fr", None, "EUR", ""),
+    ],
+)
+def test_money_follows_the_language(language, value, currency, expected):
+    with translation.override(language):
+        assert money(value, currency) == expected
+
+
+def test_status_badge_is_translated_and_coloured():
+    with translation.override("fr"):
+        html = status_badge("REJETEE")
+    assert "fr-badge--error" in html and "Rejetée" in html and 'data-status="REJETEE"' in html
+
+
+def test_status_badge_unknown_code_is_shown_escaped():
+    assert "&lt;b&gt;" in status_badge("<b>")
+
+
+def test_frame_short():
+    assert frame_short("A12_FACTURE_COTRAITANT") == "A12"

@@ -1,0 +1,303 @@
+"""Synthèse and Rechercher of the Received invoices area (RCV-1, RCV-2, §5.10, SRV-3)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from invoicing.enums import Frame, InvoiceStatus
+
+S = InvoiceStatus
+pytestmark = pytest.mark.django_db
+
+SYNTHESIS = reverse("invoicing:received")
+SEARCH = reverse("invoicing:received_search")
+
+
+def rows(response) -> list[int]:
+    return [invoice.pk for invoice in response.context["invoices"]]
+
+
+# --- Actor matrix ------------------------------------------------------------------------
+
+EXPECTED = {
+    "supplier_main_manager": 403,
+    "supplier_secondary_manager": 403,
+    "supplier_view": 403,
+    "supplier_change": 403,
+    "other_public_reviewer": 200,
+    "consultation_reviewer": 200,
+    "reviewer": 200,
+    "public_manager": 200,
+    "support": 403,
+    "unattached": 403,
+}
+SEES_OURS = {"consultation_reviewer", "reviewer", "public_manager"}
+
+
+@pytest.mark.parametrize("url", [SYNTHESIS, SEARCH])
+def test_received_lists_actor_matrix_only_recipients_see_the_invoice(client, world, url):
+    ours = world.invoice(number="OURS-1")
+    world.invoice(recipient=world.other_public, number="THEIRS-1")
+    for name, user in world.matrix().items():
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == EXPECTED[name], name
+        if response.status_code == 200:
+            assert (ours.pk in rows(response)) is (name in SEES_OURS), name
+            assert (b"OURS-1" in response.content) is (name in SEES_OURS), name
+        client.logout()
+
+
+@pytest.mark.parametrize("url", [SYNTHESIS, SEARCH])
+def test_received_lists_anonymous_is_sent_to_login(client, world, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+# --- Synthèse ----------------------------------------------------------------------------
+
+
+def test_synthesis_lists_open_and_chain_invoices_overdue_first(client, world):
+    now = timezone.now()
+    fresh = world.invoice(S.MISE_A_DISPOSITION, deposited_at=now - timedelta(days=2))
+    overdue = world.invoice(S.PRISE_EN_COMPTE_DESTINATAIRE, deposited_at=now - timedelta(days=40))
+    later_overdue = world.invoice(S.COMPLETEE, deposited_at=now - timedelta(days=31))
+    chain = world.invoice(S.MANDATEE, deposited_at=now - timedelta(days=5))
+    paid = world.invoice(S.MISE_EN_PAIEMENT, deposited_at=now - timedelta(days=60))
+    rejected = world.invoice(S.REJETEE, deposited_at=now - timedelta(days=60))
+    client.force_login(world.reviewer)
+
+    response = client.get(SYNTHESIS)
+
+    listed = rows(response)
+    assert listed[:2] == [overdue.pk, later_overdue.pk]
+    assert set(listed) == {fresh.pk, overdue.pk, later_overdue.pk, chain.pk}
+    assert paid.pk not in listed and rejected.pk not in listed
+    assert response.content.count(b"data-overdue") == 2
+    assert response.context["counts"] == {"waiting": 4, "overdue": 2, "suspended": 0}
+
+
+def test_synthesis_due_date_follows_the_recipient_payment_delay(client, world):
+    world.public.payment_delay_days = 50
+    world.public.save()
+    deposited = timezone.now() - timedelta(days=40)
+    invoice = world.invoice(deposited_at=deposited)
+    client.force_login(world.reviewer)
+
+    response = client.get(SYNTHESIS)
+
+    row = response.context["invoices"][0]
+    assert row.pk == invoice.pk
+    assert row.due_at == deposited + timedelta(days=50)
+    assert row.is_overdue is False
+    assert b"data-overdue" not in response.content
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [S.BROUILLON, S.A_VALIDER_1, S.REFUSEE_1, S.DEPOSEE, S.VALIDEE_1],
+)
+def test_received_lists_never_show_hidden_statuses_rcv2(client, world, hidden):
+    invoice = world.invoice(hidden, number="HIDDEN-1")
+    client.force_login(world.reviewer)
+    for url in (SYNTHESIS, SEARCH, SEARCH + f"?status={hidden}"):
+        response = client.get(url)
+        assert invoice.pk not in rows(response)
+        assert b"HIDDEN-1" not in response.content
+    assert client.get(reverse("invoicing:received_detail", args=[invoice.pk])).status_code == 404
+
+
+def test_synthesis_consultation_reviewer_has_no_bulk_form(client, world):
+    world.invoice()
+    client.force_login(world.consultation)
+    response = client.get(SYNTHESIS)
+    assert response.context["can_change"] is False
+    assert b'id="bulk-form"' in response.content  # the table sits in it…
+    assert b'name="invoices"' not in response.content  # …but without checkboxes
+    assert b'id="bulk-actions"' not in response.content
+
+
+def test_synthesis_modification_reviewer_has_checkboxes_and_bulk_actions(client, world):
+    invoice = world.invoice()
+    client.force_login(world.reviewer)
+    response = client.get(SYNTHESIS)
+    assert f'name="invoices" value="{invoice.pk}"'.encode() in response.content
+    assert b'id="bulk-actions"' in response.content
+
+
+# --- Service scoping (SRV-3) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [SYNTHESIS, SEARCH])
+def test_received_lists_service_reviewer_sees_only_their_service(client, world, url):
+    in_x = world.invoice(service=world.service_x, number="IN-X")
+    in_y = world.invoice(service=world.service_y, number="IN-Y")
+    no_service = world.invoice(number="NO-SERVICE")
+    client.force_login(world.reviewer_x)
+
+    response = client.get(url)
+
+    assert rows(response) == [in_x.pk]
+    assert b"IN-Y" not in response.content
+    assert b"NO-SERVICE" not in response.content
+    client.force_login(world.reviewer)
+    assert set(rows(client.get(url))) == {in_x.pk, in_y.pk, no_service.pk}
+
+
+def test_search_service_filter_offers_only_the_user_services(client, world):
+    world.invoice(service=world.service_x)
+    world.invoice(service=world.service_y)
+    client.force_login(world.reviewer_x)
+    response = client.get(SEARCH)
+    services = list(response.context["form"].fields["service"].queryset)
+    assert services == [world.service_x]
+    y_filter = client.get(SEARCH, {"service": world.service_y.pk})
+    assert "service" in y_filter.context["form"].errors
+    assert rows(y_filter) == []
+
+
+# --- Search filters (RCV-1) --------------------------------------------------------------
+
+
+@pytest.fixture
+def three(world):
+    now = timezone.now()
+    a = world.invoice(
+        S.MISE_A_DISPOSITION,
+        number="ALPHA-1",
+        supplier_name="Alpha Travaux",
+        supplier_identifier="11111111100011",
+        service=world.service_x,
+        engagement_number="EJ-100",
+        frame=Frame.A1,
+        amount_ttc=Decimal("100.00"),
+        deposited_at=now - timedelta(days=10),
+        invoice_date=(now - timedelta(days=12)).date(),
+    )
+    b = world.invoice(
+        S.SERVICE_FAIT,
+        number="BETA-2",
+        supplier_name="Beta Conseil",
+        supplier_identifier="22222222200022",
+        service=world.service_y,
+        engagement_number="EJ-200",
+        frame=Frame.A9,
+        amount_ttc=Decimal("2500.00"),
+        deposited_at=now - timedelta(days=3),
+        invoice_date=(now - timedelta(days=4)).date(),
+    )
+    c = world.invoice(
+        S.REJETEE,
+        number="GAMMA-3",
+        supplier_name="Gamma Services",
+        supplier_identifier="33333333300033",
+        frame=Frame.A2,
+        amount_ttc=Decimal("40000.00"),
+        deposited_at=now - timedelta(days=1),
+        invoice_date=(now - timedelta(days=2)).date(),
+    )
+    return a, b, c
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"supplier": "2222222220"}, "b"),
+        ({"supplier": "gamma"}, "c"),
+        ({"number": "alpha"}, "a"),
+        ({"status": "SERVICE_FAIT"}, "b"),
+        ({"engagement_number": "EJ-2"}, "b"),
+        ({"frame": Frame.A2.value}, "c"),
+        ({"amount_min": "1000", "amount_max": "3000"}, "b"),
+        ({"amount_min": "30000"}, "c"),
+    ],
+)
+def test_search_filters_find_the_matching_invoice(client, world, three, params, expected):
+    a, b, c = three
+    client.force_login(world.reviewer)
+    response = client.get(SEARCH, params)
+    assert rows(response) == [{"a": a, "b": b, "c": c}[expected].pk]
+
+
+def test_search_filters_by_service_and_dates(client, world, three):
+    a, b, c = three
+    today = timezone.localdate()
+    client.force_login(world.reviewer)
+    assert rows(client.get(SEARCH, {"service": world.service_x.pk})) == [a.pk]
+    recent = client.get(SEARCH, {"deposited_from": (today - timedelta(days=5)).isoformat()})
+    assert set(rows(recent)) == {b.pk, c.pk}
+    old = client.get(SEARCH, {"invoice_date_to": (today - timedelta(days=10)).isoformat()})
+    assert rows(old) == [a.pk]
+    changed = client.get(SEARCH, {"status_changed_from": today.isoformat()})
+    assert set(rows(changed)) == {a.pk, b.pk, c.pk}
+
+
+@pytest.mark.parametrize(
+    ("sort", "order"),
+    [
+        ("-deposited_at", "cba"),
+        ("deposited_at", "abc"),
+        ("-amount_ttc", "cba"),
+        ("amount_ttc", "abc"),
+        ("number", "abc"),
+        ("supplier_name", "abc"),
+    ],
+)
+def test_search_sorts(client, world, three, sort, order):
+    by_name = dict(zip("abc", three, strict=True))
+    client.force_login(world.reviewer)
+    response = client.get(SEARCH, {"sort": sort})
+    assert rows(response) == [by_name[key].pk for key in order]
+
+
+def test_search_reversed_bounds_show_a_field_error(client, world, three):
+    client.force_login(world.reviewer)
+    response = client.get(SEARCH, {"amount_min": "500", "amount_max": "10"})
+    assert "amount_max" in response.context["form"].errors
+    assert rows(response) == []
+    assert b"La borne de fin doit suivre la borne de d" in response.content
+
+
+def test_search_paginates(client, world):
+    for index in range(27):
+        world.invoice(number=f"P-{index:03d}")
+    client.force_login(world.reviewer)
+    first = client.get(SEARCH, {"sort": "number"})
+    second = client.get(SEARCH, {"sort": "number", "page": 2})
+    assert len(rows(first)) == 25
+    assert [i.number for i in second.context["invoices"]] == ["P-025", "P-026"]
+    assert b"sort=number&amp;page=2" in first.content
+
+
+# --- N+1 guard ---------------------------------------------------------------------------
+
+
+def _count(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [(SYNTHESIS, None), (SEARCH, None), (SEARCH, {"supplier": "Fournisseur", "sort": "number"})],
+)
+def test_received_lists_same_query_count_for_1_and_3_rows(client, world, url, params):
+    client.force_login(world.reviewer)
+    world.invoice(service=world.service_x, supplier_name="Fournisseur Démo")
+    client.get(url)  # warm-up (session, language)
+    one = _count(client, url, params)
+    world.invoice(service=world.service_y, supplier_name="Fournisseur Démo")
+    world.invoice(recipient_service=None, supplier_name="Fournisseur Démo")
+    three = _count(client, url, params)
+    assert len(client.get(url, params or {}).context["invoices"]) == 3
+    assert one == three
