@@ -51,7 +51,7 @@ test: install-test lint translations
 
 # Extract the French source texts into locale/en/LC_MESSAGES/django.po (then translate).
 messages: install
-	TESTING=1 $(MANAGE) makemessages -l en --no-obsolete --add-location file --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*"
+	TESTING=1 $(MANAGE) makemessages -l en --no-obsolete --add-location file --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*" --ignore "*/migrations/*"
 	DEBUG=1 $(MANAGE) compile_translations
 
 bench: install-test translations
