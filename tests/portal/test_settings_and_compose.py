@@ -1,0 +1,108 @@
+"""The project's shell: settings driven by the environment, docker-compose kept valid."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def _import_settings(env: dict) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTEST_VERSION", "TESTING", "DEBUG", "SECRET_KEY"}
+    }
+    clean.update(env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import portal.settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER)",
+        ],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_settings_refuse_dev_secret_key_when_debug_is_off():
+    result = _import_settings({"DEBUG": "0"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_settings_accept_a_real_secret_key_in_production():
+    result = _import_settings(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "postgres://u:p@db:5432/chorus",
+            "REDIS_URL": "redis://redis:6379/0",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "False"]
+
+
+def test_settings_default_to_sqlite_and_eager_tasks():
+    env = {"DEBUG": "1"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import portal.settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER)",
+        ],
+        cwd=ROOT,
+        env={
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in {"DATABASE_URL", "REDIS_URL", "PYTEST_VERSION"}
+            },
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True"]
+
+
+def test_docker_compose_services_and_shared_settings():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"db", "redis", "web", "worker", "beat", "mailpit"}
+    assert services["db"]["image"].startswith("postgres:")
+    assert services["redis"]["image"].startswith("redis:")
+    assert services["mailpit"]["image"].startswith("axllent/mailpit")
+    assert "gunicorn portal.wsgi:application" in services["web"]["command"]
+    assert services["worker"]["command"][:4] == ["celery", "-A", "portal", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "portal", "beat"]
+    # web, worker and beat run the same image with the same settings.
+    envs = [services[name]["environment"] for name in ("web", "worker", "beat")]
+    assert envs[0] == envs[1] == envs[2]
+    assert envs[0]["DATABASE_URL"].startswith("postgres://") and "@db:" in envs[0]["DATABASE_URL"]
+    assert envs[0]["REDIS_URL"].startswith("redis://redis:")
+    assert envs[0]["EMAIL_URL"].startswith("smtp://mailpit:")
+    assert {services[name]["image"] for name in ("web", "worker", "beat")} == {
+        "chorus-pro-mimic:latest"
+    }
+
+
+def test_celery_beat_schedule_collects_app_schedules():
+    from portal.celery import app
+
+    app.finalize()
+    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert "notifications.tasks.send_pending_emails" in tasks
+    assert "validation.tasks.expire_pending_validations" in tasks
