@@ -292,7 +292,7 @@ def store_upload(uploaded_file, *, subdir: str) -> StoredFile:
     )
 
 
-def _resolve(path: str | os.PathLike) -> Path:
+def resolve_stored_path(path: str | os.PathLike) -> Path:
     """An absolute path as is; a relative one under MEDIA_ROOT, refused if it escapes it."""
     candidate = Path(path)
     if candidate.is_absolute():
@@ -312,7 +312,7 @@ def sha256_of_paths(paths: Iterable[str | os.PathLike]) -> str:
     """
     digest = hashlib.sha256()
     for path in paths:
-        resolved = _resolve(path)
+        resolved = resolve_stored_path(path)
         digest.update(f"{resolved.stat().st_size}:".encode())
         with open(resolved, "rb") as fh:
             while chunk := fh.read(CHUNK_SIZE):
@@ -327,7 +327,7 @@ def attachment_response(
 
     Relative paths are resolved under MEDIA_ROOT; a missing file is a 404.
     """
-    resolved = _resolve(path)
+    resolved = resolve_stored_path(path)
     if not resolved.is_file():
         raise Http404("File not found")
     name = sanitize_filename(filename)
@@ -342,3 +342,10 @@ def attachment_response(
     # Should a browser render it anyway, nothing in it runs with the portal's origin.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def delete_stored(path: str) -> None:
+    """Remove a stored upload (relative to MEDIA_ROOT); a missing file is not an error."""
+    resolved = resolve_stored_path(path)
+    if not Path(path).is_absolute():
+        resolved.unlink(missing_ok=True)

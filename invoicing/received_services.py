@@ -271,7 +271,7 @@ def dossier_file(invoice: Invoice, *, actor):
                 candidate = f"{stem}-{counter}.{extension}" if dot else f"{name}-{counter}"
             used.add(candidate)
             try:
-                zipped.write(files._resolve(attachment.path), arcname=candidate)
+                zipped.write(files.resolve_stored_path(attachment.path), arcname=candidate)
             except OSError as error:
                 archive.close()
                 raise NothingToDownload() from error
