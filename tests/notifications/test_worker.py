@@ -76,6 +76,13 @@ def celery_worker_process(redis_url, postgresql, transactional_db, tmp_path):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # Publish only once the worker consumes: with Redis, a message sent to a direct exchange
+    # before the worker has declared (bound) its queue is dropped, not kept.
+    deadline = time.monotonic() + WORKER_TIMEOUT
+    while time.monotonic() < deadline and process.poll() is None:
+        if " ready." in (tmp_path / "worker.log").read_text():
+            break
+        time.sleep(0.2)
     try:
         yield queue, mails, tmp_path / "worker.log"
     finally:
