@@ -180,8 +180,9 @@ def _formset(request, *, draft: Invoice | None, bound: bool):
         data = request.POST
         if request.POST.get("action") == "add_line":
             data = request.POST.copy()
-            total = int(data.get("lines-TOTAL_FORMS") or 0)
-            data["lines-TOTAL_FORMS"] = str(total + 1)
+            total = (data.get("lines-TOTAL_FORMS") or "0").strip()
+            if total.isdigit():  # a tampered count is left for the formset to report
+                data["lines-TOTAL_FORMS"] = str(int(total) + 1)
         return LineFormSet(data, prefix="lines")
     initial = line_initial(draft) if draft is not None else []
     formset = LineFormSet(prefix="lines", initial=initial or [{}])
@@ -306,7 +307,10 @@ def _initial(request, *, draft, main) -> dict:
 
 def _mandate_context(user, supplier_id) -> dict | None:
     """MAN-1 / INV-9: the supplier's billing mandate, and where to accept it."""
-    structure = deposit_structures(user).filter(pk=supplier_id).first() if supplier_id else None
+    supplier_id = str(supplier_id or "").strip()
+    structure = (
+        deposit_structures(user).filter(pk=supplier_id).first() if supplier_id.isdigit() else None
+    )
     if structure is None:
         structure = deposit_structures(user).first()
     if structure is None:

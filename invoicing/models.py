@@ -208,7 +208,11 @@ class Invoice(models.Model):
         """Informational payment due date (DOMAIN §5.10): deposit + the recipient's period."""
         if not self.deposited_at or not self.recipient_id:
             return None
-        return (self.deposited_at + timedelta(days=self.recipient.payment_delay_days)).date()
+        # The deposit's calendar day in the portal's time zone, not UTC's (a deposit just
+        # after midnight in Paris is still the previous day in UTC).
+        return timezone.localdate(self.deposited_at) + timedelta(
+            days=self.recipient.payment_delay_days
+        )
 
 
 class InvoiceLine(models.Model):

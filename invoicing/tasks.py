@@ -6,14 +6,21 @@ from celery import shared_task
 from django.utils import timezone
 
 from invoicing import workflow
+from invoicing.enums import InvoiceStatus
 from invoicing.models import Attachment, Invoice
 
 UNLINKED_UPLOAD_TTL = timedelta(hours=24)  # ATT-7
+# Automatic steps (T4, T8) normally run right after commit; past this delay the sweep does them.
+STUCK_AFTER = timedelta(minutes=2)
 
 beat_schedule = {
     "invoicing-purge-unlinked-uploads": {
         "task": "invoicing.tasks.purge_unlinked_uploads",
         "schedule": 3600.0,
+    },
+    "invoicing-advance-stuck-invoices": {
+        "task": "invoicing.tasks.advance_stuck_invoices",
+        "schedule": 300.0,
     },
 }
 
@@ -47,3 +54,20 @@ def purge_unlinked_uploads() -> int:
         attachment.delete()
         purged += 1
     return purged
+
+
+@shared_task
+def advance_stuck_invoices() -> int:
+    """Run the automatic steps that did not run after commit (a broker outage): DEPOSEE →
+    MISE_A_DISPOSITION (T4) and VALIDEE_1 → DEPOSEE → … (T8). Idempotent."""
+    cutoff = timezone.now() - STUCK_AFTER
+    moved = 0
+    stuck = Invoice.objects.filter(
+        status__in=[InvoiceStatus.DEPOSEE, InvoiceStatus.VALIDEE_1], status_changed_at__lt=cutoff
+    )
+    for invoice in stuck.only("pk", "status"):
+        if invoice.status == InvoiceStatus.DEPOSEE:
+            moved += workflow.make_available(invoice) is not None
+        else:
+            moved += workflow.forward_after_validation(invoice) is not None
+    return moved

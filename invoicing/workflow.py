@@ -12,6 +12,7 @@ The web and the API call these same functions; an illegal move raises `IllegalTr
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ from invoicing.enums import (
 from invoicing.errors import IllegalTransition, NotAllowed, ReasonRequired, StatusChangedMeanwhile
 from invoicing.models import Invoice, StatusEvent
 
+logger = logging.getLogger(__name__)
 S = InvoiceStatus
 R = ActorRole
 NEW = "NEW"  # the "(new)" pseudo-status of the table: an unsaved or draft-less invoice
@@ -350,10 +352,24 @@ def _apply(
 
 
 def _after_commit(task_name: str, invoice_id: int) -> None:
+    """Send the follow-up task once the change is committed. A broker outage must not turn a
+    committed deposit into an error page: the periodic `advance_stuck_invoices` picks the
+    invoice up later (ARCHITECTURE rule 5)."""
+    from kombu.exceptions import OperationalError
+
     from invoicing import tasks
 
     task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(invoice_id))
+
+    def send() -> None:
+        try:
+            task.apply_async((invoice_id,), retry=False)
+        except (OperationalError, OSError):
+            logger.warning(
+                "Broker unavailable: %s(%s) left to the periodic sweep", task_name, invoice_id
+            )
+
+    transaction.on_commit(send)
 
 
 # --- Supplier ------------------------------------------------------------------------

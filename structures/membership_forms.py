@@ -9,6 +9,7 @@ from dsfr.forms import DsfrBaseForm
 
 from portal import areas
 from portal.areas import Mode
+from portal.middleware import MAX_ID
 from structures import access
 from structures.enums import Role
 from structures.membership_services import (
@@ -28,6 +29,22 @@ class MemberForm(DsfrBaseForm):
         context = forms.Form.get_context(self)
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A forged id too large for the database is an invalid choice, not an OverflowError
+    (Django checks the range of `pk=` lookups but not of the `pk__in=` one it runs here)."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            text = str(pk).strip()
+            if text.isascii() and text.isdigit() and int(text) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
 
 
 def apply_error(form: forms.Form, error: ValidationError) -> None:
@@ -50,13 +67,13 @@ class StructureSearchForm(MemberForm):
 
 
 class LinkRequestForm(MemberForm):
-    structures = forms.ModelMultipleChoiceField(
+    structures = IdsChoiceField(
         label=_("Structures"),
         queryset=Structure.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choisissez au moins une structure.")},
     )
-    services = forms.ModelMultipleChoiceField(
+    services = IdsChoiceField(
         label=_("Services (facultatif)"),
         queryset=Service.objects.filter(is_active=True, structure__is_active=True),
         required=False,
@@ -102,7 +119,7 @@ class AttachForm(MemberForm):
     """LNK-3: attach an existing account to several managed structures at once."""
 
     email = _AccountField(label=_("Adresse de connexion de l'utilisateur"))
-    structures = forms.ModelMultipleChoiceField(
+    structures = IdsChoiceField(
         label=_("Structures"),
         queryset=Structure.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -116,7 +133,7 @@ class AttachForm(MemberForm):
         ],
         initial=Role.USER.value,
     )
-    services = forms.ModelMultipleChoiceField(
+    services = IdsChoiceField(
         label=_("Services (facultatif)"),
         queryset=Service.objects.none(),
         required=False,
@@ -138,7 +155,7 @@ class AttachForm(MemberForm):
 
 
 class MemberServicesForm(MemberForm):
-    services = forms.ModelMultipleChoiceField(
+    services = IdsChoiceField(
         label=_("Services"),
         queryset=Service.objects.none(),
         required=False,

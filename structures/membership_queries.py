@@ -19,6 +19,7 @@ from structures.models import (
     Structure,
     SubscriptionRequest,
 )
+from structures.structure_services import ACTION_LABELS as STRUCTURE_ACTION_LABELS
 
 RECENT_REQUESTS = 20
 
@@ -133,7 +134,8 @@ def manager_actions(structure_ids) -> QuerySet[ManagerAction]:
 
 
 def action_label(code: str) -> str:
-    return str(ACTION_LABELS.get(code, code))
+    label = ACTION_LABELS.get(code) or STRUCTURE_ACTION_LABELS.get(code, code)
+    return str(label)
 
 
 def structure_members(structure: Structure) -> QuerySet[Membership]:

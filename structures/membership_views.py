@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal import areas
 from portal.areas import Mode
+from portal.middleware import MAX_ID
 from structures import access, membership_queries
 from structures import membership_services as services
 from structures.enums import Role
@@ -534,7 +535,11 @@ def subscriptions_bulk(request, pk: int):
     structure = _managed_structure(request, pk)
     simple_users = membership_queries.structure_members(structure).filter(role=Role.USER)
     if request.method == "POST":
-        user_ids = [int(v) for v in request.POST.getlist("users") if v.isdigit()]
+        user_ids = [
+            int(v)
+            for v in request.POST.getlist("users")
+            if v.isascii() and v.isdigit() and int(v) <= MAX_ID
+        ]
         codes = [area.code for area in services.requestable_areas()]
         try:
             grid = parse_subscription_grid(request.POST, user_ids, codes)
@@ -544,8 +549,10 @@ def subscriptions_bulk(request, pk: int):
         else:
             messages.success(request, _("%(count)d abonnement(s) modifié(s).") % {"count": changes})
         url = reverse("structures:subscriptions_bulk", args=[structure.pk])
-        page_number = request.POST.get("page")
-        return HttpResponseRedirect(f"{url}?page={page_number}" if page_number else url)
+        page_number = request.POST.get("page") or ""
+        if page_number.isascii() and page_number.isdigit():
+            url = f"{url}?page={page_number}"
+        return HttpResponseRedirect(url)
     page = _page(request, simple_users, per_page=50)
     return render(
         request,

@@ -45,6 +45,19 @@ ACTION_BANK_DEACTIVATED = "BANK_ACCOUNT_DEACTIVATED"
 ACTION_MANDATE_ACCEPTED = "BILLING_MANDATE_ACCEPTED"
 ACTION_SIRET_CHANGED = "SIRET_CHANGED"
 ACTION_DUPLICATED_FROM = "STRUCTURE_DUPLICATED_FROM"
+# Their labels in the history of manager actions.
+ACTION_LABELS = {
+    ACTION_CREATED: _("Structure créée"),
+    ACTION_UPDATED: _("Données de la structure modifiées"),
+    ACTION_SERVICE_CREATED: _("Service créé"),
+    ACTION_SERVICE_UPDATED: _("Service modifié"),
+    ACTION_BANK_CREATED: _("Coordonnées bancaires ajoutées"),
+    ACTION_BANK_UPDATED: _("Coordonnées bancaires modifiées"),
+    ACTION_BANK_DEACTIVATED: _("Coordonnées bancaires désactivées"),
+    ACTION_MANDATE_ACCEPTED: _("Mandat de facturation souscrit"),
+    ACTION_SIRET_CHANGED: _("Identifiant modifié : structure désactivée"),
+    ACTION_DUPLICATED_FROM: _("Structure créée par changement d'identifiant"),
+}
 
 # STR-8: what the creator types; identifier_type and identifier come from the search step.
 CREATION_FIELDS = (

@@ -110,3 +110,24 @@ def test_entry_draft_keeps_its_lines_and_resumes_in_entry_mode(logged, supplier,
     html = logged.get(response["Location"]).content.decode()
     assert 'value="Livres"' in html
     assert 'id="lines"' in html
+
+
+def test_entry_add_line_with_a_tampered_line_count_shows_the_form_again(
+    logged, supplier, recipient
+):
+    payload = entry_payload(supplier, recipient, "add_line")
+    payload["lines-TOTAL_FORMS"] = "abc"
+    response = logged.post(reverse("invoicing:deposit_entry"), payload)
+    assert response.status_code == 200
+    assert 'id="lines"' in response.content.decode()
+    assert not Invoice.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "-3"])
+def test_entry_with_a_non_numeric_supplier_gets_a_field_error(logged, supplier, recipient, value):
+    payload = entry_payload(supplier, recipient, "validate")
+    payload["supplier"] = value
+    response = logged.post(reverse("invoicing:deposit_entry"), payload)
+    assert response.status_code == 400
+    assert "Choisissez une de vos structures." in response.content.decode()
+    assert not Invoice.objects.exists()

@@ -167,3 +167,15 @@ def test_detail_service_reviewer_gets_404_for_another_service(client, world):
     client.force_login(world.reviewer_x)
     assert client.get(detail_url(in_y)).status_code == 404
     assert client.get(detail_url(in_x)).status_code == 200
+
+
+def test_due_date_counts_from_the_deposit_day_in_paris_not_in_utc(world):
+    # 00:30 in Paris is still the previous day in UTC (22:30).
+    paris = timezone.get_default_timezone()
+    deposited = timezone.make_aware(timezone.datetime(2024, 3, 10, 0, 30), paris)
+    world.public.payment_delay_days = 30
+    world.public.save()
+    invoice = world.invoice(deposited_at=deposited)
+    invoice.refresh_from_db()  # the database gives the datetime back in UTC
+
+    assert invoice.due_date == timezone.datetime(2024, 4, 9).date()

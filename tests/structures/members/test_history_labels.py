@@ -1,0 +1,51 @@
+"""The history of manager actions names every action in words, never by its code."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from structures import structure_services
+from tests.factories.accounts import UserFactory
+from tests.factories.structures import make_siret
+from tests.structures.members.conftest import client_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_history_structure_actions_shown_with_labels():
+    user = UserFactory()
+    structure = structure_services.create_private_structure(
+        actor=user,
+        identifier_type="SIRET",
+        identifier=make_siret(),
+        company_name="Atelier Test",
+        street="1 rue de la Paix",
+        postcode="75001",
+        city="Paris",
+    )
+    structure_services.create_service(structure, actor=user, code="COMPTA", name="Comptabilité")
+    structure_services.accept_billing_mandate(structure, actor=user)
+    structure_services.change_siret(structure, make_siret(), actor=user)
+
+    response = client_of(user).get(reverse("structures:history"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for code in ("STRUCTURE_CREATED", "SERVICE_CREATED", "SIRET_CHANGED"):
+        assert f'data-action="{code}"' in html
+    assert "STRUCTURE_CREATED</td>" not in html
+    assert "SIRET_CHANGED</td>" not in html
+    assert "Structure créée</td>" in html
+    assert "Mandat de facturation souscrit</td>" in html
+    assert "Identifiant modifié : structure désactivée</td>" in html
+
+
+def test_history_every_structure_action_code_has_a_label():
+    codes = [
+        value
+        for name, value in vars(structure_services).items()
+        if name.startswith("ACTION_") and name != "ACTION_LABELS"
+    ]
+
+    assert set(codes) == set(structure_services.ACTION_LABELS)
