@@ -601,6 +601,29 @@ def attach(request):
     return render(request, "structures/manager/attach.html", {"form": form})
 
 
+@require_POST
+@access.area_required("MANAGER")
+def resend_activation(request):
+    """LNK-3: a manager re-sends a pending user's activation mail (a new link, the previous
+    ones stop working). The answer does not say whether such an account exists."""
+    from accounts.services import resend_activation as send_new_link
+
+    email = (request.POST.get("email") or "").strip()
+    if not email or len(email) > 254 or "@" not in email:
+        messages.error(request, _("Saisissez l'adresse de connexion de l'utilisateur."))
+    else:
+        send_new_link(email, request=request)
+        messages.success(
+            request,
+            _(
+                "Si un compte en attente d'activation existe pour %(email)s, un nouveau lien "
+                "d'activation lui a été envoyé."
+            )
+            % {"email": email},
+        )
+    return redirect("structures:attach")
+
+
 @require_http_methods(["GET", "POST"])
 @access.area_required("MANAGER")
 def duplicate(request):

@@ -16,6 +16,11 @@ urlpatterns = [
     path("gestionnaire/", views.manager, name="manager"),
     path("gestionnaire/historique/", views.history, name="history"),
     path("gestionnaire/rattacher/", views.attach, name="attach"),
+    path(
+        "gestionnaire/renvoyer-activation/",
+        views.resend_activation,
+        name="resend_activation",
+    ),
     path("gestionnaire/duplication-des-droits/", views.duplicate, name="duplicate"),
     path(
         "gestionnaire/demandes-de-rattachement/<int:pk>/",
