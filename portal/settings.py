@@ -117,9 +117,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when configured (shared lockouts, rate limits), memory otherwise -------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def _cache_url(url: str) -> str:
+    """Under pytest-xdist each worker gets its own Redis database for the cache, since
+    tests clear the cache (FLUSHDB) and would otherwise wipe each other's keys."""
+    if not TESTING:
+        return url
+    from urllib.parse import urlparse
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    index = 10 + (int(worker) if worker.isdigit() else 0) % 6
+    return urlparse(url)._replace(path=f"/{index}").geturl()
+
+
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url(REDIS_URL),
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
