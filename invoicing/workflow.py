@@ -662,4 +662,8 @@ def mark_downloaded(invoice: Invoice, *, actor) -> None:
 def _recipient_viewer(user, invoice: Invoice) -> bool:
     from structures import access
 
-    return bool(invoice.recipient_id) and access.has_area(user, invoice.recipient_id, "RECEIVED")
+    return (
+        bool(invoice.recipient_id)
+        and access.has_area(user, invoice.recipient_id, "RECEIVED")
+        and access.sees_service(user, invoice.recipient_id, invoice.recipient_service_id)
+    )

@@ -250,3 +250,19 @@ def test_supplier_corrects_validator_after_refusal(personas, invoice_for):
     workflow.correct_validator(invoice, actor=personas.simple_change, validator=right)
     invoice.refresh_from_db()
     assert (invoice.status, invoice.validator_id) == (S.A_VALIDER_1, right.pk)
+
+
+def test_mark_downloaded_refuses_a_reviewer_of_another_service(personas, invoice_for):
+    own, other = (
+        ServiceFactory(structure=personas.public),
+        ServiceFactory(structure=personas.public),
+    )
+    reviewer = UserFactory()
+    attach(reviewer, personas.public, Role.USER, {"RECEIVED": "view"}).services.add(own)
+    theirs = invoice_for(S.MISE_A_DISPOSITION, recipient_service=other)
+    with pytest.raises(NotAllowed):
+        workflow.mark_downloaded(theirs, actor=reviewer)
+    mine = invoice_for(S.MISE_A_DISPOSITION, recipient_service=own)
+    workflow.mark_downloaded(mine, actor=reviewer)
+    mine.refresh_from_db()
+    assert mine.downloaded_by_recipient_at is not None
