@@ -261,7 +261,34 @@ class ManagerAction(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
 
 
-class LinkRequest(models.Model):
+class DecidedRequest(models.Model):
+    """What link and subscription requests share: a manager decides, the row stays as
+    history (LNK-2, AREA-4)."""
+
+    status = models.CharField(
+        _("Statut"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    comment = models.TextField(_("Commentaire de la décision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Décidée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("Décidée le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("Demandée le"), default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RequestStatus.PENDING
+
+
+class LinkRequest(DecidedRequest):
     """A request to be attached to a structure (LNK-1/LNK-2); the row stays as history."""
 
     requester = models.ForeignKey(
@@ -280,20 +307,6 @@ class LinkRequest(models.Model):
     services = models.ManyToManyField(
         Service, verbose_name=_("Services"), blank=True, related_name="link_requests"
     )
-    status = models.CharField(
-        _("Statut"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING
-    )
-    comment = models.TextField(_("Commentaire de la décision"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("Décidée par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("Décidée le"), null=True, blank=True)
-    created_at = models.DateTimeField(_("Demandée le"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("demande de rattachement")
@@ -318,12 +331,8 @@ class LinkRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.requester_id} -> {self.structure_id} ({self.status})"
 
-    @property
-    def is_pending(self) -> bool:
-        return self.status == RequestStatus.PENDING
 
-
-class SubscriptionRequest(models.Model):
+class SubscriptionRequest(DecidedRequest):
     """A request to subscribe to an area of a structure (AREA-4); the row stays as history."""
 
     requester = models.ForeignKey(
@@ -344,20 +353,6 @@ class SubscriptionRequest(models.Model):
         max_length=10,
         choices=[(mode.value, label) for mode, label in areas.MODE_LABELS.items()],
     )
-    status = models.CharField(
-        _("Statut"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING
-    )
-    comment = models.TextField(_("Commentaire de la décision"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("Décidée par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("Décidée le"), null=True, blank=True)
-    created_at = models.DateTimeField(_("Demandée le"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("demande d'abonnement")
@@ -379,10 +374,6 @@ class SubscriptionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requester_id} -> {self.structure_id}/{self.area} ({self.status})"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == RequestStatus.PENDING
 
     @property
     def area_label(self) -> str:
