@@ -259,15 +259,11 @@ def decide_link_request(
         if created:
             membership.services.set(link_request.services.all())
             access.grant_default_areas(requester, structure, actor=actor)
-        link_request.status = RequestStatus.APPROVED
-    else:
-        if not comment:
-            raise ValidationError({"comment": _("Indiquez le motif du refus.")})
-        link_request.status = RequestStatus.REFUSED
-    link_request.comment = comment
-    link_request.decided_by = actor
-    link_request.decided_at = timezone.now()
-    link_request.save(update_fields=["status", "comment", "decided_by", "decided_at"])
+    elif not comment:
+        raise ValidationError({"comment": _("Indiquez le motif du refus.")})
+    link_request.record_decision(
+        RequestStatus.APPROVED if approve else RequestStatus.REFUSED, actor=actor, comment=comment
+    )
     log_action(
         structure,
         actor=actor,
@@ -683,15 +679,11 @@ def decide_subscription_request(
         access.grant_area(
             requester, structure, subscription_request.area, subscription_request.mode, actor=actor
         )
-        subscription_request.status = RequestStatus.APPROVED
-    else:
-        if not comment:
-            raise ValidationError({"comment": _("Indiquez le motif du refus.")})
-        subscription_request.status = RequestStatus.REFUSED
-    subscription_request.comment = comment
-    subscription_request.decided_by = actor
-    subscription_request.decided_at = timezone.now()
-    subscription_request.save(update_fields=["status", "comment", "decided_by", "decided_at"])
+    elif not comment:
+        raise ValidationError({"comment": _("Indiquez le motif du refus.")})
+    subscription_request.record_decision(
+        RequestStatus.APPROVED if approve else RequestStatus.REFUSED, actor=actor, comment=comment
+    )
     log_action(
         structure,
         actor=actor,

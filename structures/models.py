@@ -287,6 +287,13 @@ class DecidedRequest(models.Model):
     def is_pending(self) -> bool:
         return self.status == RequestStatus.PENDING
 
+    def record_decision(self, status: str, *, actor, comment: str) -> None:
+        self.status = status
+        self.comment = comment
+        self.decided_by = actor
+        self.decided_at = timezone.now()
+        self.save(update_fields=["status", "comment", "decided_by", "decided_at"])
+
 
 class LinkRequest(DecidedRequest):
     """A request to be attached to a structure (LNK-1/LNK-2); the row stays as history."""
