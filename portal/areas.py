@@ -16,6 +16,26 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 
+class AreaCode(StrEnum):
+    """Area codes: the values stored in permissions and sessions. Use these, never raw strings."""
+
+    HOME = "HOME"
+    MANAGER = "MANAGER"
+    ISSUED = "ISSUED"
+    RECEIVED = "RECEIVED"
+    TO_VALIDATE = "TO_VALIDATE"
+    WORKS = "WORKS"
+    COMMITMENTS = "COMMITMENTS"
+    JUSTICE = "JUSTICE"
+    TIC = "TIC"
+    CONNECTIONS = "CONNECTIONS"
+    FLOWS = "FLOWS"
+    REQUESTS_SENT = "REQUESTS_SENT"
+    REQUESTS_RECEIVED = "REQUESTS_RECEIVED"
+    SUPPORT = "SUPPORT"
+    ACCOUNT = "ACCOUNT"
+
+
 class Subscription(StrEnum):
     NONE = "none"  # always there (HOME, ACCOUNT, requests)
     ROLE = "role"  # given by the role (MANAGER)
@@ -34,7 +54,7 @@ MODE_LABELS = {Mode.VIEW: _("Consultation"), Mode.CHANGE: _("Modification")}
 
 @dataclass(frozen=True)
 class Area:
-    code: str
+    code: AreaCode
     label: str
     url_name: str | None
     subscription: Subscription
@@ -63,10 +83,10 @@ class Area:
 
 
 AREAS: tuple[Area, ...] = (
-    Area("HOME", _("Accueil connecté"), "home", Subscription.NONE),
-    Area("MANAGER", _("Activités du gestionnaire"), "structures:manager", Subscription.ROLE),
+    Area(AreaCode.HOME, _("Accueil connecté"), "home", Subscription.NONE),
+    Area(AreaCode.MANAGER, _("Activités du gestionnaire"), "structures:manager", Subscription.ROLE),
     Area(
-        "ISSUED",
+        AreaCode.ISSUED,
         _("Factures émises"),
         "invoicing:issued",
         Subscription.SELF,
@@ -74,23 +94,28 @@ AREAS: tuple[Area, ...] = (
         always_open=True,
     ),
     Area(
-        "RECEIVED",
+        AreaCode.RECEIVED,
         _("Factures reçues"),
         "invoicing:received",
         Subscription.REQUEST,
         default_public=True,
     ),
-    Area("TO_VALIDATE", _("Factures à valider"), "validation:to_validate", Subscription.REQUEST),
-    Area("WORKS", _("Factures de travaux"), None, Subscription.REQUEST),
-    Area("COMMITMENTS", _("Engagements"), "commitments:index", Subscription.REQUEST),
-    Area("JUSTICE", _("Mémoires de frais de justice"), None, Subscription.REQUEST),
-    Area("TIC", _("Demande de remboursement TIC"), None, Subscription.REQUEST),
-    Area("CONNECTIONS", _("Raccordement EDI et API"), None, Subscription.REQUEST),
-    Area("FLOWS", _("Suivi des flux"), None, Subscription.REQUEST),
-    Area("REQUESTS_SENT", _("Sollicitations émises"), None, Subscription.NONE),
-    Area("REQUESTS_RECEIVED", _("Sollicitations reçues"), None, Subscription.NONE),
-    Area("SUPPORT", _("Support"), None, Subscription.STAFF),
-    Area("ACCOUNT", _("Mon compte"), "accounts:my_account", Subscription.NONE),
+    Area(
+        AreaCode.TO_VALIDATE,
+        _("Factures à valider"),
+        "validation:to_validate",
+        Subscription.REQUEST,
+    ),
+    Area(AreaCode.WORKS, _("Factures de travaux"), None, Subscription.REQUEST),
+    Area(AreaCode.COMMITMENTS, _("Engagements"), "commitments:index", Subscription.REQUEST),
+    Area(AreaCode.JUSTICE, _("Mémoires de frais de justice"), None, Subscription.REQUEST),
+    Area(AreaCode.TIC, _("Demande de remboursement TIC"), None, Subscription.REQUEST),
+    Area(AreaCode.CONNECTIONS, _("Raccordement EDI et API"), None, Subscription.REQUEST),
+    Area(AreaCode.FLOWS, _("Suivi des flux"), None, Subscription.REQUEST),
+    Area(AreaCode.REQUESTS_SENT, _("Sollicitations émises"), None, Subscription.NONE),
+    Area(AreaCode.REQUESTS_RECEIVED, _("Sollicitations reçues"), None, Subscription.NONE),
+    Area(AreaCode.SUPPORT, _("Support"), None, Subscription.STAFF),
+    Area(AreaCode.ACCOUNT, _("Mon compte"), "accounts:my_account", Subscription.NONE),
 )
 
 BY_CODE: dict[str, Area] = {area.code: area for area in AREAS}
@@ -123,6 +148,6 @@ def tabs_for(user) -> list[Area]:
     held = access.area_codes_of(user)
     tabs = []
     for area in AREAS:
-        if (area.code in ("HOME", "ACCOUNT") or area.code in held) and area.built:
+        if (area.code in (AreaCode.HOME, AreaCode.ACCOUNT) or area.code in held) and area.built:
             tabs.append(area)
     return tabs
