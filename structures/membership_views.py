@@ -121,7 +121,7 @@ def link_request(request):
             "form": form,
             "results": results,
             "query": query,
-            "query_param": urlencode({"q": query}) + "&",
+            "query_param": urlencode({"q": query}),
         },
     )
 
