@@ -31,10 +31,21 @@ DEBUG = env_bool("DEBUG", default=False)
 TESTING = env_bool("TESTING") or "PYTEST_VERSION" in os.environ
 
 DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+# Keys that were ever published with this project: never acceptable in production.
+PUBLIC_SECRET_KEYS = {DEV_SECRET_KEY, "change-me-in-production-this-is-not-a-secret"}
 SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
-if not DEBUG and not TESTING and SECRET_KEY == DEV_SECRET_KEY:
+
+
+def weak_secret_key(key: str) -> bool:
+    """Django's own deploy check rule (50 characters, 5 different ones), plus published keys."""
+    return key in PUBLIC_SECRET_KEYS or len(key) < 50 or len(set(key)) < 5
+
+
+if not DEBUG and not TESTING and weak_secret_key(SECRET_KEY):
     raise ImproperlyConfigured(
-        "SECRET_KEY must be set when DEBUG is off (the development key is public)."
+        "SECRET_KEY must be set when DEBUG is off, to a random value of at least 50 characters "
+        "(the development key is public). For example: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
@@ -134,8 +145,10 @@ def _cache_url(url: str) -> str:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Reads miss and writes are dropped while Redis is down (portal/cache.py).
+            "BACKEND": "portal.cache.DegradingRedisCache",
             "LOCATION": _cache_url(REDIS_URL),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -274,6 +287,20 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Production runs behind TLS (the compose file's proxy): redirect to HTTPS and send HSTS.
+# Both are settable for a deployment that terminates TLS elsewhere or is being tried locally.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "0" if (DEBUG or TESTING) else "31536000")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# Preloading is a one-way commitment of a whole domain: a deployer opts in, so the deploy
+# check's reminder about it is silenced while it is off.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+if env_bool("BEHIND_PROXY"):
+    # Only behind a proxy that sets this header itself (it must overwrite a client's value).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 
 # --- Portal ---------------------------------------------------------------------------
