@@ -53,7 +53,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",  # django.contrib.admin behind the portal's login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -220,6 +220,8 @@ ACCOUNT_RATE_LIMITS = (
     {"login_failed": "30/m/ip", "confirm_email": "1/60s/key"} if not TESTING else False
 )
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff need a second factor to use the admin (portal/admin.py).
+ADMIN_REQUIRE_MFA = env_bool("ADMIN_REQUIRE_MFA", default=True)
 MFA_TOTP_ISSUER = "Chorus Pro (démo)"
 
 # --- Mail: outbox table, then SMTP / file / console backend -----------------------------

@@ -1,5 +1,6 @@
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from accounts.models import User
 
@@ -27,3 +28,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         EmailAddress.objects.update_or_create(
             user=self, email=self.email, defaults={"verified": True, "primary": True}
         )
+
+
+def with_totp(user: User) -> str:
+    """Enable two-factor authentication (TOTP) for `user`; return its secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret

@@ -13,7 +13,7 @@ from portal.areas import Mode
 from structures import access
 from structures.enums import IdentifierType, Role, StructureKind
 from structures.models import BankAccount, Membership, Service, Structure
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, with_totp
 
 _rng = random.Random(20261123)  # noqa: S311 - test data, not secrets
 
@@ -135,6 +135,7 @@ def build_personas() -> Personas:
     reviewer = UserFactory(email="reviewer@example.test")
     attach(reviewer, public, Role.USER)
     support = UserFactory(email="support@example.test", is_staff=True)
+    with_totp(support)  # the admin requires a second factor of staff
     support.groups.add(Group.objects.get_or_create(name="Support")[0])
     unattached = UserFactory(email="unattached@example.test")
     return Personas(

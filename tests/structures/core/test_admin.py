@@ -7,7 +7,7 @@ from portal.areas import Mode
 from structures import access
 from structures.enums import Role
 from structures.models import Membership, OpenedArea, Structure
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, with_totp
 from tests.factories.structures import StructureFactory, attach
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,9 @@ def _structure_post(identifier: str, **extra) -> dict:
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    with_totp(superuser)
+    client.force_login(superuser)
     return client
 
 
