@@ -86,20 +86,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def pre_authenticate(self, request, **credentials: Any) -> None:
         super().pre_authenticate(request, **credentials)
-        user = lockout.user_for_login(credentials.get("email"))
-        if user is None:
-            return
-        if user.is_technical:
+        login = credentials.get("email")
+        user = lockout.user_for_login(login)
+        if user is not None and user.is_technical:
             raise ValidationError(technical_account_message(), code="technical_account")
-        until = lockout.locked_until(user)
+        # The same answer whether the address has an account or not (no enumeration).
+        until = lockout.login_locked_until(login)
         if until is not None:
             raise ValidationError(locked_message(until), code="account_locked")
 
     def authentication_failed(self, request, **credentials: Any) -> None:
         super().authentication_failed(request, **credentials)
-        user = lockout.record_failed_login(credentials.get("email"))
-        if user is not None:
-            raise ValidationError(locked_message(user.locked_until), code="account_locked")
+        until = lockout.record_failed_login(credentials.get("email"))
+        if until is not None:
+            raise ValidationError(locked_message(until), code="account_locked")
 
     def pre_login(self, request, user, **kwargs):
         if getattr(user, "is_technical", False):
@@ -121,7 +121,8 @@ def locked_message(until) -> str:
     when = formats.date_format(timezone.localtime(until), "TIME_FORMAT")
     return gettext(
         "Votre compte est verrouillé pendant une heure après 5 tentatives de connexion "
-        "infructueuses. Réessayez après %(when)s, ou réinitialisez votre mot de passe."
+        "infructueuses. Réessayez après %(when)s, utilisez le lien de déverrouillage envoyé "
+        "à votre adresse de connexion, ou réinitialisez votre mot de passe."
     ) % {"when": when}
 
 

@@ -7,4 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.my_account, name="my_account"),
     path("nouveau-lien-d-activation/", views.resend_activation, name="resend_activation"),
+    path("deverrouiller/<str:token>/", views.unlock, name="unlock"),
 ]

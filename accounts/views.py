@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts import forms, services
+from accounts import forms, lockout, services
 
 try:  # the structures app provides the blocks "Mes rattachements" and "Mes abonnements"
     from structures.templatetags import structures_tags  # noqa: F401
@@ -120,3 +120,25 @@ def resend_activation(request):
         )
         return redirect("account_login")
     return render(request, "accounts/resend_activation.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def unlock(request, token: str):
+    """ACC-6: the link of the lock mail. GET only asks for confirmation (mail scanners follow
+    links); POST lifts the lock."""
+    if request.method == "POST":
+        if lockout.unlock(token):
+            messages.success(
+                request, _("Votre compte est déverrouillé : vous pouvez vous connecter.")
+            )
+        else:
+            messages.error(
+                request,
+                _(
+                    "Ce lien de déverrouillage n'est plus valable : le verrouillage a pris fin "
+                    "ou a déjà été levé."
+                ),
+            )
+        return redirect("account_login")
+    return render(request, "accounts/unlock.html", {"token": token})

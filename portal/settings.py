@@ -217,7 +217,8 @@ ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "site_web"  # ACC-3 anti-robot check
 # ACC-6 is enforced by accounts (a per-account lock); allauth's IP limits stay as a second net.
 # confirm_email: at most one activation mail a minute per address (ACC-4 resend form).
 ACCOUNT_RATE_LIMITS = (
-    {"login_failed": "30/m/ip", "confirm_email": "1/60s/key"} if not TESTING else False
+    # 30 failures an hour from one IP: one address cannot lock more than six accounts an hour.
+    {"login_failed": "10/m/ip,30/h/ip", "confirm_email": "1/60s/key"} if not TESTING else False
 )
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Staff need a second factor to use the admin (portal/admin.py).
