@@ -1,6 +1,10 @@
 # The two commands a newcomer needs: `make run` and `make test` (see README.md).
 SHELL := /bin/bash
-PYTHON ?= python3.11
+# The first Python from 3.11 to 3.13 on the PATH (choose one: make run PYTHON=python3.12).
+SUPPORTED_PYTHON := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))
+PYTHON ?= $(shell for p in python3.11 python3.12 python3.13 python3 python; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c '$(SUPPORTED_PYTHON)' 2>/dev/null && { echo $$p; break; }; \
+	done)
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -11,18 +15,28 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint format install install-test messages translations bench worker beat clean
 
+# uv installs in seconds where pip takes minutes; pip stays the fallback when uv can't be had.
+define pip_install
+	if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(PY) $(1); \
+	else $(PY) -m pip install --quiet $(1); fi
+endef
+
 $(BIN)/activate:
-	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed and none is on the PATH."; \
+		echo "Install one (Debian/Ubuntu: sudo apt install python3 python3-venv), or name it: make run PYTHON=/path/to/python3.12"; exit 1; }
+	@$(PYTHON) -c '$(SUPPORTED_PYTHON)' || { echo "$(PYTHON) is not Python 3.11 to 3.13."; exit 1; }
+	@echo "Using $$($(PYTHON) -c 'import sys; print(sys.executable, sys.version.split()[0])')"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip setuptools wheel
+	$(PY) -m pip install --quiet --disable-pip-version-check uv \
+		|| $(PY) -m pip install --quiet --upgrade pip setuptools wheel
 
 # Reinstall only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(PY) -m pip install --quiet -e .
+	$(call pip_install,-e .)
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(call pip_install,-e ".[test]")
 	touch $@
 
 install: $(VENV)/.installed
