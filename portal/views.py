@@ -1,12 +1,17 @@
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from structures import access
 
 
+@login_not_required
 @require_GET
 def home(request):
-    """Logged-in homepage (HOME): the user's structures and what needs them (ACC-7)."""
+    """Logged-in homepage (HOME): the user's structures and what needs them (ACC-7).
+    An anonymous visitor gets the public welcome page instead of a redirect to the login."""
+    if not request.user.is_authenticated:
+        return render(request, "portal/welcome.html")
     memberships = list(
         request.user.memberships.select_related("structure").order_by("structure__company_name")
     )

@@ -70,7 +70,7 @@ def test_french_is_the_default_whatever_the_browser_says(client):
 def test_every_non_public_url_requires_login(client):
     from django.urls import get_resolver
 
-    for name in ("home", "accounts:my_account"):
+    for name in ("accounts:my_account", "structures:manager", "invoicing:issued"):
         response = client.get(reverse(name))
         assert response.status_code == 302, name
     assert get_resolver() is not None
