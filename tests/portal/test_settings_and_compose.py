@@ -153,7 +153,7 @@ def test_docker_compose_puts_a_body_capped_tls_proxy_before_gunicorn():
     assert {"80:80", "443:443"} <= set(services["proxy"]["ports"])
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
     assert "reverse_proxy web:8000" in caddyfile
-    assert "max_size 48MB" in caddyfile
+    assert "max_size 51MB" in caddyfile
 
 
 def test_celery_beat_schedule_collects_app_schedules():
