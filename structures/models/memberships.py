@@ -9,8 +9,31 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from structures.enums import Role
+from structures.enums import MANAGER_ROLES, ManagerActionCode, Role
 from structures.models.structures import Service, Structure
+
+
+class MembershipQuerySet(models.QuerySet):
+    """Filters that speak the domain (les-emplois `MembershipQuerySet`)."""
+
+    def active(self) -> MembershipQuerySet:
+        """Memberships of active accounts."""
+        return self.filter(user__is_active=True)
+
+    def managers(self) -> MembershipQuerySet:
+        return self.filter(role__in=MANAGER_ROLES)
+
+    def main_managers(self) -> MembershipQuerySet:
+        return self.filter(role=Role.MAIN_MANAGER)
+
+    def simple_users(self) -> MembershipQuerySet:
+        return self.filter(role=Role.USER)
+
+    def of(self, user) -> MembershipQuerySet:
+        return self.filter(user=user)
+
+    def on(self, structure) -> MembershipQuerySet:
+        return self.filter(structure_id=getattr(structure, "pk", structure))
 
 
 class Membership(models.Model):
@@ -24,6 +47,8 @@ class Membership(models.Model):
     # SRV-3: empty means the whole structure.
     services = models.ManyToManyField(Service, blank=True, related_name="memberships")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rattachement")
@@ -43,7 +68,7 @@ class Membership(models.Model):
 
     @property
     def is_manager(self) -> bool:
-        return self.role in (Role.MAIN_MANAGER, Role.SECONDARY_MANAGER)
+        return self.role in MANAGER_ROLES
 
     @property
     def is_main_manager(self) -> bool:
@@ -80,7 +105,7 @@ class ManagerAction(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    action = models.CharField(_("Action"), max_length=50)
+    action = models.CharField(_("Action"), max_length=50, choices=ManagerActionCode.choices)
     target_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -13,6 +13,19 @@ from structures.enums import RequestStatus
 from structures.models.structures import Service, Structure
 
 
+class DecidedRequestQuerySet(models.QuerySet):
+    def pending(self) -> DecidedRequestQuerySet:
+        return self.filter(status=RequestStatus.PENDING)
+
+    def settle(self, status: str, *, actor, comment: str) -> int:
+        """Decide every pending request of the queryset at once (a manager's direct action
+        answers them), each through `record_decision`; the rows are locked first."""
+        rows = list(self.pending().select_for_update(of=("self",)))
+        for row in rows:
+            row.record_decision(status, actor=actor, comment=comment)
+        return len(rows)
+
+
 class DecidedRequest(models.Model):
     """What link and subscription requests share: a manager decides, the row stays as
     history (LNK-2, AREA-4)."""
@@ -31,6 +44,8 @@ class DecidedRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("Décidée le"), null=True, blank=True)
     created_at = models.DateTimeField(_("Demandée le"), default=timezone.now, editable=False)
+
+    objects = DecidedRequestQuerySet.as_manager()
 
     class Meta:
         abstract = True

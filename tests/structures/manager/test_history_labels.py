@@ -1,0 +1,48 @@
+"""The history of manager actions names every action in words, never by its code."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from structures import billing, identifier_change, identity
+from structures.enums import ManagerActionCode
+from tests.factories.accounts import UserFactory
+from tests.factories.structures import make_siret
+from tests.structures.members_support import client_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_history_structure_actions_shown_with_labels():
+    user = UserFactory()
+    structure = identity.create_private_structure(
+        actor=user,
+        identifier_type="SIRET",
+        identifier=make_siret(),
+        company_name="Atelier Test",
+        street="1 rue de la Paix",
+        postcode="75001",
+        city="Paris",
+    )
+    billing.create_service(structure, actor=user, code="COMPTA", name="Comptabilité")
+    billing.accept_billing_mandate(structure, actor=user)
+    identifier_change.change_siret(structure, make_siret(), actor=user)
+
+    response = client_of(user).get(reverse("structures:history"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for code in ("STRUCTURE_CREATED", "SERVICE_CREATED", "SIRET_CHANGED"):
+        assert f'data-action="{code}"' in html
+    assert "STRUCTURE_CREATED</td>" not in html
+    assert "SIRET_CHANGED</td>" not in html
+    assert "Structure créée</td>" in html
+    assert "Mandat de facturation souscrit</td>" in html
+    assert "Identifiant modifié : structure désactivée</td>" in html
+
+
+def test_history_every_action_code_has_a_label():
+    codes = list(ManagerActionCode.values)
+
+    assert all(str(ManagerActionCode(code).label) != code for code in codes)
