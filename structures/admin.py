@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal import areas
+from portal.areas import AreaCode
 from structures import access
 from structures import models as structure_models
 from structures.models import (
@@ -125,7 +126,7 @@ class MembershipInline(SupportAccessMixin, admin.TabularInline):
 
 def _open_received(structure: Structure, user) -> None:
     if structure.is_public and structure.is_active:
-        access.open_area(structure, "RECEIVED", actor=user)
+        access.open_area(structure, AreaCode.RECEIVED, actor=user)
 
 
 def _after_membership_saved(membership: Membership, user) -> None:

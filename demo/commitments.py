@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from commitments.enums import CommitmentType, SupplierAnswer
 from commitments.models import Commitment
-from portal.areas import Mode
+from demo.structures import DOMAIN, STATE_SIRET, SUPPLIER_SIRET, TITULAIRE_SIRET
+from portal.areas import AreaCode, Mode
 from structures import access
-from structures.demo import DOMAIN, STATE_SIRET, SUPPLIER_SIRET, TITULAIRE_SIRET
 from structures.enums import IdentifierType
 from structures.models import Service, Structure
 
@@ -152,10 +152,10 @@ def ensure_commitments() -> int:
     """Create the demo commitments that are missing; returns how many were created."""
     state, ej_required = _structure(STATE_SIRET), _structure(EJ_REQUIRED_SIRET)
     for structure in (state, ej_required):
-        access.open_area(structure, "COMMITMENTS", actor=None)
+        access.open_area(structure, AreaCode.COMMITMENTS, actor=None)
     reviewer = _user("etat.valideur")
-    if access.area_mode(reviewer, state, "COMMITMENTS") is None:
-        access.grant_area(reviewer, state, "COMMITMENTS", Mode.VIEW, actor=None)
+    if access.area_mode(reviewer, state, AreaCode.COMMITMENTS) is None:
+        access.grant_area(reviewer, state, AreaCode.COMMITMENTS, Mode.VIEW, actor=None)
     author = _user("etat.gestionnaire")
     supplier_user = _user("fournisseur.principal")
     today = timezone.localdate()

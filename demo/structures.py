@@ -16,7 +16,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from portal.areas import Mode
+from portal.areas import AreaCode, Mode
 from structures import access
 from structures.enums import IdentifierType, Role, StructureKind
 from structures.models import BankAccount, Membership, Service, Structure
@@ -162,7 +162,7 @@ ACCOUNTS = (
         SUPPLIER_SIRET,
         Role.USER,
         (),
-        {"ISSUED": Mode.CHANGE},
+        {AreaCode.ISSUED: Mode.CHANGE},
         "Fournisseur Démo SARL — utilisateur simple (Factures émises en modification)",
     ),
     (
@@ -212,7 +212,7 @@ ACCOUNTS = (
         STATE_SIRET,
         Role.USER,
         (),
-        {"RECEIVED": Mode.CHANGE},
+        {AreaCode.RECEIVED: Mode.CHANGE},
         "Destinataire Etat — valideur, toute la structure (Factures reçues en modification)",
     ),
     (
@@ -222,7 +222,7 @@ ACCOUNTS = (
         STATE_SIRET,
         Role.USER,
         ("SFACETAT",),
-        {"RECEIVED": Mode.CHANGE},
+        {AreaCode.RECEIVED: Mode.CHANGE},
         "Destinataire Etat — valideur restreint au service SFACETAT",
     ),
 )
@@ -289,7 +289,7 @@ def seed(stdout) -> None:
             country="FR",
             **values,
         )
-        access.open_area(structure, "RECEIVED", actor=None)  # DIR-2, AREA-1
+        access.open_area(structure, AreaCode.RECEIVED, actor=None)  # DIR-2, AREA-1
         if code:
             Service.objects.update_or_create(
                 structure=structure,
@@ -314,7 +314,7 @@ def seed(stdout) -> None:
             defaults={"label": "Compte principal", "bic": bic, "is_active": True},
         )
         structures[siret] = structure
-    access.open_area(structures[TITULAIRE_SIRET], "TO_VALIDATE", actor=None)
+    access.open_area(structures[TITULAIRE_SIRET], AreaCode.TO_VALIDATE, actor=None)
 
     rows = []
     for login, first, last, siret, role, codes, extra, description in ACCOUNTS:

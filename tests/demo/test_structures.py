@@ -8,8 +8,9 @@ from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django.urls import reverse
 
+from demo import structures as demo
 from portal.areas import Mode
-from structures import access, demo
+from structures import access
 from structures.enums import Role
 from structures.models import Membership, Service, Structure
 from structures.validators import validate_siret

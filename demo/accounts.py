@@ -1,7 +1,7 @@
 """Demo accounts (idempotent): the administrator and the support desk.
 
 The other demo users (managers, simple users, public reviewers) come with their
-structures (structures.demo).
+structures (demo.structures).
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@ import io
 import pytest
 from allauth.account.models import EmailAddress
 
-from accounts import demo
 from accounts.models import User
+from demo import accounts as demo
 from structures import access
 from tests.factories.accounts import PASSWORD
 
