@@ -50,9 +50,3 @@ def record_failed_login(login: str | None) -> User | None:
         user.locked_until = now + LOCK_DURATION
     user.save(update_fields=["failed_logins", "locked_until"])
     return user if locked_now else None
-
-
-def clear_failed_logins(user: User) -> None:
-    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-    user.failed_logins = 0
-    user.locked_until = None

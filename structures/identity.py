@@ -20,10 +20,8 @@ from structures.history import log_action
 from structures.models import Membership, Structure
 from structures.validators import validate_identifier, validate_vat_number
 
-# STR-8: what the creator types; identifier_type and identifier come from the search step.
-CREATION_FIELDS = (
-    "identifier_type",
-    "identifier",
+# STR-8: the structure's data, typed at creation and edited later by its managers.
+STRUCTURE_DATA = (
     "company_name",
     "street",
     "address_complement",
@@ -35,6 +33,8 @@ CREATION_FIELDS = (
     "rcs_number",
     "vat_number",
 )
+# At creation, identifier_type and identifier come from the search step.
+CREATION_FIELDS = ("identifier_type", "identifier", *STRUCTURE_DATA)
 CREATION_REQUIRED = ("identifier_type", "identifier", "company_name", "street", "postcode", "city")
 
 # What managers edit (ROL-6): identity data, address, contact, VAT, RCS, PACAGE,
@@ -55,16 +55,7 @@ STORED_FLAGS = (
     "not_publishable_insee",
 )
 EDITABLE_FIELDS = (
-    "company_name",
-    "street",
-    "address_complement",
-    "postcode",
-    "city",
-    "country",
-    "email",
-    "phone",
-    "rcs_number",
-    "vat_number",
+    *STRUCTURE_DATA,
     "pacage_number",
     *RECIPIENT_PARAMETERS,
     *STORED_FLAGS,

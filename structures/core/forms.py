@@ -114,7 +114,7 @@ class StructureCreateForm(PortalForm, forms.ModelForm):
         model = Structure
         # identifier_type / identifier are declared above, out of the model validation: the
         # STR-5 conflict is the service's to report, with the link to the attachment request.
-        fields = [f for f in identity.CREATION_FIELDS if f not in ("identifier_type", "identifier")]
+        fields = list(identity.STRUCTURE_DATA)
         help_texts = {"country": _COUNTRY_HELP}
 
     def __init__(self, *args, **kwargs):
