@@ -30,7 +30,10 @@ def _area(code: str) -> str:
 
 
 def _mode(value: str) -> str:
-    return str(areas.MODE_LABELS[Mode(value)]) if value in Mode else value
+    try:
+        return str(areas.MODE_LABELS[Mode(value)])
+    except ValueError:
+        return value
 
 
 def details_label(action: ManagerAction) -> str:

@@ -1,11 +1,11 @@
-"""Forged ids in the members pages: a clear refusal, never a 500, nothing changed."""
+"""Forged ids in the Manager activities pages: a clear refusal, never a 500, nothing changed."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
-from structures.models import LinkRequest, Membership, StructureUserObjectPermission
+from structures.models import Membership, StructureUserObjectPermission
 from tests.factories.accounts import UserFactory
 from tests.factories.structures import ServiceFactory
 from tests.structures.members_support import client_of
@@ -26,16 +26,6 @@ def test_subscriptions_bulk_forged_user_id_ignored(personas, value):
 
     assert response.status_code == 302
     assert StructureUserObjectPermission.objects.count() == before
-
-
-def test_link_request_forged_structure_id_refused(personas):
-    response = client_of(personas.unattached).post(
-        reverse("structures:link_request"), {"structures": [HUGE]}
-    )
-
-    assert response.status_code == 200
-    assert response.context["form"].errors["structures"]
-    assert not LinkRequest.objects.filter(requester=personas.unattached).exists()
 
 
 def test_attach_forged_structure_id_refused(personas):

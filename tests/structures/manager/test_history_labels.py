@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from portal.areas import AreaCode
 from structures import billing, identifier_change, identity
-from structures.enums import ManagerActionCode
+from structures.enums import ManagerActionCode, Role
+from structures.history import log_action
 from tests.factories.accounts import UserFactory
 from tests.factories.structures import make_siret
 from tests.structures.members_support import client_of
@@ -46,3 +48,51 @@ def test_history_every_action_code_has_a_label():
     codes = list(ManagerActionCode.values)
 
     assert all(str(ManagerActionCode(code).label) != code for code in codes)
+
+
+def test_history_details_show_role_names_and_area_labels(personas):
+    member = UserFactory()
+    log_action(
+        personas.structure,
+        actor=personas.main_manager,
+        action=ManagerActionCode.USER_ATTACHED,
+        target_user=member,
+        details=Role.SECONDARY_MANAGER.value,
+    )
+    log_action(
+        personas.structure,
+        actor=personas.main_manager,
+        action=ManagerActionCode.AREA_OPENED,
+        details=AreaCode.TO_VALIDATE,
+    )
+    log_action(
+        personas.structure,
+        actor=personas.main_manager,
+        action=ManagerActionCode.SUBSCRIPTIONS_CHANGED,
+        target_user=member,
+        details="RECEIVED=view, COMMITMENTS=-",
+    )
+
+    html = client_of(personas.main_manager).get(reverse("structures:history")).content.decode()
+
+    assert "<td>Gestionnaire secondaire</td>" in html
+    assert "<td>Factures à valider</td>" in html
+    assert "<td>Factures reçues : Consultation, Engagements : —</td>" in html
+    assert "GESTIONNAIRE_SECONDAIRE" not in html
+    assert "TO_VALIDATE</td>" not in html
+
+
+def test_history_action_shown_in_english_for_an_english_reader(personas):
+    personas.main_manager.language = "en"
+    personas.main_manager.save(update_fields=["language"])
+    log_action(
+        personas.structure,
+        actor=personas.main_manager,
+        action=ManagerActionCode.AREA_OPENED,
+        details=AreaCode.RECEIVED,
+    )
+
+    html = client_of(personas.main_manager).get(reverse("structures:history")).content.decode()
+
+    assert "Espace ouvert</td>" not in html
+    assert "Factures reçues</td>" not in html
