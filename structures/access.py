@@ -50,7 +50,7 @@ def membership_of(user, structure: Structure | int) -> Membership | None:
 def member_structures(user) -> QuerySet[Structure]:
     if not user.is_authenticated:
         return Structure.objects.none()
-    return Structure.objects.filter(memberships__user=user)
+    return Structure.objects.filter(pk__in=Membership.objects.of(user).values("structure"))
 
 
 def managed_structures(user) -> QuerySet[Structure]:
@@ -87,8 +87,8 @@ def get_managed_structure_or_404(user, pk: int) -> Structure:
 
 def managers_of(structure: Structure | int) -> QuerySet:
     """Active accounts managing `structure` (main and secondary): notification targets."""
-    managing = Membership.objects.on(structure).managers().values("user")
-    return get_user_model().objects.filter(pk__in=managing, is_active=True)
+    managing = Membership.objects.on(structure).active().managers().values("user")
+    return get_user_model().objects.filter(pk__in=managing)
 
 
 def detach_allowed(membership: Membership, *, by_main_manager: bool) -> bool:

@@ -168,7 +168,7 @@ def detach_user(structure: Structure, user, *, actor) -> None:
 def set_member_services(structure: Structure, user, services: Iterable[Service], *, actor) -> None:
     """SRV-3: restrict a member to some services (none = the whole structure)."""
     access.require_manager(actor, structure)
-    membership = Membership.objects.filter(structure=structure, user=user).first()
+    membership = Membership.objects.of(user).on(structure).first()
     if membership is None:
         raise ValidationError(_("Cet utilisateur n'est pas rattaché à la structure."))
     services = list(services)

@@ -73,7 +73,7 @@ def _held_areas(held: dict[str, Mode], *, is_manager: bool) -> list[HeldArea]:
 def account_blocks(user) -> dict:
     """ "Mes rattachements aux structures" and "Mes abonnements aux espaces" (ACC-8)."""
     memberships = list(
-        Membership.objects.filter(user=user)
+        Membership.objects.of(user)
         .select_related("structure")
         .prefetch_related("services")
         .order_by("structure__company_name", "id")

@@ -11,8 +11,7 @@ from portal import areas
 from portal.areas import Mode
 from structures import access
 from structures.core.forms import AccountField, IdsChoiceField, MemberForm
-from structures.enums import Role
-from structures.models import Service, Structure
+from structures.models import Membership, Service, Structure
 from structures.openings import requestable_areas
 
 MODE_CHOICES = [(mode.value, label) for mode, label in areas.MODE_LABELS.items()]
@@ -54,9 +53,10 @@ class TransferForm(MemberForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.fields["structure"].queryset = Structure.objects.filter(
-            memberships__user=actor, memberships__role=Role.MAIN_MANAGER
-        ).order_by("company_name", "id")
+        mine = Membership.objects.of(actor).main_managers().values("structure")
+        self.fields["structure"].queryset = Structure.objects.filter(pk__in=mine).order_by(
+            "company_name", "id"
+        )
 
     def clean_email(self):
         user = self.cleaned_data.get("email")
@@ -74,8 +74,9 @@ class SubscriptionRequestForm(MemberForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
+        mine = Membership.objects.of(actor).simple_users().values("structure")
         self.fields["structure"].queryset = Structure.objects.filter(
-            memberships__user=actor, memberships__role=Role.USER, is_active=True
+            pk__in=mine, is_active=True
         ).order_by("company_name", "id")
         self.fields["area"].choices = [(area.code, area.label) for area in requestable_areas()]
 
