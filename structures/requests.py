@@ -70,14 +70,14 @@ def request_links(
         raise ValidationError(_("Choisissez au moins une structure."))
     ids = [structure.pk for structure in structures]
     attached = set(
-        Membership.objects.filter(user=actor, structure_id__in=ids).values_list(
-            "structure_id", flat=True
-        )
+        Membership.objects.of(actor)
+        .filter(structure_id__in=ids)
+        .values_list("structure_id", flat=True)
     )
     pending = set(
-        LinkRequest.objects.filter(
-            requester=actor, structure_id__in=ids, status=RequestStatus.PENDING
-        ).values_list("structure_id", flat=True)
+        LinkRequest.objects.filter(requester=actor, structure_id__in=ids)
+        .pending()
+        .values_list("structure_id", flat=True)
     )
     errors = []
     for structure in structures:

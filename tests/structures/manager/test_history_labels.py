@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 
 from portal.areas import AreaCode
@@ -96,3 +99,21 @@ def test_history_action_shown_in_english_for_an_english_reader(personas):
 
     assert "Espace ouvert</td>" not in html
     assert "Factures reçues</td>" not in html
+
+
+def test_migration_rewrites_the_old_lowercase_codes(personas):
+    migration = importlib.import_module("structures.migrations.0003_manager_action_choices")
+    attached = log_action(
+        personas.structure,
+        actor=personas.main_manager,
+        action="user_attached",
+        details="Gestionnaire secondaire",
+    )
+    opened = log_action(personas.structure, actor=None, action="area_opened", details="RECEIVED")
+
+    migration.forwards(django_apps, None)
+
+    attached.refresh_from_db()
+    opened.refresh_from_db()
+    assert (attached.action, attached.details) == ("USER_ATTACHED", "GESTIONNAIRE_SECONDAIRE")
+    assert (opened.action, opened.details) == ("AREA_OPENED", "RECEIVED")
