@@ -29,19 +29,12 @@ def _has_invoice_in_payment(structure: Structure) -> bool:
     Read through the app registry: invoicing imports structures, so importing its models
     here would be a cycle.
     """
-    if not apps.is_installed("invoicing"):
-        return False
-    try:
-        invoice_model = apps.get_model("invoicing", "Invoice")
-    except LookupError:
-        return False
-    if invoice_model.objects.filter(supplier=structure, status=PAYMENT_STATUS).exists():
-        return True
-    try:
-        event_model = apps.get_model("invoicing", "StatusEvent")
-    except LookupError:
-        return False
-    return event_model.objects.filter(invoice__supplier=structure, status=PAYMENT_STATUS).exists()
+    invoice_model = apps.get_model("invoicing", "Invoice")
+    event_model = apps.get_model("invoicing", "StatusEvent")
+    return (
+        invoice_model.objects.filter(supplier=structure, status=PAYMENT_STATUS).exists()
+        or event_model.objects.filter(invoice__supplier=structure, status=PAYMENT_STATUS).exists()
+    )
 
 
 def can_open_area(structure: Structure, code: str) -> bool:
