@@ -99,6 +99,12 @@ def detach_allowed(membership: Membership, *, by_main_manager: bool) -> bool:
     return by_main_manager or membership.role == Role.USER
 
 
+def role_change_allowed(membership: Membership, *, by_main_manager: bool) -> bool:
+    """ROL-2: only the main manager appoints or removes secondary managers; the main role
+    itself moves only by a transfer (ROL-3)."""
+    return by_main_manager and membership.role != Role.MAIN_MANAGER
+
+
 def can_detach(actor, membership: Membership) -> bool:
     structure_id = membership.structure_id
     return is_manager(actor, structure_id) and detach_allowed(

@@ -41,8 +41,10 @@ class MembershipRow:
     # AREA-2: ISSUED is added or removed by the user themselves.
     issued_subscribed: bool = False
     issued_self_service: bool = False
-    # LNK-5, from `access.detach_allowed`: the members list shows the button or not.
+    # From `access.detach_allowed` / `role_change_allowed`: the members list shows the
+    # buttons or not.
     can_detach: bool = False
+    can_set_role: bool = False
 
     @property
     def structure(self) -> Structure:

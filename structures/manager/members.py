@@ -54,6 +54,9 @@ def members(request, pk: int):
     rows = queries.member_rows(structure, list(page))
     for row in rows:
         row.can_detach = access.detach_allowed(row.membership, by_main_manager=is_main_manager)
+        row.can_set_role = access.role_change_allowed(
+            row.membership, by_main_manager=is_main_manager
+        )
     return render(
         request,
         "structures/manager/members.html",
@@ -61,7 +64,6 @@ def members(request, pk: int):
             "structure": structure,
             "page_obj": page,
             "rows": rows,
-            "is_main_manager": is_main_manager,
         },
     )
 
@@ -154,7 +156,6 @@ def member(request, pk: int, user_id: int):
             "membership": membership,
             "row": queries.member_rows(structure, [membership])[0],
             "form": form,
-            "is_main_manager": access.is_main_manager(request.user, structure),
         },
     )
 
