@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.stagekit import clear_login
 from allauth.account.models import EmailConfirmation
 from django.conf import settings
 from django.contrib import messages
@@ -104,8 +105,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def pre_login(self, request, user, **kwargs):
         if getattr(user, "is_technical", False):
             # Also covers logins that skip the password form (e.g. after a reset).
-            from allauth.account.internal.stagekit import clear_login
-
             clear_login(request)
             messages.error(request, technical_account_message())
             return redirect("account_login")

@@ -5,6 +5,6 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from accounts import signals
+        from accounts import signals  # models are ready only now (signals imports services)
 
         signals.connect()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from structures.enums import Role
 
 
 def _check_self(user: User, actor: User) -> None:
@@ -53,8 +54,6 @@ def set_language(user: User, language: str, *, actor: User) -> User:
 
 def must_receive_activity_notifications(user: User) -> bool:
     """NOT-4: a main manager cannot untick the activity notifications."""
-    from structures.enums import Role
-
     return user.memberships.filter(role=Role.MAIN_MANAGER).exists()
 
 

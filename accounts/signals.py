@@ -7,26 +7,23 @@ before the current one).
 
 from __future__ import annotations
 
+from allauth.account.signals import password_reset
+from django.contrib.auth.models import update_last_login
 from django.contrib.auth.signals import user_logged_in
+
+from accounts import lockout, services
 
 
 def record_login(sender, user, request=None, **kwargs) -> None:
-    from accounts import services
-
     services.record_login(user)
 
 
 def clear_lock_after_password_reset(sender, request, user, **kwargs) -> None:
     """ACC-6: the lock message offers a password reset; the reset lifts the lock."""
-    from accounts import lockout
-
     lockout.clear_failed_logins(user)
 
 
 def connect() -> None:
-    from allauth.account.signals import password_reset
-    from django.contrib.auth.models import update_last_login
-
     password_reset.connect(clear_lock_after_password_reset, dispatch_uid="accounts_reset_unlocks")
     user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
     user_logged_in.connect(record_login, dispatch_uid="accounts_record_login")

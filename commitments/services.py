@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 
 from commitments.enums import CommitmentState, SupplierAnswer
 from commitments.models import Commitment
-from portal.areas import Mode
+from portal.areas import AreaCode, Mode
 from structures import access
 from structures.enums import StructureKind
 from structures.models import Service, Structure
 
-AREA = "COMMITMENTS"
+AREA = AreaCode.COMMITMENTS
 
 # A change of any of these is a new order for the supplier: its answer is asked again.
 MATERIAL_FIELDS = (

@@ -9,10 +9,12 @@ from django.dispatch import receiver
 from invoicing.enums import InvoiceStatus
 from invoicing.models import StatusEvent
 from invoicing.workflow import invoice_status_changed
+from portal.areas import AreaCode
 from structures import access
+from structures.enums import ManagerActionCode
 from structures.history import log_action
 
-AREA = "COMMITMENTS"
+AREA = AreaCode.COMMITMENTS
 
 
 @receiver(invoice_status_changed, dispatch_uid="commitments_open_on_payment")
@@ -29,4 +31,4 @@ def open_commitments_on_payment(sender, invoice, event, previous_status=None, **
     if earlier.exists():
         return
     access.open_area(supplier, AREA, actor=None)
-    log_action(supplier, actor=None, action="area_opened", details=AREA)
+    log_action(supplier, actor=None, action=ManagerActionCode.AREA_OPENED, details=AREA)

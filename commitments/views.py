@@ -23,18 +23,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commitments import services
 from commitments.enums import SupplierAnswer
 from commitments.forms import AnswerForm, CommitmentForm, FilterForm, apply_error
-from portal.areas import Mode
+from portal.areas import AreaCode, Mode
 from structures import access
 from structures.models import Structure
 
-AREA = "COMMITMENTS"
+AREA = AreaCode.COMMITMENTS
 PER_PAGE = 25
 CSV_LIMIT = 5000
 
 # Invoice pages of the other areas, if built: (area, url name candidates).
 INVOICE_PAGES = (
-    ("RECEIVED", ("invoicing:received_detail", "invoicing:received_invoice")),
-    ("ISSUED", ("invoicing:issued_detail", "invoicing:issued_invoice")),
+    (AreaCode.RECEIVED, ("invoicing:received_detail", "invoicing:received_invoice")),
+    (AreaCode.ISSUED, ("invoicing:issued_detail", "invoicing:issued_invoice")),
 )
 
 
@@ -141,7 +141,7 @@ def export(request):
 def _invoice_url(user, invoice, structure_ids: set[int]) -> str | None:
     """The invoice's page in the area the user sees it from, when that page is built."""
     for area, names in INVOICE_PAGES:
-        owner = invoice.recipient_id if area == "RECEIVED" else invoice.supplier_id
+        owner = invoice.recipient_id if area == AreaCode.RECEIVED else invoice.supplier_id
         if owner not in structure_ids or not access.has_area(user, owner, area):
             continue
         for name in names:

@@ -22,13 +22,10 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from commitments import demo as commitments_demo
 from commitments import rules as commitment_rules
 from commitments.models import CommitmentInvoice
-from invoicing import workflow
-from invoicing.enums import DepositMode, Frame, InvoiceStatus, PaymentMode, VatType
-from invoicing.models import Attachment, Invoice, InvoiceLine, StatusEvent, VatLine
-from structures.demo import (
+from demo import commitments as commitments_demo
+from demo.structures import (
     COTRAITANT_SIRET,
     DOMAIN,
     STATE_SIRET,
@@ -36,6 +33,9 @@ from structures.demo import (
     SUPPLIER_SIRET,
     TITULAIRE_SIRET,
 )
+from invoicing import workflow
+from invoicing.enums import DepositMode, Frame, InvoiceStatus, PaymentMode, VatType
+from invoicing.models import Attachment, Invoice, InvoiceLine, StatusEvent, VatLine
 from structures.enums import IdentifierType
 from structures.models import Service, Structure
 

@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from notifications.models import Email
+from notifications.tasks import send_email
 
 logger = logging.getLogger(__name__)
 
@@ -121,8 +122,6 @@ def queue_rendered(
 
 def schedule_send(email_id: int) -> None:
     """Hand the mail to Celery; if the broker is down the periodic task will send it."""
-    from notifications.tasks import send_email
-
     try:
         send_email.apply_async((email_id,), retry=False)
     except Exception:  # noqa: BLE001 - any broker failure: the row stays PENDING

@@ -137,17 +137,3 @@ def permission_definitions() -> list[tuple[str, str]]:
             for mode in Mode:
                 perms.append((area.codename(mode), f"{area.code} ({mode.value})"))
     return perms
-
-
-def tabs_for(user) -> list[Area]:
-    """The tab bar: built areas the user holds on any structure, HOME first, ACCOUNT last."""
-    from structures import access
-
-    if not user.is_authenticated:
-        return []
-    held = access.area_codes_of(user)
-    tabs = []
-    for area in AREAS:
-        if (area.code in (AreaCode.HOME, AreaCode.ACCOUNT) or area.code in held) and area.built:
-            tabs.append(area)
-    return tabs

@@ -6,8 +6,10 @@ Each app declares its periodic tasks in a module-level `beat_schedule` dict of i
 """
 
 import os
+from importlib import import_module
 
 from celery import Celery
+from django.apps import apps
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -18,10 +20,6 @@ app.autodiscover_tasks()
 
 @app.on_after_finalize.connect
 def _collect_beat_schedules(sender, **kwargs):
-    from importlib import import_module
-
-    from django.apps import apps
-
     for config in apps.get_app_configs():
         try:
             module = import_module(f"{config.name}.tasks")

@@ -1,14 +1,14 @@
 from django.conf import settings
 from django.urls import reverse
 
-from portal import areas
+from portal.navigation import tabs_for
 
 
 def portal(request) -> dict:
     user = getattr(request, "user", None)
     tabs = []
     if user is not None and user.is_authenticated:
-        for area in areas.tabs_for(user):
+        for area in tabs_for(user):
             url = reverse(area.url_name)
             active = request.path == url if url == "/" else request.path.startswith(url)
             tabs.append({"area": area, "url": url, "active": active})

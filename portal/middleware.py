@@ -6,6 +6,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
+from structures.models import Membership
+
 LANGUAGE_SESSION_KEY = "portal_language"
 STRUCTURE_SESSION_KEY = "current_structure_id"
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
@@ -85,8 +87,6 @@ class CurrentStructureMiddleware:
 
     @staticmethod
     def _resolve(request):
-        from structures.models import Membership
-
         memberships = Membership.objects.filter(user=request.user).select_related("structure")
         wanted = request.GET.get("structure") or request.session.get(STRUCTURE_SESSION_KEY)
         chosen = None

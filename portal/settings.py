@@ -6,6 +6,7 @@ must not reach production (SECRET_KEY) are refused when DEBUG is off.
 
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -136,8 +137,6 @@ def _cache_url(url: str) -> str:
     tests clear the cache (FLUSHDB) and would otherwise wipe each other's keys."""
     if not TESTING:
         return url
-    from urllib.parse import urlparse
-
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
     index = 10 + (int(worker) if worker.isdigit() else 0) % 6
     return urlparse(url)._replace(path=f"/{index}").geturl()
@@ -231,8 +230,6 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Chorus Pro (démo) <ne-pas-repondre@chorus-demo.invalid>"
 )
 if EMAIL_URL.startswith(("smtp://", "smtps://")):
-    from urllib.parse import unquote, urlparse
-
     _mail = urlparse(EMAIL_URL)
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = _mail.hostname or "localhost"

@@ -17,19 +17,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from portal import areas
-from portal.areas import Mode
-from structures.enums import MANAGER_ROLES, Role
+from portal.areas import AreaCode, Mode
+from structures.enums import Role
 from structures.models import Membership, OpenedArea, Structure, StructureUserObjectPermission
 
-ROLE_AREAS = {"REQUESTS_SENT", "REQUESTS_RECEIVED"}
+ROLE_AREAS = {AreaCode.REQUESTS_SENT, AreaCode.REQUESTS_RECEIVED}
 _CACHE_ATTR = "_structures_access_cache"
+# Guardian permission codename -> (area code, mode), built once from the area catalogue.
+AREA_BY_CODENAME: dict[str, tuple[str, Mode]] = {
+    area.codename(mode): (area.code, mode) for area in areas.subscribable_areas() for mode in Mode
+}
 
 
 # --- Roles ---------------------------------------------------------------------------
@@ -38,24 +44,21 @@ _CACHE_ATTR = "_structures_access_cache"
 def membership_of(user, structure: Structure | int) -> Membership | None:
     if not user.is_authenticated:
         return None
-    structure_id = getattr(structure, "pk", structure)
-    return (
-        Membership.objects.filter(user=user, structure_id=structure_id)
-        .select_related("structure")
-        .first()
-    )
+    return Membership.objects.of(user).on(structure).select_related("structure").first()
 
 
 def member_structures(user) -> QuerySet[Structure]:
     if not user.is_authenticated:
         return Structure.objects.none()
-    return Structure.objects.filter(memberships__user=user)
+    return Structure.objects.filter(pk__in=Membership.objects.of(user).values("structure"))
 
 
 def managed_structures(user) -> QuerySet[Structure]:
     if not user.is_authenticated:
         return Structure.objects.none()
-    return Structure.objects.filter(memberships__user=user, memberships__role__in=MANAGER_ROLES)
+    return Structure.objects.filter(
+        pk__in=Membership.objects.of(user).managers().values("structure")
+    )
 
 
 def is_manager(user, structure: Structure | int) -> bool:
@@ -63,10 +66,50 @@ def is_manager(user, structure: Structure | int) -> bool:
 
 
 def is_main_manager(user, structure: Structure | int) -> bool:
-    structure_id = getattr(structure, "pk", structure)
-    return Membership.objects.filter(
-        user=user, structure_id=structure_id, role=Role.MAIN_MANAGER
-    ).exists()
+    return Membership.objects.of(user).on(structure).main_managers().exists()
+
+
+def require_manager(actor, structure: Structure | int) -> None:
+    """The guard of every manager use case: PermissionDenied unless `actor` manages it."""
+    if actor is None or not actor.is_authenticated or not is_manager(actor, structure):
+        raise PermissionDenied(_("Vous n'êtes pas gestionnaire de cette structure."))
+
+
+def require_main_manager(actor, structure: Structure | int) -> None:
+    if actor is None or not actor.is_authenticated or not is_main_manager(actor, structure):
+        raise PermissionDenied(_("Seul le gestionnaire principal de la structure peut le faire."))
+
+
+def get_managed_structure_or_404(user, pk: int) -> Structure:
+    """A structure the user manages; any other id (foreign or unknown) is a 404."""
+    return get_object_or_404(managed_structures(user), pk=pk)
+
+
+def managers_of(structure: Structure | int) -> QuerySet:
+    """Active accounts managing `structure` (main and secondary): notification targets."""
+    managing = Membership.objects.on(structure).active().managers().values("user")
+    return get_user_model().objects.filter(pk__in=managing)
+
+
+def detach_allowed(membership: Membership, *, by_main_manager: bool) -> bool:
+    """LNK-5: the main manager is never detached (the role is transferred first); only the
+    main manager detaches a secondary manager; any manager detaches a simple user."""
+    if membership.role == Role.MAIN_MANAGER:
+        return False
+    return by_main_manager or membership.role == Role.USER
+
+
+def role_change_allowed(membership: Membership, *, by_main_manager: bool) -> bool:
+    """ROL-2: only the main manager appoints or removes secondary managers; the main role
+    itself moves only by a transfer (ROL-3)."""
+    return by_main_manager and membership.role != Role.MAIN_MANAGER
+
+
+def can_detach(actor, membership: Membership) -> bool:
+    structure_id = membership.structure_id
+    return is_manager(actor, structure_id) and detach_allowed(
+        membership, by_main_manager=is_main_manager(actor, structure_id)
+    )
 
 
 def is_support(user) -> bool:
@@ -88,47 +131,6 @@ def is_area_open(structure: Structure, code: str) -> bool:
     if areas.get(code).always_open:
         return True
     return OpenedArea.objects.filter(structure=structure, area=code).exists()
-
-
-# The invoice status that lets a private structure open COMMITMENTS (AREA-7).
-PAYMENT_STATUS = "MISE_EN_PAIEMENT"
-
-
-def _has_invoice_in_payment(structure: Structure) -> bool:
-    """AREA-7: one of the structure's issued invoices has reached MISE_EN_PAIEMENT.
-
-    The invoicing app is optional here (built by another issue): without an `Invoice`
-    model, nothing has reached payment. Assumed shape: `Invoice.supplier` (FK Structure),
-    `Invoice.status`, and `StatusEvent.invoice` / `StatusEvent.status` for the history.
-    """
-    from django.apps import apps
-
-    if not apps.is_installed("invoicing"):
-        return False
-    try:
-        invoice_model = apps.get_model("invoicing", "Invoice")
-    except LookupError:
-        return False
-    if invoice_model.objects.filter(supplier=structure, status=PAYMENT_STATUS).exists():
-        return True
-    try:
-        event_model = apps.get_model("invoicing", "StatusEvent")
-    except LookupError:
-        return False
-    return event_model.objects.filter(invoice__supplier=structure, status=PAYMENT_STATUS).exists()
-
-
-def can_open_area(structure: Structure, code: str) -> bool:
-    """May a manager open area `code` on `structure` now (AREA-3, AREA-7)?
-
-    False for areas that are not opened per structure (always open, role-based, staff).
-    """
-    area = areas.BY_CODE.get(code)
-    if area is None or not area.subscribable or area.always_open:
-        return False
-    if code == "COMMITMENTS" and not structure.is_public:
-        return _has_invoice_in_payment(structure)
-    return True
 
 
 def _permission(code: str, mode: Mode | str) -> Permission:
@@ -175,7 +177,7 @@ def grant_area(user, structure: Structure, code: str, mode: Mode | str, *, actor
         raise ValidationError(_("On ne s'abonne pas à cet espace."))
     if not is_area_open(structure, code):
         raise ValidationError(_("L'espace n'est pas ouvert sur cette structure."))
-    if not Membership.objects.filter(user=user, structure=structure).exists():
+    if not Membership.objects.of(user).on(structure).exists():
         raise ValidationError(_("L'utilisateur n'est pas rattaché à cette structure."))
     revoke_area(user, structure, code, actor=actor)
     StructureUserObjectPermission.objects.create(
@@ -233,23 +235,18 @@ def _holdings(user) -> dict[int, dict[str, Mode]]:
     ):
         opened[sid].add(code)
     always = {area.code for area in areas.AREAS if area.always_open}
-    by_codename = {
-        area.codename(mode): (area.code, mode)
-        for area in areas.subscribable_areas()
-        for mode in Mode
-    }
     perms = StructureUserObjectPermission.objects.filter(
         user=user, content_object_id__in=roles
     ).values_list("content_object_id", "permission__codename")
     for sid, role in roles.items():
         held: dict[str, Mode] = dict.fromkeys(ROLE_AREAS, Mode.CHANGE)
-        if role in MANAGER_ROLES:
-            held["MANAGER"] = Mode.CHANGE
+        if role in (Role.MAIN_MANAGER, Role.SECONDARY_MANAGER):
+            held[AreaCode.MANAGER] = Mode.CHANGE
             for code in opened[sid] | always:
                 held[code] = Mode.CHANGE
         holdings[sid] = held
     for sid, codename in perms:
-        code, mode = by_codename.get(codename, (None, None))
+        code, mode = AREA_BY_CODENAME.get(codename, (None, None))
         if code is None or not (code in opened[sid] or code in always):
             continue
         current = holdings[sid].get(code)
@@ -291,45 +288,19 @@ def structures_with_area(user, code: str, mode: Mode | str = Mode.VIEW) -> Query
     return Structure.objects.filter(pk__in=structure_ids_with_area(user, code, mode))
 
 
-def users_with_area(structure: Structure, code: str, mode: Mode | str = Mode.VIEW) -> QuerySet:
-    """Users holding `code` on `structure` (managers included, ROL-5): notification targets."""
-    from django.contrib.auth import get_user_model
-
-    area = areas.get(code)
-    codenames = [area.codename(Mode.CHANGE)]
-    if Mode(mode) == Mode.VIEW:
-        codenames.append(area.codename(Mode.VIEW))
-    is_member = Membership.objects.filter(user=OuterRef("pk"), structure=structure)
-    is_manager_q = Q(memberships__structure=structure, memberships__role__in=MANAGER_ROLES)
-    subscribed = StructureUserObjectPermission.objects.filter(
-        user=OuterRef("pk"), content_object=structure, permission__codename__in=codenames
-    )
-    users = get_user_model().objects.filter(Exists(is_member))
-    if code in ROLE_AREAS:
-        return users
-    if not (area.always_open or is_area_open(structure, code)):
-        return users.none()
-    return users.filter(is_manager_q | Q(Exists(subscribed))).distinct()
-
-
 def subscriptions_by_user(
     structure: Structure, user_ids: Iterable[int] | None = None
 ) -> dict[int, dict[str, Mode]]:
     """{user_id: {area_code: mode}}: the subscriptions (guardian permissions) held on
     `structure`, in one query; areas not opened on the structure are left out, and
     modification wins over consultation. Roles are not taken into account here."""
-    by_codename = {
-        area.codename(mode): (area.code, mode)
-        for area in areas.subscribable_areas()
-        for mode in Mode
-    }
     perms = StructureUserObjectPermission.objects.filter(content_object=structure)
     if user_ids is not None:
         perms = perms.filter(user_id__in=list(user_ids))
     opened = opened_area_codes(structure)
     result: dict[int, dict[str, Mode]] = {}
     for user_id, codename in perms.values_list("user_id", "permission__codename"):
-        code, mode = by_codename.get(codename, (None, None))
+        code, mode = AREA_BY_CODENAME.get(codename, (None, None))
         if code is None or code not in opened:
             continue
         held = result.setdefault(user_id, {})
@@ -358,20 +329,10 @@ def area_required(code: str, mode: Mode | str = Mode.VIEW):
     return decorator
 
 
-def grant_many(pairs: Iterable[tuple], *, actor) -> None:
-    for user, structure, code, mode in pairs:
-        grant_area(user, structure, code, mode, actor=actor)
-
-
 def sees_service(user, structure: Structure | int, service_id: int | None) -> bool:
     """SRV-3: a user attached to some services only sees those services' objects; a user
     attached to the whole structure (no service) sees all of them. Managers see everything."""
-    structure_id = getattr(structure, "pk", structure)
-    membership = (
-        Membership.objects.filter(user=user, structure_id=structure_id)
-        .prefetch_related("services")
-        .first()
-    )
+    membership = Membership.objects.of(user).on(structure).prefetch_related("services").first()
     if membership is None:
         return False
     if membership.is_manager:
@@ -398,3 +359,30 @@ def service_scope(user, structure_ids: Iterable[int]) -> dict[int, set[int] | No
         services = restricted.get(membership_id)
         scope[structure_id] = None if (manager or not services) else services
     return scope
+
+
+def open_area_exists(code: str) -> Exists:
+    """An `Exists` to filter structures on which area `code` is opened (AREA-3)."""
+    return Exists(OpenedArea.objects.filter(structure=OuterRef("pk"), area=code))
+
+
+def subscriptions_held(structure: Structure) -> list[tuple[int, str, Mode]]:
+    """(user_id, area code, mode) of every subscription row held on `structure`, opened or
+    not (a SIRET change copies them all)."""
+    rows = StructureUserObjectPermission.objects.filter(content_object=structure).values_list(
+        "user_id", "permission__codename"
+    )
+    return [(uid, *AREA_BY_CODENAME[name]) for uid, name in rows if name in AREA_BY_CODENAME]
+
+
+def copy_opened_areas(source: Structure, target: Structure) -> None:
+    """SIR-5: the structure created by a SIRET change keeps the areas opened on the old one."""
+    OpenedArea.objects.bulk_create(
+        OpenedArea(
+            structure=target,
+            area=opened.area,
+            opened_at=opened.opened_at,
+            opened_by_id=opened.opened_by_id,
+        )
+        for opened in source.opened_areas.all()
+    )

@@ -18,15 +18,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal import areas
+from portal.areas import AreaCode
 from structures import access
-from structures import models as structure_models
 from structures.models import (
     BankAccount,
+    LinkRequest,
     ManagerAction,
     Membership,
     OpenedArea,
     Service,
     Structure,
+    SubscriptionRequest,
 )
 from structures.validators import validate_bic, validate_iban, validate_identifier
 
@@ -125,7 +127,7 @@ class MembershipInline(SupportAccessMixin, admin.TabularInline):
 
 def _open_received(structure: Structure, user) -> None:
     if structure.is_public and structure.is_active:
-        access.open_area(structure, "RECEIVED", actor=user)
+        access.open_area(structure, AreaCode.RECEIVED, actor=user)
 
 
 def _after_membership_saved(membership: Membership, user) -> None:
@@ -341,20 +343,10 @@ class ManagerActionAdmin(ReadOnlyAdmin):
     list_select_related = ("structure", "actor", "target_user")
 
 
-# Link and subscription requests (issue 3, members half): shown to the support desk,
-# decided only by managers in the portal.
-for _name in ("LinkRequest", "SubscriptionRequest"):
-    _model = getattr(structure_models, _name, None)
-    if _model is not None:
-        admin.site.register(
-            _model,
-            type(
-                f"{_name}Admin",
-                (ReadOnlyAdmin,),
-                {
-                    "list_display": ("created_at", "requester", "structure", "status"),
-                    "list_filter": ("status",),
-                    "list_select_related": ("requester", "structure"),
-                },
-            ),
-        )
+# Link and subscription requests: shown to the support desk, decided only by managers in
+# the portal.
+@admin.register(LinkRequest, SubscriptionRequest)
+class DecidedRequestAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "requester", "structure", "status")
+    list_filter = ("status",)
+    list_select_related = ("requester", "structure")

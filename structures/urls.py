@@ -1,8 +1,10 @@
-"""Structures URLs: the structure itself (core) and its members, requests and areas."""
+"""Structures URLs (namespace "structures"): one list per screen family."""
 
-from structures.urls_core import urlpatterns as core_patterns
-from structures.urls_members import urlpatterns as member_patterns
+from structures.account.urls import urlpatterns as account_patterns
+from structures.core.urls import urlpatterns as core_patterns
+from structures.directory.urls import urlpatterns as directory_patterns
+from structures.manager.urls import urlpatterns as manager_patterns
 
 app_name = "structures"
 
-urlpatterns = core_patterns + member_patterns
+urlpatterns = directory_patterns + core_patterns + account_patterns + manager_patterns

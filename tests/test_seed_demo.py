@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from commitments.models import Commitment, CommitmentInvoice
+from demo.structures import DOMAIN, PASSWORD, SUPPLIER_SIRET
 from invoicing.enums import Frame, InvoiceStatus
 from invoicing.models import Attachment, Invoice, StatusEvent
 from structures import access
-from structures.demo import DOMAIN, PASSWORD, SUPPLIER_SIRET
 from structures.models import Structure
 
 pytestmark = pytest.mark.django_db

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from django import template
 
-from structures import membership_queries
+from structures import queries
 
 register = template.Library()
 
 
-@register.inclusion_tag("structures/members/_account_blocks.html", takes_context=True)
+@register.inclusion_tag("structures/account/_account_blocks.html", takes_context=True)
 def account_structure_blocks(context, user, which: str = "both"):
     """ "Mes rattachements aux structures" and "Mes abonnements aux espaces".
 
     `which` = "links", "subscriptions" or "both". A fixed number of queries.
     """
     return {
-        **membership_queries.account_blocks(user),
+        **queries.account_blocks(user),
         "which": which,
         "csrf_token": context.get("csrf_token"),
         "request_path": getattr(context.get("request"), "path", ""),

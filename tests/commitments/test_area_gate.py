@@ -9,8 +9,8 @@ from django.urls import reverse
 from commitments.models import Commitment
 from invoicing import workflow
 from invoicing.enums import InvoiceStatus
-from structures import access
-from structures.enums import Role
+from structures import access, openings
+from structures.enums import ManagerActionCode, Role
 from structures.models import ManagerAction
 from tests.factories.accounts import UserFactory
 from tests.factories.invoicing import InvoiceFactory
@@ -49,7 +49,7 @@ def test_tab_absent_and_area_closed_before_payment(client, parties):
     client.force_login(manager)
     assert TAB not in client.get(reverse("home")).content.decode()
     assert client.get(reverse("commitments:index")).status_code == 403
-    assert access.can_open_area(supplier, "COMMITMENTS") is False
+    assert openings.can_open_area(supplier, "COMMITMENTS") is False
 
 
 def test_payment_opens_the_area_and_the_tab_appears_at_the_next_page(client, parties):
@@ -65,7 +65,7 @@ def test_payment_opens_the_area_and_the_tab_appears_at_the_next_page(client, par
     orders = client.get(reverse("commitments:index")).content.decode()
     assert 'data-commitment="EJ-PAYE"' in orders
     assert ManagerAction.objects.filter(
-        structure=supplier, action="area_opened", details="COMMITMENTS"
+        structure=supplier, action=ManagerActionCode.AREA_OPENED, details="COMMITMENTS"
     ).exists()
 
 
@@ -84,7 +84,7 @@ def test_a_closed_area_is_not_reopened_by_a_later_payment(parties):
     access.close_area(supplier, "COMMITMENTS", actor=manager)
     workflow.advance(second, S.MISE_EN_PAIEMENT, actor=reviewer)
     assert not access.is_area_open(supplier, "COMMITMENTS")
-    assert access.can_open_area(supplier, "COMMITMENTS") is True  # the managers may reopen it
+    assert openings.can_open_area(supplier, "COMMITMENTS") is True  # the managers may reopen it
 
 
 def test_users_of_the_supplier_still_need_a_subscription(client, parties):

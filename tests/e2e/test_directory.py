@@ -5,7 +5,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from structures import demo
+from demo import structures as demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

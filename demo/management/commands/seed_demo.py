@@ -1,7 +1,7 @@
 """Load the demo data (idempotent: running it twice changes nothing).
 
-Each app that has demo data exposes `<app>.demo.seed(stdout)`; they run in dependency order
-inside one transaction.
+Each seeding module exposes `seed(stdout)`; they run in dependency order inside one
+transaction. Demo data lives in the demo app (`demo/<app>.py`), never in the domain apps.
 """
 
 from importlib import import_module
@@ -9,7 +9,13 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-SEEDERS = ["accounts", "structures", "invoicing", "validation", "commitments"]
+SEEDERS = [
+    "demo.accounts",
+    "demo.structures",
+    "invoicing.demo",
+    "validation.demo",
+    "demo.commitments",
+]
 
 
 class Command(BaseCommand):
@@ -17,11 +23,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            for app in SEEDERS:
+            for name in SEEDERS:
                 try:
-                    module = import_module(f"{app}.demo")
+                    module = import_module(name)
                 except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
+                    if exc.name != name:
                         raise
                     continue
                 module.seed(self.stdout)

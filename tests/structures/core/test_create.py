@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from structures import access
-from structures import structure_services as services
+from structures import access, identity
 from structures.enums import IdentifierType, Role, StructureKind
 from structures.models import ManagerAction, Membership, Structure
 from tests.factories.accounts import UserFactory
@@ -132,8 +131,8 @@ def test_create_post_missing_address_is_refused(client):
 
 def test_create_private_structure_service_refuses_active_duplicate():
     existing = StructureFactory()
-    with pytest.raises(services.IdentifierInUse) as caught:
-        services.create_private_structure(
+    with pytest.raises(identity.IdentifierInUse) as caught:
+        identity.create_private_structure(
             actor=UserFactory(),
             identifier_type="SIRET",
             identifier=existing.identifier,
@@ -147,7 +146,7 @@ def test_create_private_structure_service_refuses_active_duplicate():
 
 def test_create_private_structure_service_normalises_identifier():
     user = UserFactory()
-    structure = services.create_private_structure(
+    structure = identity.create_private_structure(
         actor=user,
         identifier_type="SIRET",
         identifier="732 829 320 00074",

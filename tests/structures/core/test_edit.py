@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from structures import structure_services as services
+from structures import identifier_change, identity
 from structures.models import ManagerAction
 from tests.structures.core.conftest import MANAGERS, NOT_MANAGERS
 
@@ -138,7 +138,9 @@ def test_edit_shows_origin_and_duplicates_after_siret_change(client, personas):
     from tests.factories.structures import make_siret
 
     old = personas.structure
-    new = services.change_siret(old, make_siret(old.identifier[:9]), actor=personas.main_manager)
+    new = identifier_change.change_siret(
+        old, make_siret(old.identifier[:9]), actor=personas.main_manager
+    )
     client.force_login(personas.main_manager)
     new_page = client.get(reverse("structures:edit", args=[new.pk])).content.decode()
     old_page = client.get(reverse("structures:edit", args=[old.pk])).content.decode()
@@ -154,7 +156,7 @@ def test_update_structure_inactive_is_refused(personas):
     structure.is_active = False
     structure.save()
     with pytest.raises(Exception) as caught:
-        services.update_structure(structure, actor=personas.main_manager, company_name="X")
+        identity.update_structure(structure, actor=personas.main_manager, company_name="X")
     assert getattr(caught.value, "code", None) == "structure_inactive"
 
 
@@ -162,6 +164,6 @@ def test_update_structure_simple_user_is_refused(personas):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.update_structure(
+        identity.update_structure(
             personas.structure, actor=personas.simple_change, company_name="X"
         )

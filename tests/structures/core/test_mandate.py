@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from structures import structure_services as services
+from structures import billing
 from structures.models import ManagerAction
 from tests.structures.core.conftest import MANAGERS, NOT_MANAGERS
 
@@ -44,8 +44,8 @@ def test_mandate_not_manager_gets_404_and_changes_nothing(client, personas, pers
 
 
 def test_accept_billing_mandate_twice_keeps_first_acceptance(personas):
-    first = services.accept_billing_mandate(personas.structure, actor=personas.main_manager)
-    second = services.accept_billing_mandate(personas.structure, actor=personas.secondary_manager)
+    first = billing.accept_billing_mandate(personas.structure, actor=personas.main_manager)
+    second = billing.accept_billing_mandate(personas.structure, actor=personas.secondary_manager)
     assert second.billing_mandate_accepted_at == first.billing_mandate_accepted_at
     assert second.billing_mandate_accepted_by == personas.main_manager
     assert ManagerAction.objects.filter(action="BILLING_MANDATE_ACCEPTED").count() == 1

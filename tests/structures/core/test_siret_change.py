@@ -5,8 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from portal.areas import Mode
-from structures import access
-from structures import structure_services as services
+from structures import access, billing, identifier_change
 from structures.enums import Role
 from structures.models import BankAccount, Membership, OpenedArea, Structure
 from tests.factories.accounts import UserFactory
@@ -40,7 +39,7 @@ def rich(personas):
     structure.is_moa = True
     structure.payment_delay_days = 45
     structure.save()
-    services.accept_billing_mandate(structure, actor=personas.main_manager)
+    billing.accept_billing_mandate(structure, actor=personas.main_manager)
     compta = ServiceFactory(structure=structure, code="COMPTA", engagement_required=True)
     ServiceFactory(structure=structure, code="ACHATS", is_active=False)
     BankAccountFactory(structure=structure, label="Principal", is_factor=True)
@@ -60,7 +59,7 @@ def test_change_siret_copies_data_services_bank_areas_members_and_subscriptions(
     old = rich["structure"]
     new_siret = _new_nic(old)
 
-    new = services.change_siret(old, new_siret, actor=personas.secondary_manager)
+    new = identifier_change.change_siret(old, new_siret, actor=personas.secondary_manager)
 
     old.refresh_from_db()
     assert not old.is_active and old.deactivated_at is not None
@@ -100,7 +99,7 @@ def test_change_siret_copies_data_services_bank_areas_members_and_subscriptions(
 
 def test_change_siret_does_not_copy_mandate_pacage_or_technical_account(personas, rich):
     old = rich["structure"]
-    new = services.change_siret(old, _new_nic(old), actor=personas.main_manager)
+    new = identifier_change.change_siret(old, _new_nic(old), actor=personas.main_manager)
     old.refresh_from_db()
     assert old.has_billing_mandate and old.pacage_number == "012345678"
     assert not new.has_billing_mandate and new.billing_mandate_accepted_by is None
@@ -112,7 +111,7 @@ def test_change_siret_does_not_copy_mandate_pacage_or_technical_account(personas
 def test_change_siret_old_structure_keeps_its_members(personas, rich):
     """SIR-6: the old structure's invoices stay reachable by its users."""
     old = rich["structure"]
-    services.change_siret(old, _new_nic(old), actor=personas.main_manager)
+    identifier_change.change_siret(old, _new_nic(old), actor=personas.main_manager)
     assert access.membership_of(personas.simple_change, old) is not None
     assert access.area_mode(personas.simple_change, old, "ISSUED") == Mode.CHANGE
 
@@ -123,7 +122,7 @@ def test_change_siret_old_structure_keeps_its_members(personas, rich):
 )
 def test_change_siret_invalid_new_identifier_changes_nothing(personas, value, code):
     with pytest.raises(ValidationError) as caught:
-        services.change_siret(personas.structure, value, actor=personas.main_manager)
+        identifier_change.change_siret(personas.structure, value, actor=personas.main_manager)
     personas.structure.refresh_from_db()
     assert caught.value.error_dict["identifier"][0].code == code
     assert personas.structure.is_active
@@ -132,7 +131,7 @@ def test_change_siret_invalid_new_identifier_changes_nothing(personas, value, co
 
 def test_change_siret_same_identifier_is_refused(personas):
     with pytest.raises(ValidationError) as caught:
-        services.change_siret(
+        identifier_change.change_siret(
             personas.structure, personas.structure.identifier, actor=personas.main_manager
         )
     assert caught.value.error_dict["identifier"][0].code == "identifier_unchanged"
@@ -140,7 +139,7 @@ def test_change_siret_same_identifier_is_refused(personas):
 
 def test_change_siret_identifier_of_active_structure_is_refused(personas):
     with pytest.raises(ValidationError) as caught:
-        services.change_siret(
+        identifier_change.change_siret(
             personas.structure, personas.other_structure.identifier, actor=personas.main_manager
         )
     personas.structure.refresh_from_db()
@@ -150,7 +149,7 @@ def test_change_siret_identifier_of_active_structure_is_refused(personas):
 
 def test_change_siret_identifier_of_inactive_structure_is_accepted(personas):
     inactive = StructureFactory(is_active=False)
-    new = services.change_siret(
+    new = identifier_change.change_siret(
         personas.structure, inactive.identifier, actor=personas.main_manager
     )
     assert new.identifier == inactive.identifier and new.is_active
@@ -159,7 +158,7 @@ def test_change_siret_identifier_of_inactive_structure_is_accepted(personas):
 @pytest.mark.parametrize("persona", ["simple_change", "other_user", "support"])
 def test_change_siret_not_manager_is_refused(personas, persona):
     with pytest.raises(PermissionDenied):
-        services.change_siret(
+        identifier_change.change_siret(
             personas.structure, _new_nic(personas.structure), actor=getattr(personas, persona)
         )
     personas.structure.refresh_from_db()
@@ -168,24 +167,26 @@ def test_change_siret_not_manager_is_refused(personas, persona):
 
 def test_change_siret_repeated_returns_the_same_new_structure(personas):
     siret = _new_nic(personas.structure)
-    first = services.change_siret(personas.structure, siret, actor=personas.main_manager)
-    second = services.change_siret(personas.structure, siret, actor=personas.main_manager)
+    first = identifier_change.change_siret(personas.structure, siret, actor=personas.main_manager)
+    second = identifier_change.change_siret(personas.structure, siret, actor=personas.main_manager)
     assert first == second
     assert Structure.objects.filter(identifier=siret).count() == 1
 
 
 def test_change_siret_of_inactive_structure_to_other_value_is_refused(personas):
-    services.change_siret(
+    identifier_change.change_siret(
         personas.structure, _new_nic(personas.structure), actor=personas.main_manager
     )
     with pytest.raises(ValidationError):
-        services.change_siret(personas.structure, make_siret(), actor=personas.main_manager)
+        identifier_change.change_siret(
+            personas.structure, make_siret(), actor=personas.main_manager
+        )
 
 
 def test_change_siret_public_structure_keeps_received_open(personas):
     public = personas.public
     manager = Membership.objects.get(structure=public, role=Role.MAIN_MANAGER).user
-    new = services.change_siret(public, _new_nic(public), actor=manager)
+    new = identifier_change.change_siret(public, _new_nic(public), actor=manager)
     assert OpenedArea.objects.filter(structure=new, area="RECEIVED").exists()
     assert access.area_mode(personas.public_reviewer, new, "RECEIVED") == Mode.CHANGE
 

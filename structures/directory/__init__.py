@@ -1,0 +1,1 @@
+"""The public directory of recipient structures (`annuaire/`, DIR-1..5)."""

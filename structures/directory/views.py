@@ -1,0 +1,204 @@
+"""Public directory (Annuaire) of the structures that receive invoices, DIR-1..5.
+
+No login (DIR-1). Listed: active public structures with RECEIVED open (DIR-2). Private
+structures are never listed, whatever areas they open. The CSV file is built from current
+data at each download and streamed row by row (DIR-4); `directory_csv_rows()` is the one
+source of its rows, for the web download and for the API's `telecharger/annuaire/destinataire`.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from portal.areas import AreaCode
+from structures import access
+from structures.directory.forms import DirectorySearchForm
+from structures.enums import StructureKind
+from structures.models import Service, Structure
+
+PAGE_SIZE = 20
+CSV_FILENAME = "annuaire_destinataires.csv"
+# API.md §5.10, in this order.
+CSV_COLUMNS = (
+    "TypeIdentifiant",
+    "Identifiant",
+    "RaisonSociale",
+    "EmetteurEdi",
+    "RecepteurEdi",
+    "GestionStatutMiseEnPaiement",
+    "GestionEngagement",
+    "GestionService",
+    "GestionServiceEngagement",
+    "EstMOA",
+    "EstMOAUniquement",
+    "StructureActive",
+    "Adresse",
+    "ComplementAdresse1",
+    "ComplementAdresse2",
+    "CodePostal",
+    "Ville",
+    "CodePays",
+)
+
+
+def directory_structures() -> QuerySet[Structure]:
+    """DIR-2: active public structures with RECEIVED open."""
+    return Structure.objects.filter(kind=StructureKind.PUBLIQUE, is_active=True).filter(
+        access.open_area_exists(AreaCode.RECEIVED)
+    )
+
+
+def usable_services(on=None) -> QuerySet[Service]:
+    """SRV-2 as a query: active, and the day within the validity dates."""
+    day = on or timezone.localdate()
+    return (
+        Service.objects.filter(is_active=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .order_by("code", "id")
+    )
+
+
+def _with_services(queryset: QuerySet[Structure]) -> QuerySet[Structure]:
+    return queryset.prefetch_related(
+        Prefetch("services", queryset=usable_services(), to_attr="usable_services")
+    )
+
+
+def search_directory(criteria: dict) -> QuerySet[Structure]:
+    """DIR-3: identifier (partial, 3 characters at least: checked by the form), name,
+    postcode, city; criteria combine."""
+    queryset = directory_structures()
+    if criteria.get("identifier"):
+        queryset = queryset.filter(identifier__contains=criteria["identifier"])
+    if criteria.get("name"):
+        queryset = queryset.filter(company_name__icontains=criteria["name"].strip())
+    if criteria.get("postcode"):
+        queryset = queryset.filter(postcode__startswith=criteria["postcode"].strip())
+    if criteria.get("city"):
+        queryset = queryset.filter(city__icontains=criteria["city"].strip())
+    return queryset.order_by("company_name", "id")
+
+
+@login_not_required
+@require_GET
+def directory(request):
+    form = DirectorySearchForm(request.GET or None)
+    page = None
+    if form.is_bound and form.is_valid():
+        page = Paginator(_with_services(search_directory(form.cleaned_data)), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    elif not form.is_bound:
+        page = Paginator(_with_services(search_directory({})), PAGE_SIZE).get_page(1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "structures/directory/directory.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_not_required
+@require_GET
+def directory_detail(request, pk: int):
+    structure = get_object_or_404(_with_services(directory_structures()), pk=pk)
+    return render(request, "structures/directory/directory_detail.html", {"structure": structure})
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def directory_csv_rows() -> Iterator[list[str]]:
+    """The header, then one row per structure of the directory (API.md §5.10)."""
+    yield list(CSV_COLUMNS)
+    fields = (
+        "identifier_type",
+        "identifier",
+        "company_name",
+        "edi_connection",
+        "receive_data_via_edi",
+        "payment_status_not_reported",
+        "engagement_required",
+        "service_code_required",
+        "engagement_or_service_required",
+        "is_moa",
+        "is_moa_only",
+        "is_active",
+        "street",
+        "address_complement",
+        "postcode",
+        "city",
+        "country",
+    )
+    rows = directory_structures().order_by("identifier", "id").values_list(*fields)
+    for (
+        identifier_type,
+        identifier,
+        name,
+        edi_sender,
+        edi_receiver,
+        payment_not_reported,
+        engagement,
+        service,
+        engagement_or_service,
+        moa,
+        moa_only,
+        active,
+        street,
+        complement,
+        postcode,
+        city,
+        country,
+    ) in rows.iterator(chunk_size=2000):
+        yield [
+            identifier_type,
+            identifier,
+            name,
+            _flag(edi_sender),
+            _flag(edi_receiver),
+            _flag(not payment_not_reported),
+            _flag(engagement),
+            _flag(service),
+            _flag(engagement_or_service),
+            _flag(moa),
+            _flag(moa_only),
+            _flag(active),
+            street,
+            complement,
+            "",
+            postcode,
+            city,
+            country,
+        ]
+
+
+class _Echo:
+    """A file-like object whose write() hands back the line, for csv.writer streaming."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_not_required
+@require_GET
+def directory_csv(request):
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in directory_csv_rows()),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{CSV_FILENAME}"'
+    response["Cache-Control"] = "no-store"
+    return response

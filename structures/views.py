@@ -1,2 +1,0 @@
-"""Views of structures live in two modules: `structure_views` / `directory` (the structure
-itself) and `membership_views` (members, requests, areas, subscriptions)."""

@@ -1,0 +1,51 @@
+import io
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from accounts.models import User
+from demo import accounts as demo
+from structures import access
+from tests.factories.accounts import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_creates_admin_and_support_idempotently():
+    demo.seed(io.StringIO())
+    first = sorted(
+        User.objects.filter(email__endswith="@chorus-demo.test").values_list(
+            "pk", "email", "password"
+        )
+    )
+
+    demo.seed(io.StringIO())
+
+    second = sorted(
+        User.objects.filter(email__endswith="@chorus-demo.test").values_list(
+            "pk", "email", "password"
+        )
+    )
+    assert first == second
+    admin = User.objects.get(email="admin@chorus-demo.test")
+    support = User.objects.get(email="support@chorus-demo.test")
+    assert admin.is_superuser and admin.is_staff
+    assert support.is_staff and not support.is_superuser
+    assert access.is_support(support)
+    assert admin.check_password(PASSWORD) and support.check_password(PASSWORD)
+    assert demo.DEMO_PASSWORD == PASSWORD
+    assert (
+        EmailAddress.objects.filter(user__in=[admin, support], verified=True, primary=True).count()
+        == 2
+    )
+
+
+def test_seeded_support_can_log_in(client):
+    demo.seed(io.StringIO())
+
+    response = client.post(
+        "/accounts/login/", {"login": "support@chorus-demo.test", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]

@@ -1,0 +1,1 @@
+"""Tests of My account's links and subscriptions screens (structures/account/)."""

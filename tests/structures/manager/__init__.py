@@ -1,0 +1,1 @@
+"""Tests of the Manager activities screens (structures/manager/)."""
