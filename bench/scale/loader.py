@@ -505,6 +505,10 @@ def invoice_rows(plan: Plan, info: dict, services_of: dict, state_commitments: l
             event_id += 1
             rows.append([str(event_id), str(invoice_id), event_status, transition,
                          ROLE_OF_TRANSITION.get(transition, "SYSTEME"), ts(moment)])  # fmt: skip
+        # LIF-6: suppliers acknowledge rejections and suspensions; only the last week's wait.
+        acknowledged = NULL
+        if status in ("REJETEE", "SUSPENDUE") and changed < NOW - dt.timedelta(days=7):
+            acknowledged = ts(changed + dt.timedelta(days=1 + int(rnd() * 5)))
         s, rcp = supplier - 1, recipient - 1
         yield (
             [
@@ -519,6 +523,7 @@ def invoice_rows(plan: Plan, info: dict, services_of: dict, state_commitments: l
                 ident[validator - 1] if validator else "", name[validator - 1] if validator else "",
                 str(supplier_user) if supplier == BIG_SUPPLIER_ID else NULL,
                 ts(deposited), ts(changed), NULL if draft else ts(deposited), ts(changed),
+                acknowledged,
             ],
             rows,
         )  # fmt: skip
@@ -531,7 +536,7 @@ INVOICE_COLUMNS = [
     "supplier_identifier", "supplier_identifier_type", "supplier_name", "supplier_address",
     "recipient_identifier", "recipient_name", "recipient_address", "recipient_service_code",
     "recipient_service_name", "validator_identifier", "validator_name", "created_by_id",
-    "created_at", "updated_at", "deposited_at", "status_changed_at",
+    "created_at", "updated_at", "deposited_at", "status_changed_at", "acknowledged_at",
 ]  # fmt: skip
 EVENT_COLUMNS = ["id", "invoice_id", "status", "transition", "actor_role", "created_at"]
 
