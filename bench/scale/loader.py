@@ -178,7 +178,11 @@ class Table:
                 template.append(to_text(field.get_db_prep_save(default, connection=_conn())))
             elif field.null:
                 template.append(NULL)
-            elif field.blank and field.get_internal_type() in ("CharField", "TextField", "EmailField"):
+            elif field.blank and field.get_internal_type() in (
+                "CharField",
+                "TextField",
+                "EmailField",
+            ):
                 template.append("")
             else:
                 raise SystemExit(
@@ -294,7 +298,9 @@ def drop_database(settings: dict) -> None:
 
     with psycopg.connect(conninfo(settings, "postgres"), autocommit=True) as pg:
         pg.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(settings["NAME"]))
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(settings["NAME"])
+            )
         )
 
 
@@ -407,7 +413,9 @@ def service_rows(plan: Plan, services_of: dict) -> Iterator[list[str]]:
         count = STATE_SERVICES if sid == STATE_ID else (1 if sid % 2 else 0)
         for n in range(count):
             service_id += 1
-            services_of.setdefault(sid, []).append((service_id, f"SERV-{n + 1:02d}", f"Service {n + 1}"))
+            services_of.setdefault(sid, []).append(
+                (service_id, f"SERV-{n + 1:02d}", f"Service {n + 1}")
+            )
             yield [str(service_id), str(sid), f"SERV-{n + 1:02d}", f"Service {n + 1}",
                    ts(EPOCH)]  # fmt: skip
 
@@ -445,7 +453,9 @@ def invoice_rows(plan: Plan, info: dict, services_of: dict, state_commitments: l
         if invoice_id <= plan.big_recipient:
             recipient = STATE_ID
             supplier = (
-                BIG_SUPPLIER_ID if rnd() < 0.02 else plan.public + 1 + int(private_ids * rnd() ** 2.5)
+                BIG_SUPPLIER_ID
+                if rnd() < 0.02
+                else plan.public + 1 + int(private_ids * rnd() ** 2.5)
             )
         elif invoice_id <= plan.big_recipient + plan.big_supplier:
             supplier = BIG_SUPPLIER_ID
@@ -594,7 +604,9 @@ def _copy(pg, table: Table, rows, label: str) -> None:
 
 
 def _report(label: str, rows: int, seconds: float) -> None:
-    print(f"  {label:<28} {rows:>11,} rows  {seconds:7.1f} s  {rows / max(seconds, 1e-6):>10,.0f} rows/s")
+    print(
+        f"  {label:<28} {rows:>11,} rows  {seconds:7.1f} s  {rows / max(seconds, 1e-6):>10,.0f} rows/s"
+    )
 
 
 def load(invoices: int, structures: int, big_recipient, big_supplier, *, reset: bool) -> int:
@@ -615,6 +627,7 @@ def load(invoices: int, structures: int, big_recipient, big_supplier, *, reset: 
     import psycopg
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
+    from psycopg import sql
 
     from commitments.models import Commitment
     from invoicing.models import Invoice, StatusEvent
@@ -633,7 +646,10 @@ def load(invoices: int, structures: int, big_recipient, big_supplier, *, reset: 
     total_rows = 0
     load_started = time.perf_counter()
     info_pg = conninfo(settings)
-    with psycopg.connect(info_pg, autocommit=True) as pg, psycopg.connect(info_pg, autocommit=True) as pg2:
+    with (
+        psycopg.connect(info_pg, autocommit=True) as pg,
+        psycopg.connect(info_pg, autocommit=True) as pg2,
+    ):
         for conn in (pg, pg2):
             conn.execute("SET synchronous_commit = off")
             conn.execute("SET maintenance_work_mem = '256MB'")
@@ -657,7 +673,9 @@ def load(invoices: int, structures: int, big_recipient, big_supplier, *, reset: 
         )
         table = Table(User, USER_COLUMNS)
         first_manager = supplier_user.pk + 1
-        _copy(pg, table, manager_rows(plan, make_password(PERSONA_PASSWORD), first_manager), "users")
+        _copy(
+            pg, table, manager_rows(plan, make_password(PERSONA_PASSWORD), first_manager), "users"
+        )
         total_rows += table.rows + 2
         table = Table(Membership, ["id", "user_id", "structure_id", "role", "created_at"])
         _copy(pg, table, ([str(n + 10), str(first_manager + n), str(sid), "GESTIONNAIRE_PRINCIPAL",
@@ -678,7 +696,9 @@ def load(invoices: int, structures: int, big_recipient, big_supplier, *, reset: 
         invoices_stream = Stream(pg, invoice_table)
         events_stream = Stream(pg2, event_table)
         step = max(1, plan.invoices // 10)
-        for invoice, events in invoice_rows(plan, info, services_of, state_commitments, supplier_user.pk):
+        for invoice, events in invoice_rows(
+            plan, info, services_of, state_commitments, supplier_user.pk
+        ):
             invoices_stream.write(invoice)
             for event in events:
                 events_stream.write(event)
@@ -695,12 +715,26 @@ def load(invoices: int, structures: int, big_recipient, big_supplier, *, reset: 
         started_index = time.perf_counter()
         for statement in rebuild:
             pg.execute(statement)
-        print(f"  indexes and foreign keys rebuilt ({len(rebuild)})  {time.perf_counter() - started_index:.1f} s")
-        for model in (Structure, Service, OpenedArea, User, Membership, Commitment, Invoice, StatusEvent):
+        print(
+            f"  indexes and foreign keys rebuilt ({len(rebuild)})  {time.perf_counter() - started_index:.1f} s"
+        )
+        for model in (
+            Structure,
+            Service,
+            OpenedArea,
+            User,
+            Membership,
+            Commitment,
+            Invoice,
+            StatusEvent,
+        ):
             name = model._meta.db_table
             pg.execute(
-                f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
-                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM \"{name}\"), false)"
+                sql.SQL(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                    "(SELECT COALESCE(MAX(id), 0) + 1 FROM {}), false)"
+                ).format(sql.Identifier(name)),
+                [f'"{name}"'],
             )
         started_analyze = time.perf_counter()
         pg.execute("VACUUM (ANALYZE)")
@@ -741,4 +775,3 @@ def grant_personas(recipient_user, supplier_user) -> None:
             )
     except ImportError:
         pass
-

@@ -159,9 +159,12 @@ def pages_to_measure(only: set[str] | None) -> list[Page]:
         Page("received: search ?page=2000", q(page=2000), r, "deep"),
         Page(
             "received: deposit date range",
-            q(deposited_from=str(today - dt.timedelta(days=60)),
-              deposited_to=str(today - dt.timedelta(days=30))),
-            r, "list",
+            q(
+                deposited_from=str(today - dt.timedelta(days=60)),
+                deposited_to=str(today - dt.timedelta(days=30)),
+            ),
+            r,
+            "list",
         ),  # fmt: skip
         Page("received: amount 1000-5000", q(amount_min=1000, amount_max=5000), r, "list"),
         Page("received: supplier name", q(supplier="Dupont"), r, "list"),
@@ -178,7 +181,9 @@ def pages_to_measure(only: set[str] | None) -> list[Page]:
         Page("directory search (anonymous)", "/structures/annuaire/?name=commune", None, "list"),
     ]
     if only:
-        pages = [page for page in pages if page.kind == "floor" or any(o in page.name for o in only)]
+        pages = [
+            page for page in pages if page.kind == "floor" or any(o in page.name for o in only)
+        ]
     return pages
 
 
@@ -284,7 +289,12 @@ def deposit_rate(count: int) -> str:
 def measure(requests: int, warmups: int, only: set[str] | None, deposits: int) -> int:
     import django
 
-    from bench.scale.loader import PERSONA_RECIPIENT, PERSONA_SUPPLIER, bench_database, invoice_count
+    from bench.scale.loader import (
+        PERSONA_RECIPIENT,
+        PERSONA_SUPPLIER,
+        bench_database,
+        invoice_count,
+    )
 
     settings = bench_database()
     loaded = invoice_count(settings)
