@@ -1,4 +1,4 @@
-"""python -m bench.scale {load,measure,run}: see bench/scale/loader.py and measure.py.
+"""python -m bench.scale {load,measure,run,explain}: see bench/scale/loader.py and measure.py.
 
 DATABASE_URL must point to a PostgreSQL database whose name starts with bench_scale.
 """
@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument(
             "--only", action="append", help="pages whose name contains this (repeatable)"
         )
+    explain = commands.add_parser("explain", help="EXPLAIN (ANALYZE, BUFFERS) of pages' queries")
+    explain.add_argument("--only", action="append", help="pages whose name contains this")
+    explain.add_argument("--top", type=int, default=2, help="the slowest queries explained")
     args = parser.parse_args(argv)
 
     from bench.scale import loader
@@ -56,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
             args.invoices, args.structures, args.big_recipient, args.big_supplier, reset=args.reset
         )
     settings = loader.bench_database()
+    if args.command == "explain":
+        from bench.scale.explain import explain as explain_pages
+
+        return explain_pages(set(args.only) if args.only else None, args.top)
     if args.command == "run" and not loader.invoice_count(settings):
         _setup()
         loader.load(
