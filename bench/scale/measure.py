@@ -246,29 +246,75 @@ def print_table(pages: list[Page], deposit: str | None) -> None:
         print(deposit)
 
 
+def deposit_data(supplier, recipient, number: str) -> dict:
+    """The deposit form's cleaned data for a valid A1 PDF deposit (the service layer's `data`)."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    return {
+        "supplier": supplier,
+        "supplier_service": None,
+        "bank_account": None,
+        "frame": "A1_FACTURE_FOURNISSEUR",
+        "recipient_identifier": recipient.identifier,
+        "recipient_service_code": "",
+        "validator_identifier": "",
+        "validator_service_code": "",
+        "invoice_type": "FACTURE",
+        "original_invoice_number": "",
+        "currency": "EUR",
+        "vat_type": "TVA_SUR_DEBIT",
+        "vat_exemption_reason": "",
+        "payment_mode": "VIREMENT",
+        "engagement_number": "",
+        "market_number": "",
+        "number": number,
+        "invoice_date": timezone.localdate() - dt.timedelta(days=2),
+        "amount_ht": Decimal("1000.00"),
+        "amount_tva": Decimal("200.00"),
+        "amount_ttc": Decimal("1200.00"),
+        "global_discount": None,
+        "global_discount_reason": "",
+        "amount_to_pay": Decimal("1200.00"),
+        "comment": "",
+    }
+
+
 def deposit_rate(count: int) -> str:
-    """Deposits through the web deposit's service functions, in this process."""
+    """PDF deposits through the service functions the web deposit calls, in this process:
+    upload_main_file (checks, storage, recognition), validate_deposit ("Valider et
+    envoyer"), send_invoice ("Confirmer et envoyer": snapshot, workflow, certificate)."""
     from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from bench.scale.loader import PERSONA_SUPPLIER, STATE_ID
     from invoicing import deposit_services as services
     from structures.models import Structure
-    from tests.invoicing.deposit.helpers import invoice_pdf, pdf_upload, valid_data
+    from tests.invoicing import samples
 
     actor = get_user_model().objects.get(email=PERSONA_SUPPLIER)
     supplier = actor.memberships.get().structure
     recipient = Structure.objects.get(pk=STATE_ID)
-    pdf = invoice_pdf(recipient.identifier)
+    pdf = samples.pdf_from_pages(
+        samples.lines(
+            "FACTURE",
+            "Facture n° FA-2026-0042",
+            "Date de facture : 12/03/2026",
+            f"SIRET client : {recipient.identifier}",
+            "Total HT : 1 000,00 €",
+            "TVA : 200,00 €",
+            "Total TTC : 1 200,00 €",
+        )
+    )
 
     def one() -> None:
         number = f"BD-{secrets.token_hex(6)}"
-        main = services.upload_main_file(pdf_upload(pdf), actor=actor).attachment
-        services.send_invoice(
-            valid_data(supplier, recipient, number=number),
-            actor=actor,
-            main_attachment_id=main.pk,
-            token=number,
-        )
+        upload = SimpleUploadedFile("facture.pdf", pdf, "application/pdf")
+        main = services.upload_main_file(upload, actor=actor).attachment
+        data = deposit_data(supplier, recipient, number)
+        services.validate_deposit(data, actor=actor, main_attachment_id=main.pk)
+        services.send_invoice(data, actor=actor, main_attachment_id=main.pk, token=number)
 
     one()  # warm-up: imports, fonts, templates
     timings, cpu = [], []
@@ -280,8 +326,8 @@ def deposit_rate(count: int) -> str:
         cpu.append((time.process_time() - c0) * 1000)
     seconds = time.perf_counter() - started
     return (
-        f"\ndeposit (upload_main_file + send_invoice, one process, N={count}): "
-        f"{count / seconds:.1f} invoices/s, p50 {median(timings):.0f} ms, "
+        f"\ndeposit (upload_main_file + validate_deposit + send_invoice, one process, "
+        f"N={count}): {count / seconds:.1f} invoices/s, p50 {median(timings):.0f} ms, "
         f"p95 {percentile(timings, 0.95):.0f} ms, CPU p50 {median(cpu):.0f} ms"
     )
 
