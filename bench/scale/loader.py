@@ -626,12 +626,6 @@ def load(invoices: int, structures: int, big_recipient, big_supplier, *, reset: 
 
     import psycopg
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
-    from psycopg import sql
-
-    from commitments.models import Commitment
-    from invoicing.models import Invoice, StatusEvent
-    from structures.models import Membership, OpenedArea, Service, Structure
 
     plan = Plan(invoices, structures, big_recipient, big_supplier)
     print(
@@ -643,9 +637,42 @@ def load(invoices: int, structures: int, big_recipient, big_supplier, *, reset: 
     info = {"ident": [], "name": [], "address": []}
     services_of: dict[int, list] = {}
     state_commitments: list[str] = []
-    total_rows = 0
     load_started = time.perf_counter()
     info_pg = conninfo(settings)
+    rebuild: list[str] = []
+    try:
+        total_rows = _load_tables(plan, info_pg, info, services_of, state_commitments, rebuild)
+    except BaseException:
+        # The connections are closed (their COPY rolled back): put back what was detached,
+        # so that a second run does not load into a table without indexes.
+        if rebuild:
+            with psycopg.connect(info_pg, autocommit=True) as pg:
+                for statement in rebuild:
+                    pg.execute(statement)
+        raise
+    grant_personas(
+        User.objects.get(email=PERSONA_RECIPIENT), User.objects.get(email=PERSONA_SUPPLIER)
+    )
+    seconds = time.perf_counter() - load_started
+    print(
+        f"Loaded {total_rows:,} rows in {seconds:.0f} s ({total_rows / seconds:,.0f} rows/s; "
+        f"{time.perf_counter() - started:.0f} s with migrate)"
+    )
+    return 0
+
+
+def _load_tables(plan, info_pg, info, services_of, state_commitments, rebuild) -> int:
+    import psycopg
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from psycopg import sql
+
+    from commitments.models import Commitment
+    from invoicing.models import Invoice, StatusEvent
+    from structures.models import Membership, OpenedArea, Service, Structure
+
+    User = get_user_model()
+    total_rows = 0
     with (
         psycopg.connect(info_pg, autocommit=True) as pg,
         psycopg.connect(info_pg, autocommit=True) as pg2,
@@ -665,7 +692,7 @@ def load(invoices: int, structures: int, big_recipient, big_supplier, *, reset: 
             "opened areas (RECEIVED)")  # fmt: skip
         total_rows += area.rows
         # Personas through the ORM (a handful of rows), managers by COPY.
-        recipient_user = User.objects.create_user(
+        User.objects.create_user(
             PERSONA_RECIPIENT, PERSONA_PASSWORD, first_name="Bench", last_name="Destinataire"
         )
         supplier_user = User.objects.create_user(
@@ -687,7 +714,6 @@ def load(invoices: int, structures: int, big_recipient, big_supplier, *, reset: 
         total_rows += table.rows
 
         # The two big tables: indexes and foreign keys off, two COPYs fed side by side.
-        rebuild = []
         for name in (Invoice._meta.db_table, StatusEvent._meta.db_table):
             rebuild += detach_indexes(pg, name)
         started_big = time.perf_counter()
@@ -713,8 +739,9 @@ def load(invoices: int, structures: int, big_recipient, big_supplier, *, reset: 
         _report("status events", event_table.rows, copy_seconds)
         total_rows += invoice_table.rows + event_table.rows
         started_index = time.perf_counter()
-        for statement in rebuild:
-            pg.execute(statement)
+        while rebuild:
+            pg.execute(rebuild[0])
+            rebuild.pop(0)
         print(
             f"  indexes and foreign keys rebuilt ({len(rebuild)})  {time.perf_counter() - started_index:.1f} s"
         )
@@ -739,14 +766,7 @@ def load(invoices: int, structures: int, big_recipient, big_supplier, *, reset: 
         started_analyze = time.perf_counter()
         pg.execute("VACUUM (ANALYZE)")
         print(f"  VACUUM (ANALYZE)  {time.perf_counter() - started_analyze:.1f} s")
-
-    grant_personas(recipient_user, supplier_user)
-    seconds = time.perf_counter() - load_started
-    print(
-        f"Loaded {total_rows:,} rows in {seconds:.0f} s ({total_rows / seconds:,.0f} rows/s; "
-        f"{time.perf_counter() - started:.0f} s with migrate)"
-    )
-    return 0
+    return total_rows
 
 
 def grant_personas(recipient_user, supplier_user) -> None:

@@ -394,6 +394,14 @@ def measure(requests: int, warmups: int, only: set[str] | None, deposits: int) -
                     page.wall.append(wall)
                     page.queries.append(queries)
                     page.cpu.append(cpu)
+            done = round_ + 1
+            if done == warmups or (done > warmups and (done - warmups) % 5 == 0):
+                print(
+                    f"  {done - warmups if done > warmups else 'warm-ups'}"
+                    f"{f'/{requests}' if done > warmups else ''} done "
+                    f"({time.perf_counter() - started:.0f} s)",
+                    flush=True,
+                )
     finally:
         server.terminate()
         try:
