@@ -47,6 +47,8 @@ def explain(only: set[str] | None, top: int) -> int:
         total = sum(float(q["time"]) for q in queries) * 1000
         print(f"\n=== {page.name}  {page.path}  HTTP {response.status_code}, "
               f"{len(queries)} queries, {total:.0f} ms in SQL")  # fmt: skip
+        for query in queries:
+            print(f"  {float(query['time']) * 1000:8.1f} ms  {query['sql'][:110]}")
         for query in queries[:top]:
             print(f"\n--- {float(query['time']) * 1000:.1f} ms\n{query['sql']}\n")
             with connection.cursor() as cursor:
