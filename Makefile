@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format install install-test messages translations bench worker beat clean
+.PHONY: run test lint format install install-test messages translations bench bench-scale worker beat clean
 
 # uv installs in seconds where pip takes minutes; pip stays the fallback when uv can't be had.
 define pip_install
@@ -70,6 +70,13 @@ messages: install
 
 bench: install-test translations
 	TESTING=1 $(PY) -m bench
+
+# Scale benchmark (README "Scale benchmark"): loads BENCH_INVOICES invoices into an empty
+# PostgreSQL database named bench_scale* by COPY, then measures the pages through gunicorn.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_scale
+BENCH_INVOICES ?= 2000000
+bench-scale: install-test translations
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.scale run --invoices $(BENCH_INVOICES) $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A portal worker --loglevel INFO

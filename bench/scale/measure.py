@@ -1,0 +1,428 @@
+"""`python -m bench.scale measure`: the portal's pages on the loaded data set, through gunicorn.
+
+gunicorn (2 sync workers, 127.0.0.1, a free port, DEBUG=0, a random SECRET_KEY) serves
+bench.scale.settings: the portal plus `bench/floor/<pk>/` and the X-Bench-Queries /
+X-Bench-CPU-ms headers. Each persona gets a real session (a session row made with Django's
+session store and the server's SECRET_KEY, as a login would). Every page is requested
+`--requests` times after `--warmups`, round-robin over the pages (a load spike hits every
+page alike, the floor included). A deposit through the service functions the web deposit
+calls (upload_main_file, send_invoice) is timed in this process.
+
+A benchmark, not a test: it prints figures and exits 0 when targets are missed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import os
+import secrets
+import socket
+import string
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+START_TIMEOUT = 60.0
+REQUEST_TIMEOUT = 300.0
+
+# Targets (issue 10).
+LIST_P95_MS = 50.0
+LIST_FLOOR_RATIO = 3.0
+DEEP_P95_MS = 100.0
+DETAIL_FLOOR_RATIO = 2.0
+LIST_CPU_MS = 25.0
+
+
+def server_env(var_dir: Path) -> dict[str, str]:
+    """The environment of the bench server and of this process (same SECRET_KEY)."""
+    alphabet = string.ascii_letters + string.digits + "!#%&()*+,-./:;<=>?@[]^_{|}~"
+    env = {
+        "DJANGO_SETTINGS_MODULE": "bench.scale.settings",
+        "DEBUG": "0",
+        "TESTING": "0",
+        "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(50)),
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "VAR_DIR": str(var_dir),
+        "MEDIA_ROOT": str(var_dir / "media"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+    }
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    persona: str | None  # None: anonymous
+    kind: str  # floor, list, deep, detail, other
+    wall: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def get(port: int, path: str, cookie: str | None) -> tuple[int, float, int, float]:
+    headers = {"Host": "127.0.0.1"}
+    if cookie:
+        headers["Cookie"] = cookie
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    elapsed = (time.perf_counter() - started) * 1000
+    return (
+        response.status,
+        elapsed,
+        int(response.getheader("X-Bench-Queries") or -1),
+        float(response.getheader("X-Bench-CPU-ms") or "nan"),
+    )
+
+
+def wait_ready(port: int, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the bench server exited with {server.returncode}")
+        try:
+            status, *_ = get(port, "/bench/floor/1/", None)
+            if status in (200, 302, 404):
+                return
+        except (OSError, http.client.HTTPException):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("the bench server did not start in time")
+
+
+def session_cookie(user) -> str:
+    """A logged-in session for `user`, stored like `django.contrib.auth.login` stores it."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def pages_to_measure(only: set[str] | None) -> list[Page]:
+    from django.db.models import Q
+
+    from bench.scale.loader import BIG_SUPPLIER_ID, PERSONA_RECIPIENT, PERSONA_SUPPLIER, STATE_ID
+    from invoicing.models import Invoice
+    from structures.models import Structure
+
+    received = (
+        Invoice.objects.filter(recipient_id=STATE_ID, status="MISE_EN_PAIEMENT")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    issued = (
+        Invoice.objects.filter(supplier_id=BIG_SUPPLIER_ID)
+        .filter(~Q(status="BROUILLON"))
+        .values_list("pk", flat=True)
+        .first()
+    )
+    big_supplier = Structure.objects.get(pk=BIG_SUPPLIER_ID)
+    today = dt.date.today()
+    r, s = PERSONA_RECIPIENT, PERSONA_SUPPLIER
+    search = "/factures/recues/rechercher/"
+
+    def q(**params) -> str:
+        return f"{search}?{urlencode(params)}"
+
+    pages = [
+        Page("floor (bench view, 1 pk read)", f"/bench/floor/{received}/", r, "floor"),
+        Page("homepage", "/", r, "list"),
+        Page("received: synthesis", "/factures/recues/", r, "list"),
+        Page("received: search p1", search, r, "list"),
+        Page("received: search ?page=2000", q(page=2000), r, "deep"),
+        Page(
+            "received: deposit date range",
+            q(
+                deposited_from=str(today - dt.timedelta(days=60)),
+                deposited_to=str(today - dt.timedelta(days=30)),
+            ),
+            r,
+            "list",
+        ),  # fmt: skip
+        Page("received: amount 1000-5000", q(amount_min=1000, amount_max=5000), r, "list"),
+        Page("received: supplier name", q(supplier="Dupont"), r, "list"),
+        Page("received: supplier SIRET", q(supplier=big_supplier.identifier), r, "list"),
+        Page("received: sort amount", q(sort="-amount_ttc"), r, "list"),
+        Page("received: sort supplier", q(sort="supplier_name"), r, "list"),
+        Page("received: sort due date", q(sort="due_at"), r, "list"),
+        Page("received: detail", f"/factures/recues/{received}/", r, "detail"),
+        Page("issued: synthesis", "/factures/emises/", s, "list"),
+        Page("issued: search p1", "/factures/emises/rechercher/", s, "list"),
+        Page("issued: detail", f"/factures/emises/{issued}/", s, "detail"),
+        Page("to validate", "/validation/", s, "list"),
+        Page("commitments", "/engagements/", r, "list"),
+        Page("directory search (anonymous)", "/structures/annuaire/?name=commune", None, "list"),
+    ]
+    if only:
+        pages = [
+            page for page in pages if page.kind == "floor" or any(o in page.name for o in only)
+        ]
+    return pages
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))
+    return ordered[index]
+
+
+def median(values: list[float]) -> float:
+    return percentile(values, 0.5) if values else float("nan")
+
+
+def verdict(page: Page, floor_p50: float) -> tuple[str, str]:
+    """(target, OK / MISSED / -)."""
+    if page.errors:
+        return "", "ERROR"
+    if not page.wall:
+        return "", "-"
+    p50, p95 = median(page.wall), percentile(page.wall, 0.95)
+    cpu = median(page.cpu)
+    if page.kind == "list":
+        ok = p95 <= LIST_P95_MS and p50 <= LIST_FLOOR_RATIO * floor_p50 and cpu <= LIST_CPU_MS
+        target = f"p95≤{LIST_P95_MS:.0f}, ≤{LIST_FLOOR_RATIO:.0f}×floor, CPU≤{LIST_CPU_MS:.0f}"
+    elif page.kind == "deep":
+        ok = p95 <= DEEP_P95_MS and cpu <= LIST_CPU_MS
+        target = f"p95≤{DEEP_P95_MS:.0f}, CPU≤{LIST_CPU_MS:.0f}"
+    elif page.kind == "detail":
+        ok = p50 <= DETAIL_FLOOR_RATIO * floor_p50
+        target = f"≤{DETAIL_FLOOR_RATIO:.0f}×floor"
+    else:
+        return "(reference)", "-"
+    return target, "OK" if ok else "MISSED"
+
+
+def print_table(pages: list[Page], deposit: str | None) -> None:
+    floor = next((page for page in pages if page.kind == "floor"), None)
+    floor_p50 = median(floor.wall) if floor and floor.wall else float("nan")
+    width = max(len(page.name) for page in pages)
+    header = (
+        f"{'page'.ljust(width)}  {'N':>3}  {'p50 ms':>8}  {'p95 ms':>8}  {'×floor':>7}  "
+        f"{'SQL':>4}  {'CPU ms':>7}  {'target':<34}  verdict"
+    )
+    print()
+    print(header)
+    print("-" * len(header))
+    for page in pages:
+        target, mark = verdict(page, floor_p50)
+        if page.wall:
+            p50, p95 = median(page.wall), percentile(page.wall, 0.95)
+            queries = sorted(page.queries)[len(page.queries) // 2]
+            print(
+                f"{page.name.ljust(width)}  {len(page.wall):>3}  {p50:>8.1f}  {p95:>8.1f}  "
+                f"{p50 / floor_p50:>6.1f}×  {queries:>4}  {median(page.cpu):>7.1f}  "
+                f"{target:<34}  {mark}"
+            )
+        else:
+            print(f"{page.name.ljust(width)}  {page.errors[0] if page.errors else 'not measured'}")
+    if deposit:
+        print(deposit)
+
+
+def deposit_data(supplier, recipient, number: str) -> dict:
+    """The deposit form's cleaned data for a valid A1 PDF deposit (the service layer's `data`)."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    return {
+        "supplier": supplier,
+        "supplier_service": None,
+        "bank_account": None,
+        "frame": "A1_FACTURE_FOURNISSEUR",
+        "recipient_identifier": recipient.identifier,
+        "recipient_service_code": "",
+        "validator_identifier": "",
+        "validator_service_code": "",
+        "invoice_type": "FACTURE",
+        "original_invoice_number": "",
+        "currency": "EUR",
+        "vat_type": "TVA_SUR_DEBIT",
+        "vat_exemption_reason": "",
+        "payment_mode": "VIREMENT",
+        "engagement_number": "",
+        "market_number": "",
+        "number": number,
+        "invoice_date": timezone.localdate() - dt.timedelta(days=2),
+        "amount_ht": Decimal("1000.00"),
+        "amount_tva": Decimal("200.00"),
+        "amount_ttc": Decimal("1200.00"),
+        "global_discount": None,
+        "global_discount_reason": "",
+        "amount_to_pay": Decimal("1200.00"),
+        "comment": "",
+    }
+
+
+def deposit_rate(count: int) -> str:
+    """PDF deposits through the service functions the web deposit calls, in this process:
+    upload_main_file (checks, storage, recognition), validate_deposit ("Valider et
+    envoyer"), send_invoice ("Confirmer et envoyer": snapshot, workflow, certificate)."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bench.scale.loader import PERSONA_SUPPLIER, STATE_ID
+    from invoicing import deposit_services as services
+    from structures.models import Structure
+    from tests.invoicing import samples
+
+    actor = get_user_model().objects.get(email=PERSONA_SUPPLIER)
+    supplier = actor.memberships.get().structure
+    recipient = Structure.objects.get(pk=STATE_ID)
+    pdf = samples.pdf_from_pages(
+        samples.lines(
+            "FACTURE",
+            "Facture n° FA-2026-0042",
+            "Date de facture : 12/03/2026",
+            f"SIRET client : {recipient.identifier}",
+            "Total HT : 1 000,00 €",
+            "TVA : 200,00 €",
+            "Total TTC : 1 200,00 €",
+        )
+    )
+
+    def one() -> None:
+        number = f"BD-{secrets.token_hex(6)}"
+        upload = SimpleUploadedFile("facture.pdf", pdf, "application/pdf")
+        main = services.upload_main_file(upload, actor=actor).attachment
+        data = deposit_data(supplier, recipient, number)
+        services.validate_deposit(data, actor=actor, main_attachment_id=main.pk)
+        services.send_invoice(data, actor=actor, main_attachment_id=main.pk, token=number)
+
+    one()  # warm-up: imports, fonts, templates
+    timings, cpu = [], []
+    started = time.perf_counter()
+    for _ in range(count):
+        t0, c0 = time.perf_counter(), time.process_time()
+        one()
+        timings.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    seconds = time.perf_counter() - started
+    return (
+        f"\ndeposit (upload_main_file + validate_deposit + send_invoice, one process, "
+        f"N={count}): {count / seconds:.1f} invoices/s, p50 {median(timings):.0f} ms, "
+        f"p95 {percentile(timings, 0.95):.0f} ms, CPU p50 {median(cpu):.0f} ms"
+    )
+
+
+def measure(requests: int, warmups: int, only: set[str] | None, deposits: int) -> int:
+    import django
+
+    from bench.scale.loader import (
+        PERSONA_RECIPIENT,
+        PERSONA_SUPPLIER,
+        bench_database,
+        invoice_count,
+    )
+
+    settings = bench_database()
+    loaded = invoice_count(settings)
+    if not loaded:
+        print(f"{settings['NAME']} holds no invoice: run `python -m bench.scale load` first.")
+        return 1
+    from django.apps import apps
+
+    if not apps.ready:  # `run` after a load keeps that setup (and its SECRET_KEY)
+        os.environ.update(server_env(Path(tempfile.mkdtemp(prefix="bench-scale-"))))
+        os.environ.pop("PYTEST_VERSION", None)  # a pytest parent would switch TESTING on
+        django.setup()
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    cookies = {
+        email: session_cookie(User.objects.get(email=email))
+        for email in (PERSONA_RECIPIENT, PERSONA_SUPPLIER)
+    }
+    pages = pages_to_measure(only)
+    port = free_port()
+    server_environ = dict(os.environ)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--timeout", str(int(REQUEST_TIMEOUT)), "--log-level", "warning"],
+        cwd=BASE_DIR,
+        env=server_environ,
+    )  # fmt: skip
+    started = time.perf_counter()
+    print(
+        f"Measuring {len(pages)} pages on {settings['NAME']} ({loaded:,} invoices): "
+        f"{warmups} warm-ups + {requests} requests each, gunicorn pid {server.pid} port {port}",
+        flush=True,
+    )
+    try:
+        wait_ready(port, server)
+        for round_ in range(warmups + requests):
+            for page in pages:
+                if page.errors:
+                    continue
+                cookie = cookies[page.persona] if page.persona else None
+                try:
+                    status, wall, queries, cpu = get(port, page.path, cookie)
+                except (OSError, http.client.HTTPException) as exc:
+                    page.errors.append(f"ERROR {exc}")
+                    continue
+                if status != 200:
+                    page.errors.append(f"HTTP {status} on {page.path}")
+                    continue
+                if round_ >= warmups:
+                    page.wall.append(wall)
+                    page.queries.append(queries)
+                    page.cpu.append(cpu)
+            done = round_ + 1
+            if done == warmups or (done > warmups and (done - warmups) % 5 == 0):
+                print(
+                    f"  {done - warmups if done > warmups else 'warm-ups'}"
+                    f"{f'/{requests}' if done > warmups else ''} done "
+                    f"({time.perf_counter() - started:.0f} s)",
+                    flush=True,
+                )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    deposit = None
+    if deposits:
+        try:
+            deposit = deposit_rate(deposits)
+        except Exception as exc:  # a broken deposit is reported, the table still printed
+            import traceback
+
+            traceback.print_exc()
+            deposit = f"\ndeposit: ERROR {exc}"
+    print_table(pages, deposit)
+    load = os.getloadavg()
+    print(
+        f"\n({loaded:,} invoices; {time.perf_counter() - started:.0f} s; {os.cpu_count()} CPUs, "
+        f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}: wall-clock figures grow with "
+        "the machine's load, CPU time much less)"
+    )
+    return 0
