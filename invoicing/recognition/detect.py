@@ -16,7 +16,8 @@ from typing import IO, Any
 
 from django.utils.translation import gettext_lazy as _
 
-from invoicing.recognition import errors, xmlsafe
+import invoicing.recognition.errors as errors
+import invoicing.recognition.xmlsafe as xmlsafe
 from invoicing.recognition.errors import UnreadableFile
 from invoicing.recognition.sources import iter_chunks, opened, read_head, read_tail
 

@@ -11,7 +11,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from invoicing.recognition import errors, xmlsafe
+import invoicing.recognition.errors as errors
+import invoicing.recognition.xmlsafe as xmlsafe
 from invoicing.recognition.errors import UnreadableFile
 
 NS = {
