@@ -8,7 +8,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from invoicing import files, steps
+from invoicing import steps
+from invoicing.documents import files
 from invoicing.enums import InvoiceStatus
 from invoicing.models import Attachment, Invoice
 

@@ -18,7 +18,8 @@ from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, Quer
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from invoicing import files, queries, workflow
+from invoicing import queries, workflow
+from invoicing.documents import files
 from invoicing.enums import AttachmentType, Frame, InvoiceStatus
 from invoicing.errors import InvoiceError, ReasonRequired
 from invoicing.models import Attachment, Invoice, StatusEvent

@@ -88,7 +88,7 @@ def issued_acknowledgement_modal(context):
     that holds the tag, without a close button. Two queries at most (the user's rights,
     usually already cached for the tab bar, and the list).
     """
-    from invoicing import issued_services
+    from invoicing.issued import services as issued_services
 
     request = context.get("request")
     empty = {"show": False}

@@ -1,6 +1,6 @@
 """Load the demo data (idempotent: running it twice changes nothing).
 
-Each app that has demo data exposes `<app>.demo.seed(stdout)`; they run in dependency order
+Each app that has demo data exposes `<app>.demo.seed(stdout)` (invoicing: `demo.invoicing`); they run in dependency order
 inside one transaction.
 """
 
@@ -9,7 +9,13 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-SEEDERS = ["accounts", "structures", "invoicing", "validation", "commitments"]
+SEEDERS = [
+    "accounts.demo",
+    "structures.demo",
+    "demo.invoicing",
+    "validation.demo",
+    "commitments.demo",
+]
 
 
 class Command(BaseCommand):
@@ -19,9 +25,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             for app in SEEDERS:
                 try:
-                    module = import_module(f"{app}.demo")
+                    module = import_module(app)
                 except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
+                    if exc.name != app:
                         raise
                     continue
                 module.seed(self.stdout)

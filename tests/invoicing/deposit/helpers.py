@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from invoicing import deposit_services as services
+from invoicing.deposit import services
 from tests.invoicing import samples
 
 

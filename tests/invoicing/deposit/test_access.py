@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from invoicing import deposit_services as services
+from invoicing.deposit import services
 from invoicing.enums import InvoiceStatus
 from invoicing.models import Invoice
 from structures.enums import Role

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from invoicing import deposit_services as services
+from invoicing.deposit import services
+from invoicing.documents.files import MAX_DOSSIER_SIZE, MAX_FILE_SIZE
 from invoicing.errors import InvoiceValidationError
-from invoicing.files import MAX_DOSSIER_SIZE, MAX_FILE_SIZE
 from invoicing.models import Attachment
 from tests.invoicing import samples
 from tests.invoicing.deposit.helpers import pdf_upload, send, upload_main, valid_data

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 from pypdf import PdfReader
 
-from invoicing import deposit_services as services
-from invoicing.certificate import render_certificate_pdf
+from invoicing.deposit import services
+from invoicing.documents.certificate import render_certificate_pdf
 from invoicing.enums import InvoiceStatus
 from tests.factories.invoicing import InvoiceFactory
 from tests.invoicing import samples

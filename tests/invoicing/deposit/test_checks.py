@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from invoicing import checks
 from invoicing.enums import InvoiceStatus
 from invoicing.errors import InvoiceValidationError
 from invoicing.models import Invoice
+from invoicing.rules import checks
 from structures import access
 from tests.factories.invoicing import InvoiceFactory
 from tests.factories.structures import (

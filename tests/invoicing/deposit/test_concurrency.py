@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import connection
 
-from invoicing import deposit_services as services
+from invoicing.deposit import services
 from invoicing.enums import InvoiceStatus
 from invoicing.models import Invoice, StatusEvent
 from tests.factories.structures import build_personas

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from invoicing import deposit_services as services
+from invoicing.deposit import services
 from invoicing.enums import InvoiceStatus
 from invoicing.models import Attachment, Invoice, StatusEvent
 from tests.factories.invoicing import InvoiceFactory

@@ -12,12 +12,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from invoicing import checks
-from invoicing import deposit_services as services
+from invoicing.deposit import services
+from invoicing.documents.files import sha256_of_paths
 from invoicing.enums import DepositFormat, DepositMode, InvoiceStatus
 from invoicing.errors import InvoiceValidationError
-from invoicing.files import sha256_of_paths
 from invoicing.models import Attachment, Invoice, StatusEvent
+from invoicing.rules import checks
 from tests.factories.structures import BankAccountFactory, ServiceFactory
 from tests.invoicing import samples
 from tests.invoicing.deposit.helpers import (

@@ -31,7 +31,8 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from invoicing import files, queries, workflow
+from invoicing import queries, workflow
+from invoicing.documents import files
 from invoicing.enums import CHAIN_RANK, OPEN_STATUSES, InvoiceStatus
 from invoicing.errors import InvoiceError, NotFound
 from invoicing.models import Invoice

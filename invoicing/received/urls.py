@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from invoicing import received_views
+from invoicing.received import views as received_views
 
 urlpatterns = [
     path("recues/", received_views.synthesis, name="received"),

@@ -8,7 +8,7 @@
     send_invoice(data, actor=, draft=, ...)    "Confirmer et envoyer": checks, snapshot,
                                                T2/T3, dossier fingerprint, certificate
 
-`data` is the deposit form's cleaned data (see `invoicing.checks.check_invoice`), with
+`data` is the deposit form's cleaned data (see `invoicing.rules.checks.check_invoice`), with
 `supplier` (a Structure) and, in entry mode, `lines`. Every function runs in one
 transaction; a double click on "Confirmer et envoyer" creates one invoice (the draft row
 lock, the main file's link, the form's idempotency token, and INV-5's unique constraint as
@@ -33,8 +33,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commitments import rules as commitment_rules
-from invoicing import checks, workflow
-from invoicing.certificate import store_certificate
+from invoicing import workflow
+from invoicing.documents.certificate import store_certificate
+from invoicing.documents.files import (
+    MAX_DOSSIER_SIZE,
+    sha256_of_paths,
+    store_upload,
+    validate_attachment,
+)
+from invoicing.documents.invoice_pdf import invoice_filename, render_invoice_pdf
 from invoicing.enums import (
     VALIDATION_FRAMES,
     AttachmentType,
@@ -45,13 +52,6 @@ from invoicing.enums import (
     frame_from_code,
 )
 from invoicing.errors import IllegalTransition, InvoiceError, InvoiceValidationError, NotFound
-from invoicing.files import (
-    MAX_DOSSIER_SIZE,
-    sha256_of_paths,
-    store_upload,
-    validate_attachment,
-)
-from invoicing.invoice_pdf import invoice_filename, render_invoice_pdf
 from invoicing.models import Attachment, Invoice, InvoiceLine, VatLine
 from invoicing.recognition import (
     ARCHIVE,
@@ -66,6 +66,7 @@ from invoicing.recognition import (
     detect_format,
     prefill,
 )
+from invoicing.rules import checks
 from structures.models import Structure
 
 S = InvoiceStatus

@@ -1,5 +1,5 @@
 """Forms of the deposit screens. They parse and type the input; the rules of §5.4 live in
-`invoicing.checks` and their messages come back to these fields (INV-11).
+`invoicing.rules.checks` and their messages come back to these fields (INV-11).
 
 Every field but the supplier is optional here, so that an incomplete draft can be saved
 (DEP-2); "Valider et envoyer" runs the checks, which say what is missing, at the field."""
@@ -14,7 +14,6 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from invoicing import checks
 from invoicing.enums import (
     CURRENT_FRAMES,
     AttachmentType,
@@ -25,6 +24,7 @@ from invoicing.enums import (
     VatType,
 )
 from invoicing.recognition import Prefill
+from invoicing.rules import checks
 from portal.areas import Mode
 from structures import access
 from structures.models import BankAccount, Service, Structure

@@ -21,7 +21,7 @@ from django.utils import timezone
 from invoicing.enums import Frame
 from invoicing.models import Invoice
 
-CERTIFICATE_TEMPLATE = "invoicing/pdf/certificate.html"
+CERTIFICATE_TEMPLATE = "invoicing/documents/certificate.html"
 
 
 def _no_fetch(url: str, *args, **kwargs):
@@ -63,7 +63,7 @@ def render_certificate_pdf(invoice: Invoice) -> bytes:
 
 def store_certificate(invoice: Invoice) -> Invoice:
     """Render, store under MEDIA_ROOT and record path and fingerprint on the invoice."""
-    from invoicing.files import store_upload
+    from invoicing.documents.files import store_upload
 
     pdf = render_certificate_pdf(invoice)
     deposited = timezone.localtime(invoice.deposited_at or timezone.now())

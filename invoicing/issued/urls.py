@@ -3,7 +3,7 @@ download shared by every area."""
 
 from django.urls import path
 
-from invoicing import issued_views as views
+from invoicing.issued import views
 
 urlpatterns = [
     path("emises/", views.synthesis, name="issued"),

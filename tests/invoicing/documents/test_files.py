@@ -1,4 +1,4 @@
-"""Attachment rules ATT-1 to ATT-5, streamed storage and safe downloads (invoicing.files)."""
+"""Attachment rules ATT-1 to ATT-5, streamed storage and safe downloads (invoicing.documents.files)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.http import Http404
 
-from invoicing import files
-from invoicing.files import (
+from invoicing.documents import files
+from invoicing.documents.files import (
     ALLOWED_EXTENSIONS,
     MAX_DOSSIER_SIZE,
     MAX_FILE_SIZE,

@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from invoicing.certificate import html_to_pdf
+from invoicing.documents.certificate import html_to_pdf
 from invoicing.models import Invoice
 
-INVOICE_TEMPLATE = "invoicing/pdf/invoice.html"
+INVOICE_TEMPLATE = "invoicing/documents/invoice.html"
 
 
 def render_invoice_pdf(invoice: Invoice) -> bytes:

@@ -26,9 +26,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from invoicing import files, issued_services, queries, workflow
+from invoicing import queries, workflow
+from invoicing.documents import files
 from invoicing.errors import InvoiceError, InvoiceValidationError
-from invoicing.issued_forms import (
+from invoicing.issued import services as issued_services
+from invoicing.issued.forms import (
     CompleteForm,
     CorrectValidatorForm,
     IssuedSearchForm,

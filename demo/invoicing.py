@@ -517,8 +517,8 @@ def _save_lines(invoice: Invoice, scenario: Scenario) -> None:
 
 
 def _store_pdf(invoice: Invoice, actor) -> None:
-    from invoicing.files import store_upload
-    from invoicing.invoice_pdf import invoice_filename, render_invoice_pdf
+    from invoicing.documents.files import store_upload
+    from invoicing.documents.invoice_pdf import invoice_filename, render_invoice_pdf
 
     name = invoice_filename(invoice)
     stored = store_upload(

@@ -7,9 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from invoicing import deposit_services as services
-from invoicing.deposit_forms import AttachmentForm, DepositForm, LineFormSet
-from invoicing.deposit_views import _lookup_context, _totals, _validator_context
+from invoicing.deposit import services
+from invoicing.deposit.forms import AttachmentForm, DepositForm, LineFormSet
+from invoicing.deposit.views import _lookup_context, _totals, _validator_context
 from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.models import Attachment, Invoice
 from invoicing.queries import issued_invoices

@@ -10,7 +10,7 @@
 
 Every page needs ISSUED in modification on at least one structure; the certificate and
 the summary need the invoice to be visible (a foreign id is a 404). Rules live in
-`invoicing.checks` and `invoicing.deposit_services`; these views only translate.
+`invoicing.rules.checks` and `invoicing.deposit.services`; these views only translate.
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from invoicing import checks, queries
-from invoicing import deposit_services as services
-from invoicing.certificate import certificate_filename
-from invoicing.deposit_forms import (
+from invoicing import queries
+from invoicing.deposit import services
+from invoicing.deposit.forms import (
     AttachmentForm,
     DepositForm,
     LineFormSet,
@@ -36,10 +35,12 @@ from invoicing.deposit_forms import (
     line_initial,
     lines_of,
 )
+from invoicing.documents.certificate import certificate_filename
+from invoicing.documents.files import attachment_response
 from invoicing.enums import VALIDATION_FRAMES, DepositMode, InvoiceStatus
 from invoicing.errors import InvoiceError, InvoiceValidationError
-from invoicing.files import attachment_response
 from invoicing.models import Attachment, Invoice
+from invoicing.rules import checks
 from portal.areas import Mode
 from structures import access
 from structures.models import Structure

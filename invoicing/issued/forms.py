@@ -10,7 +10,7 @@ from dsfr.forms import DsfrBaseForm
 
 from invoicing.enums import CURRENT_FRAMES, AttachmentType, InvoiceStatus
 from invoicing.errors import InvoiceError, InvoiceValidationError
-from invoicing.issued_services import DEFAULT_SORT, NewAttachment
+from invoicing.issued.services import DEFAULT_SORT, NewAttachment
 
 MAX_COMMENT = 255  # LIF-2: a transition's comment is at most 255 characters
 ATTACHMENT_SLOTS = 3
@@ -147,7 +147,7 @@ class CompleteForm(_ActionForm):
         ]
 
     def clean(self):
-        from invoicing import files
+        from invoicing.documents import files
 
         data = super().clean()
         running = self.dossier_size

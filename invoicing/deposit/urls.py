@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from invoicing import deposit_views as views
-from invoicing import htmx_views
+from invoicing.deposit import htmx_views, views
 
 urlpatterns = [
     path("emises/depot/", views.deposit, name="deposit"),

@@ -18,10 +18,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from invoicing import files
-from invoicing import received_services as services
+from invoicing.documents import files
 from invoicing.errors import InvoiceError, ReasonRequired, StatusChangedMeanwhile
-from invoicing.received_forms import BulkProcessForm, ProcessForm, SearchForm
+from invoicing.received import services
+from invoicing.received.forms import BulkProcessForm, ProcessForm, SearchForm
 from portal.areas import Mode
 from structures.access import area_required
 

@@ -199,7 +199,7 @@ def complete_suspended(
     The transition runs first (row lock, role and table checks), then the files are
     stored and linked in the same transaction; a failure removes the files already written.
     """
-    from invoicing import files
+    from invoicing.documents import files
 
     attachments = attachments or []
     _check_expected(invoice, expected_status)
@@ -263,7 +263,7 @@ def recycle_invoice(
     are checked again (`checks.check_routing`), then the invoice is deposited again at the
     new recipient (the deposit date becomes the recycle date, LIF-4) and made available."""
     from commitments import rules as commitment_rules
-    from invoicing import checks
+    from invoicing.rules import checks
 
     _check_expected(invoice, expected_status)
     engagement_number = (engagement_number or "").strip()

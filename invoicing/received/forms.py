@@ -1,5 +1,5 @@
 """Forms of the Received invoices area: input checks only; the transition rules live in
-`invoicing.workflow` and the use cases in `invoicing.received_services`."""
+`invoicing.workflow` and the use cases in `invoicing.received.services`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from invoicing import received_services as services
 from invoicing.enums import CURRENT_FRAMES, HIDDEN_FROM_RECIPIENT, InvoiceStatus
 from invoicing.models import Invoice
+from invoicing.received import services
 from invoicing.workflow import MAX_REASON
 from structures import access
 from structures.models import Service, Structure
