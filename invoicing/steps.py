@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError
 
-from invoicing.errors import IllegalTransition, NotAllowed, ReasonRequired, StatusChangedMeanwhile
+from invoicing.errors import (
+    IllegalTransition,
+    NotAllowed,
+    ReasonRequired,
+    ReturnCode,
+    StatusChangedMeanwhile,
+)
 from invoicing.models import Invoice, StatusEvent
 from invoicing.transitions import BY_CODE, R, S, actor_roles
 
@@ -42,7 +48,9 @@ def clean_reason(reason: str | None, *, required: bool) -> str:
         raise ReasonRequired(field="motif")
     if len(reason) > MAX_REASON:
         raise ReasonRequired(
-            _("Le motif ne peut pas dépasser 255 caractères."), field="motif", code=20005
+            _("Le motif ne peut pas dépasser 255 caractères."),
+            field="motif",
+            code=ReturnCode.FORMAT,
         )
     return reason
 

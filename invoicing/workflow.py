@@ -3,7 +3,7 @@ declarative table of `invoicing/transitions.py` and the engine of `invoicing/ste
 Automatic follow-ups (T4, T8) run after commit through Celery tasks.
 
 The web and the API call these same functions; an illegal move raises `IllegalTransition`
-(API codeRetour 20002).
+(API codeRetour ReturnCode.ILLEGAL_TRANSITION).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from invoicing import steps, tasks
 from invoicing.enums import CHAIN_RANK, VALIDATION_FRAMES, ActionCode, ActorRole
-from invoicing.errors import IllegalTransition, NotAllowed, ReasonRequired
+from invoicing.errors import IllegalTransition, NotAllowed, ReasonRequired, ReturnCode
 from invoicing.models import Invoice
 from invoicing.steps import MAX_REASON, invoice_status_changed, make_available
 from invoicing.transitions import (
@@ -102,7 +102,7 @@ def complete(invoice: Invoice, *, actor, comment: str = "", has_new_attachment: 
         raise ReasonRequired(
             _("Ajoutez au moins une pièce jointe ou un commentaire pour compléter la facture."),
             field="commentaire",
-            code=20005,
+            code=ReturnCode.FORMAT,
         )
     return steps.apply(
         invoice, "T15", actor=actor, comment=comment, updates={"acknowledged_at": None}
@@ -129,7 +129,7 @@ def recycle(invoice: Invoice, *, actor, routing: dict) -> Invoice:
             _(
                 "Seuls le destinataire, le code service et le numéro d'engagement peuvent être modifiés."
             ),
-            code=20014,
+            code=ReturnCode.RECYCLE_FIELDS,
         )
     updates = dict(routing, deposited_at=timezone.now(), downloaded_by_recipient_at=None)
     locked = steps.apply(invoice, "T16", actor=actor, updates=updates)
@@ -190,7 +190,7 @@ def correct_validator(invoice: Invoice, *, actor, validator, validator_service=N
         raise IllegalTransition(
             _("La structure valideur est obligatoire et doit différer du fournisseur."),
             field="codeStructureValideur",
-            code=20012,
+            code=ReturnCode.VALIDATOR,
         )
     updates = {
         "validator": validator,
@@ -280,7 +280,7 @@ def advance(
         raise ReasonRequired(
             _("Le numéro de mandat ne peut pas dépasser 50 caractères."),
             field="numeroMandat",
-            code=20005,
+            code=ReturnCode.FORMAT,
         )
     updates = {"mandate_number": mandate_number} if target == S.MANDATEE and mandate_number else {}
     if target == S.MISE_EN_PAIEMENT:

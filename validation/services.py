@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from invoicing import queries, workflow
 from invoicing.documents import files
 from invoicing.enums import AttachmentType, Frame, InvoiceStatus
-from invoicing.errors import InvoiceError, ReasonRequired
+from invoicing.errors import InvoiceError, ReasonRequired, ReturnCode
 from invoicing.models import Attachment, Invoice, StatusEvent
 from portal.areas import Mode
 from validation.enums import RefusalReason
@@ -35,7 +35,7 @@ VALIDATOR_DOCUMENT_DESIGNATION = _("Pièce jointe du valideur")
 
 
 class ConfirmationRequired(InvoiceError):
-    code = 20005
+    code = ReturnCode.FORMAT
     default_message = _("Cochez la case pour confirmer votre qualité de titulaire / mandataire.")
 
 
@@ -139,7 +139,9 @@ def validate_invoice(
         raise ConfirmationRequired(field="confirmed")
     if not (message or "").strip():
         raise ReasonRequired(
-            _("Le complément d'information est obligatoire."), field="message", code=20015
+            _("Le complément d'information est obligatoire."),
+            field="message",
+            code=ReturnCode.REASON_REQUIRED,
         )
     checked = _check_document(invoice, document)
     locked = workflow.validate(invoice, actor=actor, message=message)
@@ -166,7 +168,9 @@ def refuse_invoice(
 ) -> Invoice:
     """VAL-4: a reason from the list (free text required for "Autre"); T6, final."""
     if reason == RefusalReason.OTHER and not (details or "").strip():
-        raise ReasonRequired(_("Précisez le motif du refus."), field="details", code=20015)
+        raise ReasonRequired(
+            _("Précisez le motif du refus."), field="details", code=ReturnCode.REASON_REQUIRED
+        )
     checked = _check_document(invoice, document)
     locked = workflow.refuse(invoice, actor=actor, reason=refusal_text(reason, details))
     if checked is not None:

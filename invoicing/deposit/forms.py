@@ -25,7 +25,7 @@ from invoicing.enums import (
 )
 from invoicing.recognition import Prefill
 from invoicing.rules import checks
-from portal.areas import Mode
+from portal.areas import AreaCode, Mode
 from structures import access
 from structures.models import BankAccount, Service, Structure
 
@@ -36,7 +36,7 @@ VAT_RATES = ("20", "13", "10", "8.5", "5.5", "2.1", "1.75", "1.05", "0")
 
 def deposit_structures(user):
     """INV-1: the active structures on which the user holds ISSUED in modification."""
-    return access.structures_with_area(user, "ISSUED", Mode.CHANGE).filter(is_active=True)
+    return access.structures_with_area(user, AreaCode.ISSUED, Mode.CHANGE).filter(is_active=True)
 
 
 def dsfr_classes(form: forms.BaseForm) -> None:

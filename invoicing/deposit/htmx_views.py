@@ -13,11 +13,11 @@ from invoicing.deposit.views import _lookup_context, _totals, _validator_context
 from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.models import Attachment, Invoice
 from invoicing.queries import issued_invoices
-from portal.areas import Mode
+from portal.areas import AreaCode, Mode
 from structures import access
 
 
-@access.area_required("ISSUED", Mode.CHANGE)
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
 @require_GET
 def recipient_lookup(request):
     """The recipient's name, its usable services and parameters (STR-11), or "Destinataire
@@ -47,7 +47,7 @@ def _draft(request) -> Invoice | None:
     )
 
 
-@access.area_required("ISSUED", Mode.CHANGE)
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
 @require_POST
 def attachment_upload(request):
     """One complementary attachment (ATT-1..ATT-6), stored unlinked; the answer is its row
@@ -85,7 +85,7 @@ def attachment_upload(request):
     )
 
 
-@access.area_required("ISSUED", Mode.CHANGE)
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
 @require_POST
 def attachment_remove(request, pk: int):
     """ATT-8: the row goes; on a draft, the link goes too (the file stays)."""
@@ -104,7 +104,7 @@ def attachment_remove(request, pk: int):
     return HttpResponse("")
 
 
-@access.area_required("ISSUED", Mode.CHANGE)
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
 @require_POST
 def entry_recompute(request):
     """The VAT recap and totals of online entry, recomputed as lines are typed."""

@@ -51,7 +51,13 @@ from invoicing.enums import (
     InvoiceStatus,
     frame_from_code,
 )
-from invoicing.errors import IllegalTransition, InvoiceError, InvoiceValidationError, NotFound
+from invoicing.errors import (
+    IllegalTransition,
+    InvoiceError,
+    InvoiceValidationError,
+    NotFound,
+    ReturnCode,
+)
 from invoicing.models import Attachment, Invoice, InvoiceLine, VatLine
 from invoicing.recognition import (
     ARCHIVE,
@@ -82,16 +88,13 @@ KIND_TO_DEPOSIT = {
     IN_DP_E1_CII_16B: (DepositMode.UPLOAD_PORTAIL, DepositFormat.CII),
 }
 # Error codes of files (API.md §4.4).
-C_TOO_LARGE = 20003
-C_FILE = 20004
-C_UNKNOWN_ATTACHMENT = 20018
 _SIZE_CODES = frozenset({"file_too_large", "dossier_too_large"})
 
 
 class AlreadySent(InvoiceError):
     """A repeated "Confirmer et envoyer": the invoice was sent by the first click."""
 
-    code = 20002
+    code = ReturnCode.ILLEGAL_TRANSITION
 
     def __init__(self, invoice: Invoice):
         self.invoice = invoice
@@ -120,7 +123,7 @@ def _checked_upload(uploaded_file, *, field: str, current_dossier_size: int = 0)
     try:
         return validate_attachment(uploaded_file, current_dossier_size=current_dossier_size)
     except ValidationError as exc:
-        code = C_TOO_LARGE if exc.code in _SIZE_CODES else C_FILE
+        code = ReturnCode.TOO_LARGE if exc.code in _SIZE_CODES else ReturnCode.FILE_REFUSED
         raise _field_error(field, exc.messages[0], code) from exc
 
 
@@ -151,12 +154,12 @@ def upload_main_file(uploaded_file, *, actor) -> MainUpload:
                 "Déposez la facture au format PDF ou XML (UBL 2.1, CII D16B ou Factur-X) ; les "
                 "autres fichiers s'ajoutent comme pièces jointes complémentaires."
             ),
-            C_FILE,
+            ReturnCode.FILE_REFUSED,
         )
     try:
         detected = detect_format(uploaded_file)
     except UnreadableFile as exc:
-        raise _field_error("file", exc.message, C_FILE) from exc
+        raise _field_error("file", exc.message, ReturnCode.FILE_REFUSED) from exc
     if detected.kind not in KIND_TO_DEPOSIT:
         message = (
             _(
@@ -165,7 +168,7 @@ def upload_main_file(uploaded_file, *, actor) -> MainUpload:
             if detected.kind == ARCHIVE
             else _("Format de fichier non reconnu.")
         )
-        raise _field_error("file", message, C_FILE)
+        raise _field_error("file", message, ReturnCode.FILE_REFUSED)
     attachment = _store(uploaded_file, checked, actor=actor, is_main=True)
     return MainUpload(attachment, detected, read_prefill(attachment, detected))
 
@@ -247,7 +250,7 @@ def dossier_attachments(
         raise _field_error(
             "attachments",
             _("La pièce jointe %(id)s est inconnue ou déjà utilisée.") % {"id": min(missing)},
-            C_UNKNOWN_ATTACHMENT,
+            ReturnCode.UNKNOWN_ATTACHMENT,
         )
     return found
 
@@ -282,7 +285,7 @@ def upload_attachment(
         ]
     if attachment_type not in AttachmentType.values:
         errors["attachment_type"] = [_("Choisissez le type de la pièce jointe.")]
-        codes["attachment_type"] = 20006
+        codes["attachment_type"] = ReturnCode.REFERENCE
     if uploaded_file is None:
         errors["file"] = [_("Choisissez un fichier.")]
     if errors:
@@ -596,7 +599,7 @@ def validate_deposit(
         attachments = dossier_attachments(actor, attachment_ids, draft=draft)
         main = main_attachment_for(actor, main_attachment_id, draft=draft)
         if dossier_size(main, attachments) > MAX_DOSSIER_SIZE:
-            errors.add("attachments", _dossier_too_large(), C_TOO_LARGE)
+            errors.add("attachments", _dossier_too_large(), ReturnCode.TOO_LARGE)
     except InvoiceValidationError as exc:
         errors.merge(exc)
     deposit = None
@@ -743,7 +746,9 @@ def send_invoice(
         again = sent_with_token(actor, token)
         if again is not None and again.status != S.BROUILLON:
             raise AlreadySent(again) from exc
-        raise _field_error("number", checks.duplicate_number_message(), checks.C_DUPLICATE) from exc
+        raise _field_error(
+            "number", checks.duplicate_number_message(), ReturnCode.DUPLICATE
+        ) from exc
     _link_dossier(invoice, main, attachments)
     if is_entry_mode:
         _replace_lines(invoice, deposit.invoice.lines, deposit.invoice.vat_lines)

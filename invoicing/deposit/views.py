@@ -41,7 +41,7 @@ from invoicing.enums import VALIDATION_FRAMES, DepositMode, InvoiceStatus
 from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.models import Attachment, Invoice
 from invoicing.rules import checks
-from portal.areas import Mode
+from portal.areas import AreaCode, Mode
 from structures import access
 from structures.models import Structure
 
@@ -74,7 +74,7 @@ def _draft_or_404(user, pk: int) -> Invoice:
 # --- Choose --------------------------------------------------------------------------
 
 
-@access.area_required("ISSUED", Mode.CHANGE)
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
 @require_GET
 def deposit(request):
     return _choose_page(request, UploadForm())
@@ -90,7 +90,7 @@ def _choose_page(request, upload_form, status=200):
     return render(request, "invoicing/deposit/choose.html", context, status=status)
 
 
-@access.area_required("ISSUED", Mode.CHANGE)
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
 @require_http_methods(["GET", "POST"])
 def deposit_upload(request):
     """DEP-1: one file, detected by its content; then the form, pre-filled."""
@@ -111,7 +111,7 @@ def deposit_upload(request):
 # --- The deposit form ------------------------------------------------------------------
 
 
-@access.area_required("ISSUED", Mode.CHANGE)
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
 @require_http_methods(["GET", "POST"])
 def deposit_form(request):
     """PDF / structured-file deposit: needs the uploaded main file (?main=<id>)."""
@@ -130,14 +130,14 @@ def deposit_form(request):
     return _deposit_page(request, is_entry_mode=False, main=main)
 
 
-@access.area_required("ISSUED", Mode.CHANGE)
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
 @require_http_methods(["GET", "POST"])
 def deposit_entry(request):
     """Online entry (saisie): lines, VAT recap and totals computed, PDF generated."""
     return _deposit_page(request, is_entry_mode=True)
 
 
-@access.area_required("ISSUED", Mode.CHANGE)
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
 @require_http_methods(["GET", "POST"])
 def draft_edit(request, pk: int):
     queryset = queries.issued_invoices(request.user, Mode.CHANGE)
@@ -152,7 +152,7 @@ def draft_edit(request, pk: int):
     return _deposit_page(request, is_entry_mode=is_entry, draft=invoice, main=main)
 
 
-@access.area_required("ISSUED", Mode.CHANGE)
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
 @require_POST
 def draft_delete(request, pk: int):
     invoice = _draft_or_404(request.user, pk)

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoicing import workflow
@@ -27,15 +25,12 @@ from invoicing.errors import (
     InvoiceValidationError,
     StatusChangedMeanwhile,
 )
+from invoicing.issued.acknowledgements import ACKNOWLEDGEABLE
 from invoicing.models import Attachment, Invoice
-from portal.areas import Mode
 
 logger = logging.getLogger(__name__)
 
 S = InvoiceStatus
-ACKNOWLEDGEMENT_DELAY_DAYS = 7  # §5.10: after 7 days acknowledging is mandatory (LIF-6)
-ACKNOWLEDGEABLE = (S.REJETEE, S.SUSPENDUE)
-POPUP_SESSION_KEY = "issued_ack_popup_shown"
 SUPPLIER_TRANSITIONS = ("T15", "T16", "T17", "T18")
 MAX_NEEDING_ATTENTION = 100  # the Synthèse shows the most recent; Rechercher has them all
 
@@ -341,69 +336,3 @@ def correct_validator(
     _check_expected(invoice, expected_status)
     validator = find_validator(validator_identifier, supplier_id=invoice.supplier_id)
     return workflow.correct_validator(invoice, actor=actor, validator=validator)
-
-
-# --- LIF-6: the acknowledgement pop-up -----------------------------------------------
-
-
-def pending_acknowledgements(user) -> list[Invoice]:
-    """REJETEE and SUSPENDUE invoices not yet acknowledged, on the structures where the
-    user holds ISSUED in modification mode (only they can acknowledge, so only they are
-    asked to). One query (the rights are cached on the user for the request)."""
-    structure_ids = _change_structure_ids(user)
-    if not structure_ids:
-        return []
-    return list(
-        Invoice.objects.filter(
-            supplier_id__in=structure_ids,
-            status__in=ACKNOWLEDGEABLE,
-            acknowledged_at__isnull=True,
-        ).order_by("status_changed_at", "id")
-    )
-
-
-def _change_structure_ids(user) -> list[int]:
-    from structures import access
-
-    return access.structure_ids_with_area(user, "ISSUED", Mode.CHANGE)
-
-
-def blocking_threshold():
-    return timezone.now() - timedelta(days=ACKNOWLEDGEMENT_DELAY_DAYS)
-
-
-def acknowledgement_mandatory(pending: list[Invoice]) -> bool:
-    """LIF-6: dismissible while every listed invoice changed status less than 7 days ago."""
-    threshold = blocking_threshold()
-    return any(invoice.status_changed_at <= threshold for invoice in pending)
-
-
-def acknowledgement_blocks(user) -> bool:
-    """The server-side gate: one invoice waits for acknowledgement for 7 days or more."""
-    structure_ids = _change_structure_ids(user)
-    if not structure_ids:
-        return False
-    return Invoice.objects.filter(
-        supplier_id__in=structure_ids,
-        status__in=ACKNOWLEDGEABLE,
-        acknowledged_at__isnull=True,
-        status_changed_at__lte=blocking_threshold(),
-    ).exists()
-
-
-@transaction.atomic
-def acknowledge_many(user, invoice_ids: list[int] | None) -> int:
-    """Acknowledge the selected pending invoices (all of them when `invoice_ids` is None).
-    Ids outside the user's pending list are ignored. Returns how many were acknowledged."""
-    pending = pending_acknowledgements(user)
-    if invoice_ids is not None:
-        wanted = {int(pk) for pk in invoice_ids}
-        pending = [invoice for invoice in pending if invoice.pk in wanted]
-    done = 0
-    for invoice in pending:
-        try:
-            workflow.acknowledge(invoice, actor=user)
-        except IllegalTransition:
-            continue  # its status changed meanwhile (completed, recycled...): nothing to do
-        done += 1
-    return done

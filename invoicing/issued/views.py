@@ -29,7 +29,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from invoicing import queries, workflow
 from invoicing.documents import files
 from invoicing.errors import InvoiceError, InvoiceValidationError
-from invoicing.issued import services as issued_services
+from invoicing.issued import acknowledgements as lif6
+from invoicing.issued import services
 from invoicing.issued.forms import (
     CompleteForm,
     CorrectValidatorForm,
@@ -37,7 +38,7 @@ from invoicing.issued.forms import (
     RecycleForm,
 )
 from invoicing.models import Attachment, Invoice
-from portal.areas import Mode
+from portal.areas import AreaCode, Mode
 from structures import access
 from structures.access import area_required
 
@@ -50,7 +51,7 @@ def acknowledgement_gate(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if issued_services.acknowledgement_blocks(request.user):
+        if lif6.acknowledgement_blocks(request.user):
             messages.warning(
                 request,
                 _(
@@ -65,11 +66,11 @@ def acknowledgement_gate(view):
 
 
 def _issued_structures(user):
-    return list(access.structures_with_area(user, "ISSUED").order_by("company_name", "id"))
+    return list(access.structures_with_area(user, AreaCode.ISSUED).order_by("company_name", "id"))
 
 
 def _can_deposit(user) -> bool:
-    return bool(access.structure_ids_with_area(user, "ISSUED", Mode.CHANGE))
+    return bool(access.structure_ids_with_area(user, AreaCode.ISSUED, Mode.CHANGE))
 
 
 def _visible_invoice(request, pk: int) -> Invoice:
@@ -84,7 +85,7 @@ def _visible_invoice(request, pk: int) -> Invoice:
 def _actionable_invoice(request, pk: int) -> Invoice:
     """Visible (else 404) and held in modification mode (else 403: the user sees it)."""
     invoice = _visible_invoice(request, pk)
-    if not access.has_area(request.user, invoice.supplier_id, "ISSUED", Mode.CHANGE):
+    if not access.has_area(request.user, invoice.supplier_id, AreaCode.ISSUED, Mode.CHANGE):
         raise PermissionDenied(_("Vous consultez cet espace : vous ne pouvez pas agir."))
     return invoice
 
@@ -92,7 +93,7 @@ def _actionable_invoice(request, pk: int) -> Invoice:
 # --- Synthèse ------------------------------------------------------------------------
 
 
-@area_required("ISSUED")
+@area_required(AreaCode.ISSUED)
 @require_GET
 def synthesis(request):
     structures = _issued_structures(request.user)
@@ -109,10 +110,10 @@ def synthesis(request):
         {
             "structures": structures,
             "selected": selected,
-            "synthesis": issued_services.synthesis(invoices),
+            "synthesis": services.synthesis(invoices),
             "several_structures": len(structures) > 1,
             "can_deposit": _can_deposit(request.user),
-            "limit": issued_services.MAX_NEEDING_ATTENTION,
+            "limit": services.MAX_NEEDING_ATTENTION,
         },
     )
 
@@ -120,7 +121,7 @@ def synthesis(request):
 # --- Rechercher ----------------------------------------------------------------------
 
 
-@area_required("ISSUED")
+@area_required(AreaCode.ISSUED)
 @acknowledgement_gate
 @require_GET
 def search(request):
@@ -130,7 +131,7 @@ def search(request):
     if not form.is_bound or form.is_valid():
         # The structure choices are the user's own: the form refuses any other id.
         criteria = form.cleaned_data if form.is_bound else {}
-        results = issued_services.search(queries.issued_invoices(request.user), criteria)
+        results = services.search(queries.issued_invoices(request.user), criteria)
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -151,9 +152,9 @@ def search(request):
 
 
 def _render_detail(request, invoice: Invoice, *, forms: dict | None = None, status: int = 200):
-    can_change = access.has_area(request.user, invoice.supplier_id, "ISSUED", Mode.CHANGE)
+    can_change = access.has_area(request.user, invoice.supplier_id, AreaCode.ISSUED, Mode.CHANGE)
     actions = (
-        issued_services.supplier_actions(request.user, invoice)
+        services.supplier_actions(request.user, invoice)
         if can_change
         else dict.fromkeys(
             ("complete", "recycle", "process_rejection", "correct_validator", "acknowledge"),
@@ -189,7 +190,7 @@ def _render_detail(request, invoice: Invoice, *, forms: dict | None = None, stat
     return render(request, "invoicing/issued/detail.html", context, status=status)
 
 
-@area_required("ISSUED")
+@area_required(AreaCode.ISSUED)
 @acknowledgement_gate
 @require_GET
 def detail(request, pk: int):
@@ -200,18 +201,16 @@ def _back(invoice: Invoice):
     return redirect("invoicing:issued_detail", pk=invoice.pk)
 
 
-@area_required("ISSUED")
+@area_required(AreaCode.ISSUED)
 @acknowledgement_gate
 @require_POST
 def complete(request, pk: int):
     invoice = _actionable_invoice(request, pk)
-    form = CompleteForm(
-        request.POST, request.FILES, dossier_size=issued_services.dossier_size(invoice)
-    )
+    form = CompleteForm(request.POST, request.FILES, dossier_size=services.dossier_size(invoice))
     if not form.is_valid():
         return _render_detail(request, invoice, forms={"complete": form}, status=400)
     try:
-        issued_services.complete_suspended(
+        services.complete_suspended(
             invoice,
             actor=request.user,
             comment=form.cleaned_data.get("comment", ""),
@@ -225,7 +224,7 @@ def complete(request, pk: int):
     return _back(invoice)
 
 
-@area_required("ISSUED")
+@area_required(AreaCode.ISSUED)
 @acknowledgement_gate
 @require_POST
 def recycle(request, pk: int):
@@ -233,7 +232,7 @@ def recycle(request, pk: int):
     form = RecycleForm(request.POST)
     if form.is_valid():
         try:
-            issued_services.recycle_invoice(
+            services.recycle_invoice(
                 invoice,
                 actor=request.user,
                 recipient_identifier=form.cleaned_data["recipient_identifier"],
@@ -255,7 +254,7 @@ def recycle(request, pk: int):
     return _render_detail(request, invoice, forms={"recycle": form}, status=400)
 
 
-@area_required("ISSUED")
+@area_required(AreaCode.ISSUED)
 @acknowledgement_gate
 @require_POST
 def correct_validator(request, pk: int):
@@ -263,7 +262,7 @@ def correct_validator(request, pk: int):
     form = CorrectValidatorForm(request.POST)
     if form.is_valid():
         try:
-            issued_services.correct_validator(
+            services.correct_validator(
                 invoice,
                 actor=request.user,
                 validator_identifier=form.cleaned_data["validator_identifier"],
@@ -282,13 +281,13 @@ def correct_validator(request, pk: int):
     return _render_detail(request, invoice, forms={"validator": form}, status=400)
 
 
-@area_required("ISSUED")
+@area_required(AreaCode.ISSUED)
 @acknowledgement_gate
 @require_POST
 def process_rejection(request, pk: int):
     invoice = _actionable_invoice(request, pk)
     try:
-        issued_services.process_rejection(invoice, actor=request.user)
+        services.process_rejection(invoice, actor=request.user)
     except InvoiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -296,13 +295,13 @@ def process_rejection(request, pk: int):
     return _back(invoice)
 
 
-@area_required("ISSUED")
+@area_required(AreaCode.ISSUED)
 @require_POST
 def acknowledge(request, pk: int):
     """Not gated: acknowledging is what the gate asks for."""
     invoice = _actionable_invoice(request, pk)
     try:
-        issued_services.acknowledge(invoice, actor=request.user)
+        services.acknowledge(invoice, actor=request.user)
     except InvoiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -313,7 +312,7 @@ def acknowledge(request, pk: int):
 # --- LIF-6: acknowledgement page (the pop-up's form posts here too) ------------------
 
 
-@area_required("ISSUED")
+@area_required(AreaCode.ISSUED)
 @require_http_methods(["GET", "POST"])
 def acknowledgements(request):
     if request.method == "POST":
@@ -323,7 +322,7 @@ def acknowledgements(request):
         if ids == []:
             messages.error(request, _("Sélectionnez au moins une facture à acquitter."))
             return redirect("invoicing:issued_acknowledgements")
-        done = issued_services.acknowledge_many(request.user, ids)
+        done = lif6.acknowledge_many(request.user, ids)
         if done:
             messages.success(request, _("Factures acquittées : %(n)s.") % {"n": done})
         next_url = request.POST.get("next", "")
@@ -331,17 +330,17 @@ def acknowledgements(request):
             next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
             next_url = reverse("invoicing:issued")
-        if issued_services.acknowledgement_blocks(request.user):
+        if lif6.acknowledgement_blocks(request.user):
             next_url = reverse("invoicing:issued_acknowledgements")
         return redirect(next_url)
-    pending = issued_services.pending_acknowledgements(request.user)
+    pending = lif6.pending_acknowledgements(request.user)
     return render(
         request,
         "invoicing/issued/acknowledgements.html",
         {
             "pending": pending,
-            "mandatory": issued_services.acknowledgement_mandatory(pending),
-            "delay_days": issued_services.ACKNOWLEDGEMENT_DELAY_DAYS,
+            "mandatory": lif6.acknowledgement_mandatory(pending),
+            "delay_days": lif6.ACKNOWLEDGEMENT_DELAY_DAYS,
             "next_url": reverse("invoicing:issued"),
             "can_deposit": _can_deposit(request.user),
         },

@@ -12,6 +12,7 @@ from invoicing.enums import CURRENT_FRAMES, HIDDEN_FROM_RECIPIENT, InvoiceStatus
 from invoicing.models import Invoice
 from invoicing.received import services
 from invoicing.workflow import MAX_REASON
+from portal.areas import AreaCode
 from structures import access
 from structures.models import Service, Structure
 
@@ -196,7 +197,7 @@ class SearchForm(DsfrBaseForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        ids = access.structure_ids_with_area(user, "RECEIVED")
+        ids = access.structure_ids_with_area(user, AreaCode.RECEIVED)
         self.fields["structure"].queryset = Structure.objects.filter(pk__in=ids)
         scope = access.service_scope(user, ids)
         whole = [sid for sid, services_ in scope.items() if services_ is None]

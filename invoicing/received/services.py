@@ -34,9 +34,9 @@ from django.utils.translation import gettext_lazy as _
 from invoicing import queries, workflow
 from invoicing.documents import files
 from invoicing.enums import CHAIN_RANK, OPEN_STATUSES, InvoiceStatus
-from invoicing.errors import InvoiceError, NotFound
+from invoicing.errors import InvoiceError, NotFound, ReturnCode
 from invoicing.models import Invoice
-from portal.areas import Mode
+from portal.areas import AreaCode, Mode
 from structures import access
 from structures.models import Structure
 
@@ -94,7 +94,7 @@ def can_process(user, invoice: Invoice) -> bool:
 
 
 def can_process_any(user) -> bool:
-    return bool(access.structure_ids_with_area(user, "RECEIVED", Mode.CHANGE))
+    return bool(access.structure_ids_with_area(user, AreaCode.RECEIVED, Mode.CHANGE))
 
 
 # --- Lists ----------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def _due_expression(user) -> ExpressionWrapper:
     The period is per recipient structure; the user's RECEIVED structures are few, so a
     CASE over them (one query) works on SQLite and PostgreSQL alike.
     """
-    ids = access.structure_ids_with_area(user, "RECEIVED")
+    ids = access.structure_ids_with_area(user, AreaCode.RECEIVED)
     delays = Structure.objects.filter(pk__in=ids).values_list("pk", "payment_delay_days")
     whens = [When(recipient_id=pk, then=Value(timedelta(days=days))) for pk, days in delays]
     delay = Case(
@@ -240,12 +240,12 @@ def process_many(
 
 
 class DossierTooLarge(InvoiceError):
-    code = 20005
+    code = ReturnCode.FORMAT
     default_message = _("Le dossier dépasse 120 Mo : téléchargez les pièces une par une.")
 
 
 class NothingToDownload(InvoiceError):
-    code = 20000
+    code = ReturnCode.NOT_FOUND
     default_message = _("Aucun fichier n'est attaché à cette facture.")
 
 

@@ -22,7 +22,7 @@ from invoicing.documents import files
 from invoicing.errors import InvoiceError, ReasonRequired, StatusChangedMeanwhile
 from invoicing.received import services
 from invoicing.received.forms import BulkProcessForm, ProcessForm, SearchForm
-from portal.areas import Mode
+from portal.areas import AreaCode, Mode
 from structures.access import area_required
 
 PER_PAGE = 25
@@ -60,7 +60,7 @@ def _list_context(request, page) -> dict:
 
 
 @require_GET
-@area_required("RECEIVED")
+@area_required(AreaCode.RECEIVED)
 def synthesis(request):
     """ "Synthèse": the invoices to process, overdue ones first (RCV-1, §5.10)."""
     page = _page(request, services.to_process(request.user))
@@ -70,7 +70,7 @@ def synthesis(request):
 
 
 @require_GET
-@area_required("RECEIVED")
+@area_required(AreaCode.RECEIVED)
 def search(request):
     """ "Rechercher": every received invoice, filtered and sorted (RCV-1)."""
     form = SearchForm(request.GET or None, user=request.user)
@@ -105,14 +105,14 @@ def _get_invoice(request, pk: int, mode: Mode = Mode.VIEW):
 
 
 @require_GET
-@area_required("RECEIVED")
+@area_required(AreaCode.RECEIVED)
 def detail(request, pk: int):
     invoice = _get_invoice(request, pk)
     return render(request, "invoicing/received/detail.html", _detail_context(request, invoice))
 
 
 @require_POST
-@area_required("RECEIVED", Mode.CHANGE)
+@area_required(AreaCode.RECEIVED, Mode.CHANGE)
 def process(request, pk: int):
     """One action on one invoice; only what `recipient_targets` allows from its status."""
     invoice = _get_invoice(request, pk, Mode.CHANGE)
@@ -160,7 +160,7 @@ def process(request, pk: int):
 
 
 @require_POST
-@area_required("RECEIVED", Mode.CHANGE)
+@area_required(AreaCode.RECEIVED, Mode.CHANGE)
 def bulk_process(request):
     """Several invoices at once; one message per refused invoice, with its reason."""
     form = BulkProcessForm(request.POST)
@@ -198,7 +198,7 @@ def bulk_process(request):
 
 
 @require_GET
-@area_required("RECEIVED")
+@area_required(AreaCode.RECEIVED)
 def download(request, pk: int):
     """The invoice and its attachments in one zip (RCV-6: marks it downloaded)."""
     invoice = _get_invoice(request, pk)

@@ -35,25 +35,13 @@ from invoicing.enums import (
     VatType,
     frame_from_code,
 )
-from invoicing.errors import InvoiceValidationError
+from invoicing.errors import InvoiceValidationError, ReturnCode
 from invoicing.models import Invoice
-from portal.areas import Mode
+from portal.areas import AreaCode, Mode
 from structures import access
 from structures.models import BankAccount, Service, Structure
 
 # API codes (API.md §4.4).
-C_FORMAT = 20005
-C_REFERENCE = 20006
-C_RECIPIENT = 20007
-C_SERVICE = 20008
-C_ENGAGEMENT = 20009
-C_ENGAGEMENT_OR_SERVICE = 20010
-C_DUPLICATE = 20011
-C_VALIDATOR = 20012
-C_AMOUNTS = 20013
-C_SUPPLIER = 20016
-C_BANK = 20017
-C_NOT_ALLOWED = 20001
 
 NUMBER_MAX = 20
 NUMBER_RE = re.compile(r"^[A-Za-z0-9_/+\-]+$")
@@ -78,14 +66,14 @@ class _Errors:
         self.errors: dict[str, list] = {}
         self.codes: dict[str, int] = {}
 
-    def add(self, name: str, message, code: int = C_FORMAT) -> None:
+    def add(self, name: str, message, code: int = ReturnCode.FORMAT) -> None:
         self.errors.setdefault(name, []).append(message)
         self.codes.setdefault(name, code)
 
     def merge(self, exc: InvoiceValidationError) -> None:
         for name, messages in exc.errors.items():
             for message in messages:
-                self.add(name, message, exc.codes.get(name, C_FORMAT))
+                self.add(name, message, exc.codes.get(name, ReturnCode.FORMAT))
 
     def has(self, name: str) -> bool:
         return name in self.errors
@@ -119,7 +107,7 @@ def find_recipient(identifier: str) -> Structure | None:
     if not identifier:
         return None
     for structure in Structure.objects.filter(identifier=identifier, is_active=True):
-        if access.is_area_open(structure, "RECEIVED"):
+        if access.is_area_open(structure, AreaCode.RECEIVED):
             return structure
     return None
 
@@ -155,7 +143,7 @@ def check_routing(
                 "recipient_identifier",
                 _("Le destinataire %(identifier)s est inconnu ou inactif.")
                 % {"identifier": identifier},
-                C_RECIPIENT,
+                ReturnCode.RECIPIENT,
             )
         elif supplier is not None and recipient.pk == getattr(supplier, "pk", supplier):
             errors.add(
@@ -163,7 +151,7 @@ def check_routing(
                 _(
                     "Une structure ne peut pas se facturer elle-même : choisissez un autre destinataire."
                 ),
-                C_RECIPIENT,
+                ReturnCode.RECIPIENT,
             )
             recipient = None
 
@@ -175,40 +163,40 @@ def check_routing(
                     "recipient_service_code",
                     _("Le code service %(code)s n'existe pas pour ce destinataire.")
                     % {"code": service_code},
-                    C_SERVICE,
+                    ReturnCode.SERVICE,
                 )
             elif not service.is_usable():
                 errors.add(
                     "recipient_service_code",
                     _("Le service %(code)s est inactif ou hors de sa période de validité.")
                     % {"code": service_code},
-                    C_SERVICE,
+                    ReturnCode.SERVICE,
                 )
                 service = None
         elif recipient.service_code_required:
             errors.add(
                 "recipient_service_code",
                 _("Le code service est obligatoire pour ce destinataire."),
-                C_SERVICE,
+                ReturnCode.SERVICE,
             )
         if not engagement_number:
             if recipient.engagement_required:
                 errors.add(
                     "engagement_number",
                     _("Le numéro d'engagement est obligatoire pour ce destinataire."),
-                    C_ENGAGEMENT,
+                    ReturnCode.ENGAGEMENT,
                 )
             elif service is not None and service.engagement_required:
                 errors.add(
                     "engagement_number",
                     _("Le numéro d'engagement est obligatoire pour le service %(code)s.")
                     % {"code": service.code},
-                    C_ENGAGEMENT,
+                    ReturnCode.ENGAGEMENT,
                 )
         if recipient.engagement_or_service_required and not engagement_number and not service_code:
             message = _("Le numéro d'engagement ou le code service doit être renseigné.")
-            errors.add("recipient_service_code", message, C_ENGAGEMENT_OR_SERVICE)
-            errors.add("engagement_number", message, C_ENGAGEMENT_OR_SERVICE)
+            errors.add("recipient_service_code", message, ReturnCode.ENGAGEMENT_OR_SERVICE)
+            errors.add("engagement_number", message, ReturnCode.ENGAGEMENT_OR_SERVICE)
         if engagement_number and supplier is not None and not errors.has("engagement_number"):
             refusal = commitment_rules.check_engagement(
                 recipient=recipient,
@@ -217,7 +205,7 @@ def check_routing(
                 service=service,
             )
             if refusal:
-                errors.add("engagement_number", refusal, C_ENGAGEMENT)
+                errors.add("engagement_number", refusal, ReturnCode.ENGAGEMENT)
 
     errors.raise_if_any()
     return Routing(recipient=recipient, recipient_service=service)
@@ -272,8 +260,10 @@ def check_supplier(supplier, *, actor, errors: _Errors | None = None) -> None:
     """INV-1: an active supplier on which the actor holds ISSUED in modification."""
     own = errors or _Errors()
     if supplier is None or not getattr(supplier, "is_active", False):
-        own.add("supplier", _("La structure fournisseur est inconnue ou inactive."), C_SUPPLIER)
-    elif not access.has_area(actor, supplier.pk, "ISSUED", Mode.CHANGE):
+        own.add(
+            "supplier", _("La structure fournisseur est inconnue ou inactive."), ReturnCode.SUPPLIER
+        )
+    elif not access.has_area(actor, supplier.pk, AreaCode.ISSUED, Mode.CHANGE):
         own.add(
             "supplier",
             _(
@@ -281,7 +271,7 @@ def check_supplier(supplier, *, actor, errors: _Errors | None = None) -> None:
                 "%(name)s."
             )
             % {"name": supplier.company_name},
-            C_SUPPLIER,
+            ReturnCode.SUPPLIER,
         )
     if errors is None:
         own.raise_if_any()
@@ -307,7 +297,7 @@ def _check_frame(data: Mapping, errors: _Errors) -> Frame | None:
         errors.add(
             "frame",
             _("Le cadre de facturation %(code)s est inconnu.") % {"code": code},
-            C_REFERENCE,
+            ReturnCode.REFERENCE,
         )
         return None
     if frame not in CURRENT_FRAMES:
@@ -318,7 +308,7 @@ def _check_frame(data: Mapping, errors: _Errors) -> Frame | None:
                 "A1, A2, A9 et A12 peuvent être déposés."
             )
             % {"code": frame.value},
-            C_REFERENCE,
+            ReturnCode.REFERENCE,
         )
         return None
     return frame
@@ -362,14 +352,14 @@ def _check_number_and_date(
             supplier=supplier, number=number, year=invoice_date.year, exclude_pk=exclude_pk
         )
     ):
-        errors.add("number", duplicate_number_message(), C_DUPLICATE)
+        errors.add("number", duplicate_number_message(), ReturnCode.DUPLICATE)
     return number, invoice_date if isinstance(invoice_date, date) else None
 
 
 def _check_references(data: Mapping, errors: _Errors) -> dict[str, Any]:
     invoice_type = _text(data, "invoice_type") or InvoiceType.FACTURE
     if invoice_type not in InvoiceType.values:
-        errors.add("invoice_type", _("Le type de facture est inconnu."), C_REFERENCE)
+        errors.add("invoice_type", _("Le type de facture est inconnu."), ReturnCode.REFERENCE)
     original = _text(data, "original_invoice_number")
     if invoice_type == InvoiceType.AVOIR:
         if not original:
@@ -393,7 +383,7 @@ def _check_references(data: Mapping, errors: _Errors) -> dict[str, Any]:
     if not vat_type:
         errors.add("vat_type", _("Le type de TVA est obligatoire."))
     elif vat_type not in VatType.values:
-        errors.add("vat_type", _("Le type de TVA est inconnu."), C_REFERENCE)
+        errors.add("vat_type", _("Le type de TVA est inconnu."), ReturnCode.REFERENCE)
     if vat_type == VatType.EXONERATION:
         if not reason:
             errors.add(
@@ -402,7 +392,9 @@ def _check_references(data: Mapping, errors: _Errors) -> dict[str, Any]:
             )
         elif reason not in VatExemptionReason.values:
             errors.add(
-                "vat_exemption_reason", _("Le motif d'exonération est inconnu."), C_REFERENCE
+                "vat_exemption_reason",
+                _("Le motif d'exonération est inconnu."),
+                ReturnCode.REFERENCE,
             )
     else:
         reason = ""
@@ -412,7 +404,7 @@ def _check_references(data: Mapping, errors: _Errors) -> dict[str, Any]:
     elif not payment_mode:
         errors.add("payment_mode", _("Le mode de règlement est obligatoire pour une facture."))
     elif payment_mode not in PaymentMode.values:
-        errors.add("payment_mode", _("Le mode de règlement est inconnu."), C_REFERENCE)
+        errors.add("payment_mode", _("Le mode de règlement est inconnu."), ReturnCode.REFERENCE)
     market = _text(data, "market_number")
     if len(market) > REFERENCE_MAX:
         errors.add(
@@ -535,9 +527,11 @@ def _check_amounts(
     vat_lines: list[dict] = []
     for name, value in (("amount_ht", ht), ("amount_tva", tva), ("amount_ttc", ttc)):
         if value is not None and value < 0:
-            errors.add(name, _("Ce montant ne peut pas être négatif."), C_AMOUNTS)
+            errors.add(name, _("Ce montant ne peut pas être négatif."), ReturnCode.AMOUNTS)
     if discount < 0:
-        errors.add("global_discount", _("La remise globale ne peut pas être négative."), C_AMOUNTS)
+        errors.add(
+            "global_discount", _("La remise globale ne peut pas être négative."), ReturnCode.AMOUNTS
+        )
     if discount > 0 and not reason:
         errors.add(
             "global_discount_reason",
@@ -558,13 +552,13 @@ def _check_amounts(
             errors.add(
                 "amount_ht",
                 _("Le montant HT ne correspond pas à la somme des bases du récapitulatif de TVA."),
-                C_AMOUNTS,
+                ReturnCode.AMOUNTS,
             )
         if tva is not None and abs(tva - computed["amount_tva"]) > tolerance:
             errors.add(
                 "amount_tva",
                 _("Le montant de TVA ne correspond pas au récapitulatif de TVA."),
-                C_AMOUNTS,
+                ReturnCode.AMOUNTS,
             )
     tolerance = TOLERANCE * max(1, len(vat_lines))
     if None not in (ht, tva, ttc) and abs(ttc - (ht + tva - discount)) > tolerance:
@@ -574,16 +568,18 @@ def _check_amounts(
                 "Le montant TTC ne correspond pas au montant HT augmenté de la TVA et diminué de "
                 "la remise globale."
             ),
-            C_AMOUNTS,
+            ReturnCode.AMOUNTS,
         )
     if to_pay is not None:
         if to_pay < 0:
-            errors.add("amount_to_pay", _("Le net à payer ne peut pas être négatif."), C_AMOUNTS)
+            errors.add(
+                "amount_to_pay", _("Le net à payer ne peut pas être négatif."), ReturnCode.AMOUNTS
+            )
         elif ttc is not None and to_pay > ttc:
             errors.add(
                 "amount_to_pay",
                 _("Le net à payer ne peut pas dépasser le montant TTC."),
-                C_AMOUNTS,
+                ReturnCode.AMOUNTS,
             )
     values = {
         "amount_ht": ht,
@@ -619,13 +615,13 @@ def _check_vat_recap(given: list[Mapping], computed: list[dict], errors: _Errors
                 "vat_lines",
                 _("Le récapitulatif de TVA au taux de %(rate)s %% ne correspond pas aux lignes.")
                 % {"rate": rate},
-                C_AMOUNTS,
+                ReturnCode.AMOUNTS,
             )
     if seen != set(expected) and not errors.has("vat_lines"):
         errors.add(
             "vat_lines",
             _("Le récapitulatif de TVA ne reprend pas tous les taux des lignes."),
-            C_AMOUNTS,
+            ReturnCode.AMOUNTS,
         )
     return computed
 
@@ -648,7 +644,7 @@ def _check_supplier_objects(data: Mapping, supplier, errors: _Errors):
             errors.add(
                 "supplier_service",
                 _("Le service fournisseur est inconnu ou inactif pour cette structure."),
-                C_SUPPLIER,
+                ReturnCode.SUPPLIER,
             )
             service = None
     account = data.get("bank_account") or None
@@ -667,7 +663,7 @@ def _check_supplier_objects(data: Mapping, supplier, errors: _Errors):
             errors.add(
                 "bank_account",
                 _("Les coordonnées bancaires sont inconnues ou inactives pour ce fournisseur."),
-                C_BANK,
+                ReturnCode.BANK,
             )
             account = None
     return service, account
@@ -691,7 +687,7 @@ def check_validator(
                 "pour le cadre %(frame)s."
             )
             % {"frame": frame.short},
-            C_VALIDATOR,
+            ReturnCode.VALIDATOR,
         )
     else:
         validator = Structure.objects.filter(identifier=identifier, is_active=True).first()
@@ -700,13 +696,13 @@ def check_validator(
                 "validator_identifier",
                 _("La structure valideur %(identifier)s est inconnue ou inactive.")
                 % {"identifier": identifier},
-                C_VALIDATOR,
+                ReturnCode.VALIDATOR,
             )
         elif supplier is not None and validator.pk == supplier.pk:
             errors.add(
                 "validator_identifier",
                 _("La structure valideur doit être différente de la structure fournisseur."),
-                C_VALIDATOR,
+                ReturnCode.VALIDATOR,
             )
             validator = None
     if validator is not None and code:
@@ -715,7 +711,7 @@ def check_validator(
             errors.add(
                 "validator_service_code",
                 _("Le service %(code)s n'existe pas pour la structure valideur.") % {"code": code},
-                C_VALIDATOR,
+                ReturnCode.VALIDATOR,
             )
     errors.raise_if_any()
     return validator, service
@@ -750,7 +746,7 @@ def check_invoice(
     errors = _Errors()
     check_supplier(supplier, actor=actor, errors=errors)
     if is_entry_mode and supplier is not None and not supplier.has_billing_mandate:
-        errors.add("supplier", mandate_missing_message(supplier), C_NOT_ALLOWED)
+        errors.add("supplier", mandate_missing_message(supplier), ReturnCode.NOT_ALLOWED)
     frame = _check_frame(data, errors)
     number, invoice_date = _check_number_and_date(data, supplier, errors, exclude_pk)
     references = _check_references(data, errors)
