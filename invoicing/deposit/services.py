@@ -59,6 +59,7 @@ from invoicing.errors import (
     ReturnCode,
 )
 from invoicing.models import Attachment, Invoice, InvoiceLine, VatLine
+from invoicing.parties import recipient_snapshot
 from invoicing.recognition import (
     ARCHIVE,
     IN_DP_E1_CII_16B,
@@ -640,16 +641,8 @@ def _snapshot(invoice: Invoice, deposit: checks.CheckedDeposit, supplier: Struct
     invoice.supplier_address = "\n".join(supplier.address_lines)
     invoice.supplier_vat_number = supplier.vat_number
     invoice.supplier_iban = checked.bank_account.iban if checked.bank_account else ""
-    recipient, service = routing.recipient, routing.recipient_service
-    invoice.recipient = recipient
-    invoice.recipient_service = service
-    invoice.recipient_identifier = recipient.identifier
-    invoice.recipient_name = recipient.company_name
-    invoice.recipient_address = "\n".join((service or recipient).address_lines) or "\n".join(
-        recipient.address_lines
-    )
-    invoice.recipient_service_code = service.code if service else ""
-    invoice.recipient_service_name = service.name if service else ""
+    for name, value in recipient_snapshot(routing.recipient, routing.recipient_service).items():
+        setattr(invoice, name, value)
     invoice.validator = checked.validator
     invoice.validator_service = checked.validator_service
     invoice.validator_identifier = checked.validator.identifier if checked.validator else ""

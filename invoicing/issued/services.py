@@ -27,6 +27,7 @@ from invoicing.errors import (
 )
 from invoicing.issued.acknowledgements import ACKNOWLEDGEABLE
 from invoicing.models import Attachment, Invoice
+from invoicing.parties import recipient_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -228,20 +229,6 @@ def complete_suspended(
 def dossier_size(invoice: Invoice) -> int:
     """ATT-4: the size of the dossier so far (invoice + attachments)."""
     return sum(invoice.attachments.values_list("size", flat=True))
-
-
-def recipient_snapshot(recipient, service) -> dict:
-    """The routing fields recycling may change, with the recipient's identity copied
-    (ARCHITECTURE rule 6)."""
-    return {
-        "recipient": recipient,
-        "recipient_service": service,
-        "recipient_identifier": recipient.identifier,
-        "recipient_name": recipient.company_name,
-        "recipient_address": "\n".join(recipient.address_lines),
-        "recipient_service_code": service.code if service else "",
-        "recipient_service_name": service.name if service else "",
-    }
 
 
 @transaction.atomic
