@@ -26,6 +26,8 @@ from commitments import demo as commitments_demo
 from commitments import rules as commitment_rules
 from commitments.models import CommitmentInvoice
 from invoicing import workflow
+from invoicing.documents.files import store_upload
+from invoicing.documents.invoice_pdf import invoice_filename, render_invoice_pdf
 from invoicing.enums import DepositMode, Frame, InvoiceStatus, PaymentMode, VatType
 from invoicing.models import Attachment, Invoice, InvoiceLine, StatusEvent, VatLine
 from structures.demo import (
@@ -517,8 +519,6 @@ def _save_lines(invoice: Invoice, scenario: Scenario) -> None:
 
 
 def _store_pdf(invoice: Invoice, actor) -> None:
-    from invoicing.documents.files import store_upload
-    from invoicing.documents.invoice_pdf import invoice_filename, render_invoice_pdf
 
     name = invoice_filename(invoice)
     stored = store_upload(

@@ -18,6 +18,7 @@ from invoicing import steps, tasks
 from invoicing.enums import CHAIN_RANK, VALIDATION_FRAMES, ActionCode, ActorRole
 from invoicing.errors import IllegalTransition, NotAllowed, ReasonRequired, ReturnCode
 from invoicing.models import Invoice
+from invoicing.rules.fields import MANDATE_MAX
 from invoicing.steps import MAX_REASON, invoice_status_changed, make_available
 from invoicing.transitions import (
     BY_CODE,
@@ -276,9 +277,10 @@ def advance(
 ) -> Invoice:
     """T13 / T14: forward along SERVICE_FAIT < MANDATEE < … < MISE_EN_PAIEMENT."""
     mandate_number = (mandate_number or "").strip()
-    if len(mandate_number) > 50:
+    if len(mandate_number) > MANDATE_MAX:
         raise ReasonRequired(
-            _("Le numéro de mandat ne peut pas dépasser 50 caractères."),
+            _("Le numéro de mandat ne peut pas dépasser %(max)d caractères.")
+            % {"max": MANDATE_MAX},
             field="numeroMandat",
             code=ReturnCode.FORMAT,
         )

@@ -24,7 +24,7 @@ from invoicing.enums import (
     VatType,
 )
 from invoicing.recognition import Prefill
-from invoicing.rules import checks
+from invoicing.rules import fields
 from portal.areas import AreaCode, Mode
 from structures import access
 from structures.models import BankAccount, Service, Structure
@@ -128,12 +128,12 @@ class DepositForm(forms.Form):
     )
     original_invoice_number = forms.CharField(
         label=_("N° facture d'origine"),
-        max_length=20,
+        max_length=fields.NUMBER_MAX,
         required=False,
         help_text=_("Obligatoire pour un avoir."),
     )
     currency = forms.ChoiceField(
-        label=_("Devise"), choices=[(c, c) for c in checks.CURRENCIES], initial="EUR"
+        label=_("Devise"), choices=[(c, c) for c in fields.CURRENCIES], initial="EUR"
     )
     vat_type = forms.ChoiceField(
         label=_("Type de TVA"), choices=VatType.choices, initial=VatType.TVA_SUR_DEBIT
@@ -151,12 +151,16 @@ class DepositForm(forms.Form):
         help_text=_("Obligatoire pour une facture ; ignoré pour un avoir."),
     )
     engagement_number = forms.CharField(
-        label=_("N° d'engagement (EJ / bon de commande)"), max_length=50, required=False
+        label=_("N° d'engagement (EJ / bon de commande)"),
+        max_length=fields.REFERENCE_MAX,
+        required=False,
     )
-    market_number = forms.CharField(label=_("N° de marché"), max_length=50, required=False)
+    market_number = forms.CharField(
+        label=_("N° de marché"), max_length=fields.MARKET_MAX, required=False
+    )
     number = forms.CharField(
         label=_("Numéro de facture"),
-        max_length=20,
+        max_length=fields.NUMBER_MAX,
         required=False,
         help_text=_("20 caractères au plus : lettres, chiffres et - _ / +."),
     )
@@ -171,12 +175,12 @@ class DepositForm(forms.Form):
     amount_ttc = _money(_("Montant TTC"))
     global_discount = _money(_("Remise globale TTC"))
     global_discount_reason = forms.CharField(
-        label=_("Motif de la remise globale"), max_length=255, required=False
+        label=_("Motif de la remise globale"), max_length=fields.DISCOUNT_REASON_MAX, required=False
     )
     amount_to_pay = _money(_("Net à payer"))
     comment = forms.CharField(
         label=_("Commentaire"),
-        max_length=2000,
+        max_length=fields.COMMENT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("2 000 caractères au plus ; une mention d'affacturage se met ici."),
@@ -248,7 +252,9 @@ class DepositForm(forms.Form):
 
 
 class LineForm(forms.Form):
-    designation = forms.CharField(label=_("Désignation"), max_length=255, required=False)
+    designation = forms.CharField(
+        label=_("Désignation"), max_length=fields.LINE_DESIGNATION_MAX, required=False
+    )
     quantity = forms.DecimalField(
         label=_("Quantité"),
         required=False,
@@ -330,7 +336,9 @@ class AttachmentForm(forms.Form):
     """ATT-6: a file, its designation and its type (seed 004: Fichier, Désignation, Type)."""
 
     file = forms.FileField(label=_("Fichier"), required=False)
-    designation = forms.CharField(label=_("Désignation"), max_length=100, required=False)
+    designation = forms.CharField(
+        label=_("Désignation"), max_length=fields.ATTACHMENT_DESIGNATION_MAX, required=False
+    )
     attachment_type = forms.ChoiceField(
         label=_("Type"), choices=EMPTY + list(AttachmentType.choices), required=False
     )
@@ -361,12 +369,12 @@ def initial_from_prefill(prefill: Prefill, *, user) -> dict:
     for source, target in simple.items():
         value = getattr(prefill, source, None)
         if isinstance(value, Decimal):
-            value = checks.money(value)  # the form takes cents
+            value = fields.money(value)  # the form takes cents
         if value not in (None, ""):
             initial[target] = value
     if prefill.invoice_type in InvoiceType.values:
         initial["invoice_type"] = prefill.invoice_type
-    if prefill.currency and prefill.currency.upper() in checks.CURRENCIES:
+    if prefill.currency and prefill.currency.upper() in fields.CURRENCIES:
         initial["currency"] = prefill.currency.upper()
     if prefill.frame in {frame.value for frame in CURRENT_FRAMES}:
         initial["frame"] = prefill.frame
@@ -375,7 +383,7 @@ def initial_from_prefill(prefill: Prefill, *, user) -> dict:
     structures = list(deposit_structures(user))
     supplier = None
     if prefill.supplier_siret:
-        siret = checks.normalise_identifier(prefill.supplier_siret)
+        siret = fields.normalise_identifier(prefill.supplier_siret)
         supplier = next((s for s in structures if s.identifier == siret), None)
     if supplier is not None:
         initial["supplier"] = supplier.pk

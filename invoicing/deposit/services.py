@@ -73,12 +73,12 @@ from invoicing.recognition import (
     detect_format,
     prefill,
 )
-from invoicing.rules import checks
+from invoicing.rules import amounts, checks, fields
+from invoicing.rules import routing as routing_rules
 from structures.models import Structure
 
 S = InvoiceStatus
 MAIN_EXTENSIONS = frozenset({"pdf", "xml"})
-DESIGNATION_MAX = 100  # ATT-6
 TOKEN_TTL = 24 * 3600
 # §5.2 and FMT-0: what the detected format makes of a portal deposit.
 KIND_TO_DEPOSIT = {
@@ -280,9 +280,10 @@ def upload_attachment(
     designation = (designation or "").strip()
     if not designation:
         errors["designation"] = [_("La désignation de la pièce jointe est obligatoire.")]
-    elif len(designation) > DESIGNATION_MAX:
+    elif len(designation) > fields.ATTACHMENT_DESIGNATION_MAX:
         errors["designation"] = [
-            _("La désignation ne peut pas dépasser %(max)d caractères.") % {"max": DESIGNATION_MAX}
+            _("La désignation ne peut pas dépasser %(max)d caractères.")
+            % {"max": fields.ATTACHMENT_DESIGNATION_MAX}
         ]
     if attachment_type not in AttachmentType.values:
         errors["attachment_type"] = [_("Choisissez le type de la pièce jointe.")]
@@ -323,7 +324,7 @@ def remove_attachment(attachment: Attachment, *, actor) -> None:
         raise IllegalTransition(
             _("Les pièces jointes d'une facture envoyée ne peuvent plus être retirées.")
         )
-    checks.check_supplier(locked.invoice.supplier, actor=actor)
+    routing_rules.check_supplier(locked.invoice.supplier, actor=actor)
     locked.invoice = None
     locked.save(update_fields=["invoice"])
 
@@ -378,14 +379,14 @@ def _fill_draft(invoice: Invoice, data: Mapping, *, is_entry_mode: bool) -> None
         value = data.get(name)
         setattr(invoice, name, Decimal(str(value)) if value not in (None, "") else Decimal("0"))
     if is_entry_mode:
-        totals = checks.compute_totals(_complete_lines(data.get("lines")), invoice.global_discount)
+        totals = amounts.compute_totals(_complete_lines(data.get("lines")), invoice.global_discount)
         for name in ("amount_ht", "amount_tva", "amount_ttc"):
             setattr(invoice, name, totals[name])
         if data.get("amount_to_pay") in (None, ""):
             invoice.amount_to_pay = totals["amount_to_pay"]
-    identifier = checks.normalise_identifier(data.get("recipient_identifier"))[:80]
+    identifier = fields.normalise_identifier(data.get("recipient_identifier"))[:80]
     code = _text(data, "recipient_service_code")[:100]
-    recipient = checks.find_recipient(identifier)
+    recipient = routing_rules.find_recipient(identifier)
     if recipient is not None and recipient.pk == supplier.pk:
         recipient = None
     invoice.recipient = recipient
@@ -398,7 +399,7 @@ def _fill_draft(invoice: Invoice, data: Mapping, *, is_entry_mode: bool) -> None
     invoice.validator = invoice.validator_service = None
     invoice.validator_identifier = invoice.validator_name = ""
     if invoice.frame in VALIDATION_FRAMES:
-        identifier = checks.normalise_identifier(data.get("validator_identifier"))[:80]
+        identifier = fields.normalise_identifier(data.get("validator_identifier"))[:80]
         validator = Structure.objects.filter(identifier=identifier, is_active=True).first()
         if validator is not None and validator.pk != supplier.pk:
             invoice.validator = validator
@@ -420,7 +421,7 @@ def _complete_lines(lines) -> list[dict]:
                 "quantity": Decimal(str(line.get("quantity"))),
                 "unit_price": Decimal(str(line.get("unit_price"))),
                 "discount": Decimal(str(line.get("discount") or 0)),
-                "vat_rate": Decimal(str(line.get("vat_rate"))).quantize(checks.CENT),
+                "vat_rate": Decimal(str(line.get("vat_rate"))).quantize(fields.CENT),
                 "unit": str(line.get("unit") or "").strip()[:20],
                 "reference": str(line.get("reference") or "").strip()[:50],
             }
@@ -445,7 +446,7 @@ def _replace_lines(invoice: Invoice, lines: list[dict], vat_lines: list[dict]) -
             unit_price=line["unit_price"],
             discount=line.get("discount") or Decimal("0"),
             vat_rate=line["vat_rate"],
-            amount_ht=checks.line_amount(line),
+            amount_ht=amounts.line_amount(line),
         )
         for position, line in enumerate(lines, start=1)
     )
@@ -506,7 +507,7 @@ def save_draft(
     existing draft (only drafts are editable). Nothing is checked but the right to deposit
     (INV-1). A second click on a new form (same `token`) saves the draft the first made."""
     supplier = data.get("supplier")
-    checks.check_supplier(supplier, actor=actor)
+    routing_rules.check_supplier(supplier, actor=actor)
     if draft is None:
         earlier = sent_with_token(actor, token)
         if earlier is not None:
@@ -515,7 +516,7 @@ def save_draft(
             draft = earlier
     invoice = _lock_draft(draft) if draft is not None else Invoice()
     if invoice.pk and invoice.supplier_id != supplier.pk:
-        checks.check_supplier(invoice.supplier, actor=actor)
+        routing_rules.check_supplier(invoice.supplier, actor=actor)
     main = None
     if not is_entry_mode:
         main = main_attachment_for(actor, main_attachment_id, draft=invoice, lock=True)
@@ -529,7 +530,7 @@ def save_draft(
     _link_dossier(invoice, main, attachments)
     if is_entry_mode:
         lines = _complete_lines(data.get("lines"))
-        _replace_lines(invoice, lines, checks.compute_totals(lines)["vat_lines"])
+        _replace_lines(invoice, lines, amounts.compute_totals(lines)["vat_lines"])
     _remember_token(actor, token, invoice.pk)
     return invoice
 
@@ -541,7 +542,7 @@ def delete_draft(invoice: Invoice, *, actor) -> None:
     locked = Invoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
     if locked.status != S.BROUILLON:
         raise IllegalTransition(_("Seul un brouillon peut être supprimé."))
-    checks.check_supplier(locked.supplier, actor=actor)
+    routing_rules.check_supplier(locked.supplier, actor=actor)
     Attachment.objects.filter(invoice=locked).update(invoice=None)
     locked.delete()
 
@@ -571,7 +572,7 @@ def with_entry_totals(data: Mapping[str, Any]) -> dict[str, Any]:
     """Entry mode: the VAT recap and totals are computed by the portal (INV-7)."""
     data = dict(data)
     lines = _complete_lines(data.get("lines"))
-    totals = checks.compute_totals(lines, data.get("global_discount") or 0)
+    totals = amounts.compute_totals(lines, data.get("global_discount") or 0)
     for name in ("amount_ht", "amount_tva", "amount_ttc"):
         data[name] = totals[name]
     data.setdefault("vat_lines", totals["vat_lines"])
@@ -593,7 +594,7 @@ def validate_deposit(
     page follows)."""
     if is_entry_mode:
         data = with_entry_totals(data)
-    errors = checks._Errors()
+    errors = fields.FieldErrors()
     if not is_entry_mode and main_attachment_for(actor, main_attachment_id, draft=draft) is None:
         errors.add("file", _("Déposez d'abord la facture (fichier PDF ou XML)."))
     try:
@@ -724,7 +725,7 @@ def send_invoice(
     supplier = data["supplier"]
     invoice = draft if draft is not None else Invoice()
     if invoice.pk and invoice.supplier_id != supplier.pk:
-        checks.check_supplier(invoice.supplier, actor=actor)
+        routing_rules.check_supplier(invoice.supplier, actor=actor)
     _fill_sent(invoice, data, deposit)
     _snapshot(invoice, deposit, supplier)
     _set_deposit_mode(invoice, main, is_entry_mode=is_entry_mode)
@@ -740,7 +741,7 @@ def send_invoice(
         if again is not None and again.status != S.BROUILLON:
             raise AlreadySent(again) from exc
         raise _field_error(
-            "number", checks.duplicate_number_message(), ReturnCode.DUPLICATE
+            "number", fields.duplicate_number_message(), ReturnCode.DUPLICATE
         ) from exc
     _link_dossier(invoice, main, attachments)
     if is_entry_mode:

@@ -40,7 +40,8 @@ from invoicing.documents.files import attachment_response
 from invoicing.enums import VALIDATION_FRAMES, DepositMode, InvoiceStatus
 from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.models import Attachment, Invoice
-from invoicing.rules import checks
+from invoicing.rules import amounts, fields
+from invoicing.rules import routing as routing_rules
 from portal.areas import AreaCode, Mode
 from structures import access
 from structures.models import Structure
@@ -343,9 +344,9 @@ def _totals(formset, form) -> dict:
             lines.append(line)
     discount = form["global_discount"].value() or 0
     try:
-        return checks.compute_totals(lines, discount)
+        return amounts.compute_totals(lines, discount)
     except ArithmeticError:
-        return checks.compute_totals(lines, 0)
+        return amounts.compute_totals(lines, 0)
 
 
 def _confirmation_page(request, form, deposit, attachments, main, formset, draft, data):
@@ -418,7 +419,7 @@ def certificate(request, pk: int):
 
 
 def _lookup_context(identifier, service_code, supplier_id) -> dict:
-    identifier = checks.normalise_identifier(identifier or "")
+    identifier = fields.normalise_identifier(identifier or "")
     service_code = (service_code or "").strip()
     context = {
         "identifier": identifier,
@@ -431,12 +432,12 @@ def _lookup_context(identifier, service_code, supplier_id) -> dict:
     }
     if not identifier:
         return context
-    recipient = checks.find_recipient(identifier)
+    recipient = routing_rules.find_recipient(identifier)
     context["recipient"] = recipient
     if recipient is None:
         return context
     context["own"] = str(recipient.pk) == str(supplier_id or "")
-    context["services"] = checks.usable_services(recipient)
+    context["services"] = routing_rules.usable_services(recipient)
     if service_code:
         service = recipient.services.filter(code=service_code).first()
         context["service"] = service
@@ -445,7 +446,7 @@ def _lookup_context(identifier, service_code, supplier_id) -> dict:
 
 
 def _validator_context(identifier, service_code, supplier_id) -> dict:
-    identifier = checks.normalise_identifier(identifier or "")
+    identifier = fields.normalise_identifier(identifier or "")
     context = {
         "identifier": identifier,
         "validator": None,

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from invoicing.documents.files import store_upload
 from invoicing.enums import Frame
 from invoicing.models import Invoice
 
@@ -63,7 +64,6 @@ def render_certificate_pdf(invoice: Invoice) -> bytes:
 
 def store_certificate(invoice: Invoice) -> Invoice:
     """Render, store under MEDIA_ROOT and record path and fingerprint on the invoice."""
-    from invoicing.documents.files import store_upload
 
     pdf = render_certificate_pdf(invoice)
     deposited = timezone.localtime(invoice.deposited_at or timezone.now())

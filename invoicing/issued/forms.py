@@ -7,12 +7,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
+from dsfr.utils import dsfr_input_class_attr
 
+from invoicing.documents import files
 from invoicing.enums import CURRENT_FRAMES, AttachmentType, InvoiceStatus
 from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.issued.services import DEFAULT_SORT, NewAttachment
+from invoicing.rules import fields
+from invoicing.steps import MAX_REASON
 
-MAX_COMMENT = 255  # LIF-2: a transition's comment is at most 255 characters
 ATTACHMENT_SLOTS = 3
 
 
@@ -29,7 +32,9 @@ class IssuedSearchForm(DsfrBaseForm):
     structure = forms.TypedChoiceField(
         label=_("Structure fournisseur"), required=False, coerce=int, empty_value=None
     )
-    number = forms.CharField(label=_("Numéro de facture"), required=False, max_length=20)
+    number = forms.CharField(
+        label=_("Numéro de facture"), required=False, max_length=fields.NUMBER_MAX
+    )
     status = forms.ChoiceField(label=_("Statut"), required=False)
     recipient = forms.CharField(
         label=_("Destinataire"),
@@ -114,7 +119,7 @@ class CompleteForm(_ActionForm):
     comment = forms.CharField(
         label=_("Commentaire"),
         required=False,
-        max_length=MAX_COMMENT,
+        max_length=MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Réponse au destinataire (255 caractères au plus)."),
     )
@@ -122,14 +127,13 @@ class CompleteForm(_ActionForm):
     def __init__(self, *args, dossier_size: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.dossier_size = dossier_size
-        from dsfr.utils import dsfr_input_class_attr
 
         for slot in range(1, ATTACHMENT_SLOTS + 1):
             self.fields[f"file_{slot}"] = forms.FileField(
                 label=_("Pièce jointe %(n)s") % {"n": slot}, required=False
             )
             self.fields[f"designation_{slot}"] = forms.CharField(
-                label=_("Désignation"), required=False, max_length=100
+                label=_("Désignation"), required=False, max_length=fields.ATTACHMENT_DESIGNATION_MAX
             )
             self.fields[f"type_{slot}"] = forms.ChoiceField(
                 label=_("Type de pièce jointe"),
@@ -147,7 +151,6 @@ class CompleteForm(_ActionForm):
         ]
 
     def clean(self):
-        from invoicing.documents import files
 
         data = super().clean()
         running = self.dossier_size
@@ -197,14 +200,16 @@ class RecycleForm(_ActionForm):
         label=_("Code service"), required=False, max_length=100
     )
     engagement_number = forms.CharField(
-        label=_("N° d'engagement (EJ / bon de commande)"), required=False, max_length=50
+        label=_("N° d'engagement (EJ / bon de commande)"),
+        required=False,
+        max_length=fields.REFERENCE_MAX,
     )
 
     def clean_recipient_identifier(self):
         return "".join(self.cleaned_data["recipient_identifier"].split())
 
     def add_domain_errors(self, exc: InvoiceValidationError) -> None:
-        """`checks.check_routing` names its fields like ours; anything else goes on top."""
+        """`routing_rules.check_routing` names its fields like ours; anything else goes on top."""
         for name, messages in exc.errors.items():
             field = name if name in self.fields else None
             for message in messages:

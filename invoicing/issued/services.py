@@ -18,7 +18,9 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from commitments import rules as commitment_rules
 from invoicing import workflow
+from invoicing.documents import files
 from invoicing.enums import ActorRole, InvoiceStatus
 from invoicing.errors import (
     IllegalTransition,
@@ -28,6 +30,8 @@ from invoicing.errors import (
 from invoicing.issued.acknowledgements import ACKNOWLEDGEABLE
 from invoicing.models import Attachment, Invoice
 from invoicing.parties import recipient_snapshot
+from invoicing.rules import routing as routing_rules
+from structures.models import Structure
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +199,6 @@ def complete_suspended(
     The transition runs first (row lock, role and table checks), then the files are
     stored and linked in the same transaction; a failure removes the files already written.
     """
-    from invoicing.documents import files
 
     attachments = attachments or []
     _check_expected(invoice, expected_status)
@@ -242,14 +245,12 @@ def recycle_invoice(
     expected_status: str | None = S.A_RECYCLER,
 ) -> Invoice:
     """T16: only the recipient SIRET, service code and engagement number change; INV-3/4
-    are checked again (`checks.check_routing`), then the invoice is deposited again at the
+    are checked again (`routing_rules.check_routing`), then the invoice is deposited again at the
     new recipient (the deposit date becomes the recycle date, LIF-4) and made available."""
-    from commitments import rules as commitment_rules
-    from invoicing.rules import checks
 
     _check_expected(invoice, expected_status)
     engagement_number = (engagement_number or "").strip()
-    routing = checks.check_routing(
+    routing = routing_rules.check_routing(
         supplier=invoice.supplier,
         recipient_identifier=(recipient_identifier or "").strip(),
         service_code=(service_code or "").strip(),
@@ -284,7 +285,6 @@ def acknowledge(invoice: Invoice, *, actor) -> Invoice:
 
 def find_validator(identifier: str, *, supplier_id: int):
     """VAL-1: the validator is an active structure other than the supplier."""
-    from structures.models import Structure
 
     identifier = "".join((identifier or "").split())
     if not identifier:

@@ -11,13 +11,13 @@ from dsfr.forms import DsfrBaseForm
 from invoicing.enums import CURRENT_FRAMES, HIDDEN_FROM_RECIPIENT, InvoiceStatus
 from invoicing.models import Invoice
 from invoicing.received import services
+from invoicing.rules import fields
 from invoicing.workflow import MAX_REASON
 from portal.areas import AreaCode
 from structures import access
 from structures.models import Service, Structure
 
 S = InvoiceStatus
-MAX_MANDATE = 50  # LIF-2
 
 
 class IdListField(forms.Field):
@@ -55,7 +55,7 @@ class _ActionFields(DsfrBaseForm):
     mandate_number = forms.CharField(
         label=_("Numéro de mandat (facultatif)"),
         help_text=_("Pour le statut « Mandatée » ; 50 caractères au plus."),
-        max_length=MAX_MANDATE,
+        max_length=fields.MANDATE_MAX,
         required=False,
     )
     confirm_rejection = forms.BooleanField(
@@ -159,7 +159,9 @@ class SearchForm(DsfrBaseForm):
     supplier = forms.CharField(
         label=_("Fournisseur (SIRET ou raison sociale)"), max_length=255, required=False
     )
-    number = forms.CharField(label=_("Numéro de facture"), max_length=20, required=False)
+    number = forms.CharField(
+        label=_("Numéro de facture"), max_length=fields.NUMBER_MAX, required=False
+    )
     status = forms.ChoiceField(
         label=_("Statut"), choices=[("", _("Tous"))] + VISIBLE_STATUSES, required=False
     )
@@ -175,7 +177,9 @@ class SearchForm(DsfrBaseForm):
         required=False,
         empty_label=_("Tous"),
     )
-    engagement_number = forms.CharField(label=_("N° d'engagement"), max_length=50, required=False)
+    engagement_number = forms.CharField(
+        label=_("N° d'engagement"), max_length=fields.REFERENCE_MAX, required=False
+    )
     frame = forms.ChoiceField(
         label=_("Cadre de facturation"),
         choices=[("", _("Tous"))] + [(f.value, f.label) for f in CURRENT_FRAMES],

@@ -127,7 +127,7 @@ def _looks_like_xml(head: bytes) -> bool:
 
 
 def _open_pdf(fh: IO[bytes]):
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # loaded only when a PDF is read
 
     # A truncated file loses its trailer: pypdf would rebuild a partial document from the
     # pieces, so the end marker is checked first.

@@ -13,6 +13,7 @@ from typing import Any
 
 import invoicing.recognition.errors as errors
 import invoicing.recognition.xmlsafe as xmlsafe
+from invoicing.enums import Frame
 from invoicing.recognition.errors import UnreadableFile
 
 NS = {
@@ -31,7 +32,6 @@ _SIRET = re.compile(r"\d{14}")
 
 def frame_of(value: str | None) -> str:
     """BT-23 → the frame's API code: "A9" and "A9_FACTURE_SOUSTRAITANT" both give the latter."""
-    from invoicing.enums import Frame
 
     if value:
         cleaned = value.strip().upper()

@@ -12,7 +12,8 @@ from django.utils import timezone
 from invoicing.enums import InvoiceStatus
 from invoicing.errors import InvoiceValidationError
 from invoicing.models import Invoice
-from invoicing.rules import checks
+from invoicing.rules import amounts, checks
+from invoicing.rules import routing as routing_rules
 from structures import access
 from tests.factories.invoicing import InvoiceFactory
 from tests.factories.structures import (
@@ -29,7 +30,7 @@ TODAY = timezone.localdate
 
 def routing_error(supplier, identifier, service_code="", engagement=""):
     with pytest.raises(InvoiceValidationError) as caught:
-        checks.check_routing(
+        routing_rules.check_routing(
             supplier=supplier,
             recipient_identifier=identifier,
             service_code=service_code,
@@ -81,7 +82,7 @@ def test_routing_missing_recipient_is_required(supplier):
 def test_routing_recipient_siret_with_spaces_is_found(supplier, recipients):
     plain = recipients["plain"]
     spaced = f"{plain.identifier[:3]} {plain.identifier[3:6]} {plain.identifier[6:]}"
-    routing = checks.check_routing(
+    routing = routing_rules.check_routing(
         supplier=supplier, recipient_identifier=spaced, service_code="", engagement_number=""
     )
     assert routing.recipient == plain
@@ -91,7 +92,7 @@ def test_routing_recipient_siret_with_spaces_is_found(supplier, recipients):
 
 
 def test_routing_recipient_without_parameter_accepts_nothing_more(supplier, recipients):
-    routing = checks.check_routing(
+    routing = routing_rules.check_routing(
         supplier=supplier,
         recipient_identifier=recipients["none"].identifier,
         service_code="",
@@ -110,7 +111,7 @@ def test_routing_service_required_without_service_is_refused(supplier, recipient
 
 
 def test_routing_service_required_with_its_service_is_accepted(supplier, recipients):
-    routing = checks.check_routing(
+    routing = routing_rules.check_routing(
         supplier=supplier,
         recipient_identifier=recipients["service_required"].identifier,
         service_code="SERVICE_DEST_SERV_OBL",
@@ -155,7 +156,7 @@ def test_routing_engagement_required_by_the_chosen_service_is_refused(supplier, 
 
 
 def test_routing_engagement_required_with_it_is_accepted(supplier, recipients):
-    routing = checks.check_routing(
+    routing = routing_rules.check_routing(
         supplier=supplier,
         recipient_identifier=recipients["ej_required"].identifier,
         service_code="",
@@ -178,7 +179,7 @@ def test_routing_engagement_or_service_with_neither_is_refused_at_both(supplier,
 def test_routing_engagement_or_service_with_one_is_accepted(
     supplier, recipients, service_code, engagement
 ):
-    routing = checks.check_routing(
+    routing = routing_rules.check_routing(
         supplier=supplier,
         recipient_identifier=recipients["either"].identifier,
         service_code=service_code,
@@ -548,7 +549,7 @@ LINES = [
 
 
 def entry_data(supplier, recipient, **overrides):
-    totals = checks.compute_totals(LINES)
+    totals = amounts.compute_totals(LINES)
     values = {
         "lines": LINES,
         "amount_ht": totals["amount_ht"],
@@ -612,14 +613,14 @@ def test_entry_line_with_zero_quantity_is_refused(actor, supplier, recipient):
 
 def test_compute_totals_rounds_half_up_to_the_cent():
     lines = [{"designation": "A", "quantity": "1", "unit_price": "0.125", "vat_rate": "20"}]
-    totals = checks.compute_totals(lines)
+    totals = amounts.compute_totals(lines)
     assert totals["amount_ht"] == Decimal("0.13")
     assert totals["amount_tva"] == Decimal("0.03")
     assert totals["amount_ttc"] == Decimal("0.16")
 
 
 def test_compute_totals_groups_vat_by_rate():
-    totals = checks.compute_totals(LINES + [dict(LINES[0], designation="Encore")])
+    totals = amounts.compute_totals(LINES + [dict(LINES[0], designation="Encore")])
     assert [(v["rate"], v["base_ht"], v["amount_tva"]) for v in totals["vat_lines"]] == [
         (Decimal("5.50"), Decimal("31.65"), Decimal("1.74")),
         (Decimal("20.00"), Decimal("2000.00"), Decimal("400.00")),
