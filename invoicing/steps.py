@@ -2,7 +2,7 @@
 
 `apply` locks the invoice row (`select_for_update(of=("self",))`), checks the table and the
 actor's role, writes the new status and an append-only `StatusEvent`, and sends the
-`invoice_status_changed` signal inside the same transaction (the notification outbox listens).
+`invoice_status_changed` signal inside the same transaction (commitments listen to it).
 This module imports no task: the tasks run its system steps (T4, T8) and `workflow` sends them.
 """
 

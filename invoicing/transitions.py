@@ -148,7 +148,7 @@ TABLE: tuple[Transition, ...] = (
     Transition("T15", frozenset({S.SUSPENDUE}), _("Compléter"), R.SUPPLIER, S.COMPLETEE),
     Transition("T16", frozenset({S.A_RECYCLER}), _("Recycler"), R.SUPPLIER, S.DEPOSEE),
     Transition("T17", frozenset({S.REJETEE}), _("Traiter le rejet"), R.SUPPLIER, S.REJETEE),
-    # Issue 5 (product decision): a refusal because the supplier named the wrong titulaire /
+    # Product decision: a refusal because the supplier named the wrong titulaire /
     # mandataire is not a dead end: the supplier corrects the validator and sends again.
     # Only the validator fields change; the invoice keeps its number (INV-5).
     Transition(

@@ -3,7 +3,7 @@ declarative table of `invoicing/transitions.py` and the engine of `invoicing/ste
 Automatic follow-ups (T4, T8) run after commit through Celery tasks.
 
 The web and the API call these same functions; an illegal move raises `IllegalTransition`
-(API codeRetour ReturnCode.ILLEGAL_TRANSITION).
+(API codeRetour `ReturnCode.ILLEGAL_TRANSITION`).
 """
 
 from __future__ import annotations

@@ -14,12 +14,13 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, QuerySet, Sum, Value
+from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoicing import queries, workflow
 from invoicing.documents import files
+from invoicing.documents.attachments import store_attachment, stored_dossier_size
 from invoicing.enums import AttachmentType, Frame, InvoiceStatus
 from invoicing.errors import InvoiceError, ReasonRequired, ReturnCode
 from invoicing.models import Attachment, Invoice, StatusEvent
@@ -103,27 +104,23 @@ def _check_document(invoice: Invoice, document):
     """VAL-6: the validator's document follows the attachment rules (ATT-1 to ATT-5)."""
     if document is None:
         return None
-    dossier_size = (
-        Attachment.objects.filter(invoice=invoice).aggregate(total=Sum("size"))["total"] or 0
-    )
     try:
-        return files.validate_attachment(document, current_dossier_size=dossier_size)
+        return files.validate_attachment(
+            document, current_dossier_size=stored_dossier_size(invoice)
+        )
     except ValidationError as error:
         raise InvoiceError(error.messages[0], field="document") from error
 
 
 def _attach_document(invoice: Invoice, document, checked, *, actor) -> Attachment:
     """The document joins the invoice dossier, designated as the validator's."""
-    stored = files.store_upload(document, subdir=f"invoices/{invoice.pk}")
-    return Attachment.objects.create(
+    return store_attachment(
+        document,
+        subdir=f"invoices/{invoice.pk}",
         invoice=invoice,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-        path=stored.path,
-        original_name=checked.name[:50],
-        size=stored.size,
-        sha256=stored.sha256,
+        actor=actor,
         content_type=checked.content_type,
-        is_main=False,
+        name=checked.name,
         designation=str(VALIDATOR_DOCUMENT_DESIGNATION),
         attachment_type=AttachmentType.AUTRE,
     )

@@ -7,9 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from invoicing.deposit import services
+from invoicing.deposit import uploads
+from invoicing.deposit.contexts import lookup_context, totals, validator_context
 from invoicing.deposit.forms import AttachmentForm, DepositForm, LineFormSet
-from invoicing.deposit.views import _lookup_context, _totals, _validator_context
 from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.models import Attachment, Invoice
 from invoicing.queries import issued_invoices
@@ -24,13 +24,13 @@ def recipient_lookup(request):
     inconnu ou inactif" (REC-8); with `role=validator`, the titulaire / mandataire."""
     supplier_id = request.GET.get("supplier")
     if request.GET.get("role") == "validator":
-        context = _validator_context(
+        context = validator_context(
             request.GET.get("validator_identifier"),
             request.GET.get("validator_service_code"),
             supplier_id,
         )
         return render(request, "invoicing/deposit/_validator_info.html", {"lookup": context})
-    context = _lookup_context(
+    context = lookup_context(
         request.GET.get("recipient_identifier"),
         request.GET.get("recipient_service_code"),
         supplier_id,
@@ -56,7 +56,7 @@ def attachment_upload(request):
     form.is_valid()
     draft = _draft(request)
     try:
-        attachment = services.upload_attachment(
+        attachment = uploads.upload_attachment(
             form.cleaned_data.get("file"),
             actor=request.user,
             designation=form.cleaned_data.get("designation", ""),
@@ -98,7 +98,7 @@ def attachment_remove(request, pk: int):
         pk=pk,
     )
     try:
-        services.remove_attachment(attachment, actor=request.user)
+        uploads.remove_attachment(attachment, actor=request.user)
     except InvoiceError as exc:
         return HttpResponse(str(exc.message), status=400)
     return HttpResponse("")
@@ -115,5 +115,5 @@ def entry_recompute(request):
     return render(
         request,
         "invoicing/deposit/_totals.html",
-        {"totals": _totals(formset, form), "form": form},
+        {"totals": totals(formset, form), "form": form},
     )

@@ -5,58 +5,49 @@
     deposit_form     the PDF deposit form (also the simplified deposit of seed 001)
     deposit_entry    online entry (saisie), with lines
     draft_edit       resume a draft; draft_delete
+    The form pages answer three POST actions, one view function each, chosen by the
+    submit button's `action`: save_draft, validate (→ confirmation page), confirm.
     deposit_done     the summary page after sending (DEP-3)
     certificate      the deposit certificate (DEP-4), as a download
 
 Every page needs ISSUED in modification on at least one structure; the certificate and
 the summary need the invoice to be visible (a foreign id is a 404). Rules live in
-`invoicing.rules.checks` and `invoicing.deposit.services`; these views only translate.
+`invoicing.rules` and the deposit use cases (`services`, `drafts`, `uploads`); these views
+only translate.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from invoicing import queries
-from invoicing.deposit import services
+from invoicing.deposit import drafts, services, uploads
+from invoicing.deposit.contexts import lookup_context, mandate_context, totals, validator_context
 from invoicing.deposit.forms import (
     AttachmentForm,
     DepositForm,
     LineFormSet,
     UploadForm,
     deposit_structures,
-    initial_from_invoice,
-    initial_from_prefill,
-    line_initial,
     lines_of,
 )
+from invoicing.deposit.initial import initial_from_invoice, initial_from_prefill, line_initial
 from invoicing.documents.certificate import certificate_filename
 from invoicing.documents.files import attachment_response
 from invoicing.enums import VALIDATION_FRAMES, DepositMode, InvoiceStatus
 from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.models import Attachment, Invoice
-from invoicing.rules import amounts, fields
-from invoicing.rules import routing as routing_rules
 from portal.areas import AreaCode, Mode
 from structures import access
-from structures.models import Structure
 
 S = InvoiceStatus
 DRAFTS_SHOWN = 20
 NOT_POSTED_BACK = frozenset({"csrfmiddlewaretoken", "action"})
-
-
-def _reverse_or_none(name: str, *args) -> str | None:
-    """URLs of other areas (the invoice page, the tracking), present once integrated."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _drafts(user):
@@ -100,7 +91,7 @@ def deposit_upload(request):
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            upload = services.upload_main_file(form.cleaned_data["file"], actor=request.user)
+            upload = uploads.upload_main_file(form.cleaned_data["file"], actor=request.user)
         except InvoiceValidationError as exc:
             for message in exc.errors.get("file", [exc.message]):
                 form.add_error("file", message)
@@ -118,10 +109,10 @@ def deposit_form(request):
     """PDF / structured-file deposit: needs the uploaded main file (?main=<id>)."""
     main_id = request.POST.get("main_attachment") if request.method == "POST" else None
     main_id = main_id or request.GET.get("main")
-    main = services.main_attachment_for(request.user, main_id)
+    main = uploads.main_attachment_for(request.user, main_id)
     if main is None:
         if request.method == "POST":
-            used = services.used_main_file(request.user, main_id)
+            used = uploads.used_main_file(request.user, main_id)
             if used is not None and used.status == S.BROUILLON:
                 return redirect("invoicing:draft_edit", pk=used.pk)
             if used is not None:
@@ -158,7 +149,7 @@ def draft_edit(request, pk: int):
 def draft_delete(request, pk: int):
     invoice = _draft_or_404(request.user, pk)
     try:
-        services.delete_draft(invoice, actor=request.user)
+        drafts.delete_draft(invoice, actor=request.user)
     except InvoiceError as exc:
         messages.error(request, exc.message)
         return redirect("invoicing:draft_edit", pk=pk)
@@ -167,8 +158,7 @@ def draft_delete(request, pk: int):
 
 
 def _invoice_redirect(invoice: Invoice) -> HttpResponseRedirect:
-    url = _reverse_or_none("invoicing:issued_detail", invoice.pk)
-    return redirect(url or reverse("invoicing:deposit_done", args=[invoice.pk]))
+    return redirect("invoicing:issued_detail", pk=invoice.pk)
 
 
 def _done_redirect(request, invoice: Invoice) -> HttpResponseRedirect:
@@ -194,7 +184,7 @@ def _formset(request, *, draft: Invoice | None, bound: bool):
 def _dossier(request, *, draft, bound: bool) -> list[Attachment]:
     if bound:
         ids = request.POST.getlist("attachment_ids")
-        return services.dossier_attachments(request.user, ids, draft=draft, strict=False)
+        return uploads.dossier_attachments(request.user, ids, draft=draft, strict=False)
     if draft is not None:
         return list(draft.attachments.filter(is_main=False).order_by("pk"))
     return []
@@ -213,81 +203,115 @@ def _apply_errors(form, exc: InvoiceValidationError) -> dict[str, list]:
 
 
 def _deposit_page(request, *, is_entry_mode: bool, draft: Invoice | None = None, main=None):
-    bound = request.method == "POST"
-    action = request.POST.get("action", "") if bound else ""
-    if bound:
-        form = DepositForm(request.POST, user=request.user, is_entry_mode=is_entry_mode)
-    else:
-        form = DepositForm(
-            user=request.user,
-            is_entry_mode=is_entry_mode,
-            initial=_initial(request, draft=draft, main=main),
-        )
-    formset = _formset(request, draft=draft, bound=bound) if is_entry_mode else None
-    attachments = _dossier(request, draft=draft, bound=bound)
-    other_errors: dict[str, list] = {}
-    notice = None
-    if not bound and main is not None and draft is None:
-        notice = services.read_prefill(main).notice
-    if bound and action in ("save_draft", "validate", "confirm"):
-        valid = form.is_valid() and (formset is None or formset.is_valid())
-        if valid:
-            kwargs = {
-                "actor": request.user,
-                "draft": draft,
-                "main_attachment_id": main.pk if main else None,
-                "attachment_ids": [a.pk for a in attachments],
-                "is_entry_mode": is_entry_mode,
-            }
-            data = form.service_data(lines_of(formset) if formset is not None else None)
-            try:
-                token = form.cleaned_data.get("token") or ""
-                if action == "save_draft":
-                    invoice = services.save_draft(data, token=token, **kwargs)
-                    messages.success(request, _("Le brouillon est enregistré."))
-                    return redirect("invoicing:draft_edit", pk=invoice.pk)
-                if action == "validate":
-                    deposit = services.validate_deposit(data, **kwargs)
-                    return _confirmation_page(
-                        request, form, deposit, attachments, main, formset, draft, data
-                    )
-                invoice = services.send_invoice(data, token=token, **kwargs)
-                return redirect("invoicing:deposit_done", pk=invoice.pk)
-            except services.AlreadySent as exc:
-                return _done_redirect(request, exc.invoice)
-            except InvoiceValidationError as exc:
-                other_errors = _apply_errors(form, exc)
-            except InvoiceError as exc:
-                form.add_error(None, str(exc.message))
-    supplier_id = form["supplier"].value()
-    mandate = _mandate_context(request.user, supplier_id) if is_entry_mode else None
-    totals = _totals(formset, form) if is_entry_mode else None
-    context = {
-        "form": form,
-        "formset": formset,
-        "is_entry_mode": is_entry_mode,
-        "draft": draft,
-        "main": main,
-        "attachments": attachments,
-        "attachment_form": AttachmentForm(),
-        "other_errors": other_errors,
-        "notice": notice,
-        "mandate": mandate,
-        "totals": totals,
-        "lookup": _lookup_context(
-            form["recipient_identifier"].value(),
-            form["recipient_service_code"].value(),
-            supplier_id,
-        ),
-        "validator_lookup": _validator_context(
-            form["validator_identifier"].value(),
-            form["validator_service_code"].value(),
-            supplier_id,
-        ),
-        "has_errors": bool(form.errors or other_errors),
-    }
-    status = 400 if context["has_errors"] else 200
-    return render(request, "invoicing/deposit/form.html", context, status=status)
+    """The deposit form (GET) or one of its three POST actions, named by the submit button."""
+    page = _FormPage(request, is_entry_mode=is_entry_mode, draft=draft, main=main)
+    action = POST_ACTIONS.get(request.POST.get("action", "")) if page.bound else None
+    if action is not None and page.is_valid():
+        try:
+            return action(request, page)
+        except drafts.AlreadySent as exc:
+            return _done_redirect(request, exc.invoice)
+        except InvoiceValidationError as exc:
+            page.other_errors = _apply_errors(page.form, exc)
+        except InvoiceError as exc:
+            page.form.add_error(None, str(exc.message))
+    return page.render()
+
+
+def save_draft(request, page: _FormPage) -> HttpResponse:
+    """ "Enregistrer le brouillon" (T1, or a plain save of the draft)."""
+    invoice = drafts.save_draft(page.data(), token=page.token(), **page.service_kwargs())
+    messages.success(request, _("Le brouillon est enregistré."))
+    return redirect("invoicing:draft_edit", pk=invoice.pk)
+
+
+def validate(request, page: _FormPage) -> HttpResponse:
+    """ "Valider": every check of §5.4, then the confirmation page (nothing stored yet)."""
+    data = page.data()
+    deposit = services.validate_deposit(data, **page.service_kwargs())
+    return _confirmation_page(request, page, deposit, data)
+
+
+def confirm(request, page: _FormPage) -> HttpResponse:
+    """ "Confirmer et envoyer": checks again, then T2/T3 and the certificate."""
+    invoice = services.send_invoice(page.data(), token=page.token(), **page.service_kwargs())
+    return redirect("invoicing:deposit_done", pk=invoice.pk)
+
+
+POST_ACTIONS = {"save_draft": save_draft, "validate": validate, "confirm": confirm}
+
+
+class _FormPage:
+    """The bound or initial deposit form of one request, with its lines and dossier."""
+
+    def __init__(self, request, *, is_entry_mode: bool, draft: Invoice | None, main):
+        self.request = request
+        self.is_entry_mode = is_entry_mode
+        self.draft = draft
+        self.main = main
+        self.bound = request.method == "POST"
+        if self.bound:
+            self.form = DepositForm(request.POST, user=request.user, is_entry_mode=is_entry_mode)
+        else:
+            self.form = DepositForm(
+                user=request.user,
+                is_entry_mode=is_entry_mode,
+                initial=_initial(request, draft=draft, main=main),
+            )
+        self.formset = _formset(request, draft=draft, bound=self.bound) if is_entry_mode else None
+        self.attachments = _dossier(request, draft=draft, bound=self.bound)
+        self.other_errors: dict[str, list] = {}
+
+    def is_valid(self) -> bool:
+        return self.form.is_valid() and (self.formset is None or self.formset.is_valid())
+
+    def data(self) -> dict:
+        return self.form.service_data(lines_of(self.formset) if self.formset is not None else None)
+
+    def token(self) -> str:
+        return self.form.cleaned_data.get("token") or ""
+
+    def service_kwargs(self) -> dict:
+        return {
+            "actor": self.request.user,
+            "draft": self.draft,
+            "main_attachment_id": self.main.pk if self.main else None,
+            "attachment_ids": [a.pk for a in self.attachments],
+            "is_entry_mode": self.is_entry_mode,
+        }
+
+    def render(self) -> HttpResponse:
+        form, request = self.form, self.request
+        notice = None
+        if not self.bound and self.main is not None and self.draft is None:
+            notice = uploads.read_prefill(self.main).notice
+        supplier_id = form["supplier"].value()
+        context = {
+            "form": form,
+            "formset": self.formset,
+            "is_entry_mode": self.is_entry_mode,
+            "draft": self.draft,
+            "main": self.main,
+            "attachments": self.attachments,
+            "attachment_form": AttachmentForm(),
+            "other_errors": self.other_errors,
+            "notice": notice,
+            "mandate": mandate_context(request.user, supplier_id) if self.is_entry_mode else None,
+            "totals": totals(self.formset, form) if self.is_entry_mode else None,
+            "lookup": lookup_context(
+                form["recipient_identifier"].value(),
+                form["recipient_service_code"].value(),
+                supplier_id,
+            ),
+            "validator_lookup": validator_context(
+                form["validator_identifier"].value(),
+                form["validator_service_code"].value(),
+                supplier_id,
+            ),
+            "has_errors": bool(form.errors or self.other_errors),
+        }
+        status = 400 if context["has_errors"] else 200
+        return render(request, "invoicing/deposit/form.html", context, status=status)
 
 
 def _initial(request, *, draft, main) -> dict:
@@ -295,7 +319,7 @@ def _initial(request, *, draft, main) -> dict:
         return initial_from_invoice(draft)
     initial = {}
     if main is not None:
-        initial = initial_from_prefill(services.read_prefill(main), user=request.user)
+        initial = initial_from_prefill(uploads.read_prefill(main), user=request.user)
         initial["main_attachment"] = main.pk
     structure = getattr(request, "structure", None)
     if (
@@ -307,49 +331,7 @@ def _initial(request, *, draft, main) -> dict:
     return initial
 
 
-def _mandate_context(user, supplier_id) -> dict | None:
-    """MAN-1 / INV-9: the supplier's billing mandate, and where to accept it."""
-    supplier_id = str(supplier_id or "").strip()
-    structure = (
-        deposit_structures(user).filter(pk=supplier_id).first() if supplier_id.isdigit() else None
-    )
-    if structure is None:
-        structure = deposit_structures(user).first()
-    if structure is None:
-        return None
-    return {
-        "structure": structure,
-        "accepted": structure.has_billing_mandate,
-        "url": reverse("structures:mandate", args=[structure.pk])
-        if access.is_manager(user, structure)
-        else None,
-    }
-
-
-def _totals(formset, form) -> dict:
-    lines = []
-    for line_form in formset.forms:
-        if line_form.is_bound:
-            line_form.is_valid()
-        else:
-            line_form.cleaned_data = {
-                name: line_form.initial.get(name) for name in line_form.fields
-            }
-        line = line_form.line()
-        if (
-            line is not None
-            and line.get("quantity") is not None
-            and line.get("unit_price") is not None
-        ):
-            lines.append(line)
-    discount = form["global_discount"].value() or 0
-    try:
-        return amounts.compute_totals(lines, discount)
-    except ArithmeticError:
-        return amounts.compute_totals(lines, 0)
-
-
-def _confirmation_page(request, form, deposit, attachments, main, formset, draft, data):
+def _confirmation_page(request, page: _FormPage, deposit, data):
     """The "Confirmation d'envoi" page: a summary and the same data posted back with
     "Confirmer et envoyer" (nothing is stored until then)."""
     posted = [
@@ -358,6 +340,7 @@ def _confirmation_page(request, form, deposit, attachments, main, formset, draft
         if name not in NOT_POSTED_BACK
         for value in request.POST.getlist(name)
     ]
+    form, draft = page.form, page.draft
     action_url = (
         reverse("invoicing:draft_edit", args=[draft.pk])
         if draft is not None
@@ -370,8 +353,8 @@ def _confirmation_page(request, form, deposit, attachments, main, formset, draft
         "data": data,
         "deposit": deposit,
         "posted": posted,
-        "attachments": attachments,
-        "main": main,
+        "attachments": page.attachments,
+        "main": page.main,
         "lines": deposit.invoice.lines,
         "vat_lines": deposit.invoice.vat_lines,
         "action_url": action_url,
@@ -396,9 +379,8 @@ def deposit_done(request, pk: int):
     context = {
         "invoice": invoice,
         "is_validation_frame": invoice.frame in VALIDATION_FRAMES,
-        "detail_url": _reverse_or_none("invoicing:issued_detail", invoice.pk),
-        "tracking_url": _reverse_or_none("invoicing:issued_search")
-        or _reverse_or_none("invoicing:issued"),
+        "detail_url": reverse("invoicing:issued_detail", args=[invoice.pk]),
+        "tracking_url": reverse("invoicing:issued_search"),
     }
     return render(request, "invoicing/deposit/done.html", context)
 
@@ -413,53 +395,3 @@ def certificate(request, pk: int):
     return attachment_response(
         invoice.certificate_file, certificate_filename(invoice), "application/pdf"
     )
-
-
-# --- htmx fragments ---------------------------------------------------------------------
-
-
-def _lookup_context(identifier, service_code, supplier_id) -> dict:
-    identifier = fields.normalise_identifier(identifier or "")
-    service_code = (service_code or "").strip()
-    context = {
-        "identifier": identifier,
-        "service_code": service_code,
-        "recipient": None,
-        "own": False,
-        "services": [],
-        "service": None,
-        "service_usable": False,
-    }
-    if not identifier:
-        return context
-    recipient = routing_rules.find_recipient(identifier)
-    context["recipient"] = recipient
-    if recipient is None:
-        return context
-    context["own"] = str(recipient.pk) == str(supplier_id or "")
-    context["services"] = routing_rules.usable_services(recipient)
-    if service_code:
-        service = recipient.services.filter(code=service_code).first()
-        context["service"] = service
-        context["service_usable"] = bool(service and service.is_usable())
-    return context
-
-
-def _validator_context(identifier, service_code, supplier_id) -> dict:
-    identifier = fields.normalise_identifier(identifier or "")
-    context = {
-        "identifier": identifier,
-        "validator": None,
-        "own": False,
-        "service_code": (service_code or "").strip(),
-        "service": None,
-    }
-    if identifier:
-        validator = Structure.objects.filter(identifier=identifier, is_active=True).first()
-        context["validator"] = validator
-        context["own"] = bool(validator) and str(validator.pk) == str(supplier_id or "")
-        if validator is not None and service_code:
-            context["service"] = validator.services.filter(
-                code=service_code.strip(), is_active=True
-            ).first()
-    return context

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from invoicing.documents.attachments import dossier_size
 from invoicing.documents.files import store_upload
 from invoicing.enums import Frame
 from invoicing.models import Invoice
@@ -51,7 +52,7 @@ def certificate_context(invoice: Invoice) -> dict:
         "deposited_at": deposited,
         "frame_label": frame_label,
         "attachments": attachments,
-        "dossier_size": sum(a.size for a in attachments),
+        "dossier_size": dossier_size(attachments),
         "generated_at": timezone.localtime(),
     }
 

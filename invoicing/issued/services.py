@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments import rules as commitment_rules
 from invoicing import workflow
-from invoicing.documents import files
+from invoicing.documents.attachments import store_attachment
 from invoicing.enums import ActorRole, InvoiceStatus
 from invoicing.errors import (
     IllegalTransition,
@@ -31,7 +31,6 @@ from invoicing.issued.acknowledgements import ACKNOWLEDGEABLE
 from invoicing.models import Attachment, Invoice
 from invoicing.parties import recipient_snapshot
 from invoicing.rules import routing as routing_rules
-from structures.models import Structure
 
 logger = logging.getLogger(__name__)
 
@@ -205,33 +204,25 @@ def complete_suspended(
     locked = workflow.complete(
         invoice, actor=actor, comment=comment, has_new_attachment=bool(attachments)
     )
-    stored_paths: list[str] = []
+    stored: list[Attachment] = []
     try:
         for item in attachments:
-            stored = files.store_upload(item.uploaded_file, subdir=f"invoices/{locked.pk}")
-            stored_paths.append(stored.path)
-            Attachment.objects.create(
-                invoice=locked,
-                uploaded_by=actor,
-                path=stored.path,
-                original_name=stored.original_name,
-                size=stored.size,
-                sha256=stored.sha256,
-                content_type=item.content_type,
-                is_main=False,
-                designation=item.designation,
-                attachment_type=item.attachment_type,
+            stored.append(
+                store_attachment(
+                    item.uploaded_file,
+                    subdir=f"invoices/{locked.pk}",
+                    invoice=locked,
+                    actor=actor,
+                    content_type=item.content_type,
+                    designation=item.designation,
+                    attachment_type=item.attachment_type,
+                )
             )
     except Exception:
-        for path in stored_paths:
-            _media_path(path).unlink(missing_ok=True)
+        for attachment in stored:
+            _media_path(attachment.path).unlink(missing_ok=True)
         raise
     return locked
-
-
-def dossier_size(invoice: Invoice) -> int:
-    """ATT-4: the size of the dossier so far (invoice + attachments)."""
-    return sum(invoice.attachments.values_list("size", flat=True))
 
 
 @transaction.atomic
@@ -291,7 +282,7 @@ def find_validator(identifier: str, *, supplier_id: int):
         raise InvoiceValidationError(
             {"validator_identifier": [_("Saisissez le SIRET du titulaire ou du mandataire.")]}
         )
-    validator = Structure.objects.filter(identifier=identifier, is_active=True).first()
+    validator = routing_rules.find_active_structure(identifier)
     if validator is None:
         raise InvoiceValidationError(
             {

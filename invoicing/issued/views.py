@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from invoicing import queries, workflow
 from invoicing.documents import files
+from invoicing.documents.attachments import stored_dossier_size
 from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.issued import acknowledgements as lif6
 from invoicing.issued import services
@@ -206,7 +207,7 @@ def _back(invoice: Invoice):
 @require_POST
 def complete(request, pk: int):
     invoice = _actionable_invoice(request, pk)
-    form = CompleteForm(request.POST, request.FILES, dossier_size=services.dossier_size(invoice))
+    form = CompleteForm(request.POST, request.FILES, dossier_size=stored_dossier_size(invoice))
     if not form.is_valid():
         return _render_detail(request, invoice, forms={"complete": form}, status=400)
     try:

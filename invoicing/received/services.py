@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from invoicing import queries, workflow
 from invoicing.documents import files
+from invoicing.documents.attachments import dossier_size
 from invoicing.enums import CHAIN_RANK, OPEN_STATUSES, InvoiceStatus
 from invoicing.errors import InvoiceError, NotFound, ReturnCode
 from invoicing.models import Invoice
@@ -258,7 +259,7 @@ def dossier_file(invoice: Invoice, *, actor):
     attachments = list(invoice.attachments.all())
     if not attachments:
         raise NothingToDownload()
-    if sum(attachment.size for attachment in attachments) > files.MAX_DOSSIER_SIZE:
+    if dossier_size(attachments) > files.MAX_DOSSIER_SIZE:
         raise DossierTooLarge()
     archive = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
     used: set[str] = set()

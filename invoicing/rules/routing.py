@@ -41,6 +41,25 @@ def find_recipient(identifier: str) -> Structure | None:
     return None
 
 
+def find_active_structure(identifier: str | None) -> Structure | None:
+    """An active structure by identifier (the validator of VAL-1), or None."""
+    identifier = normalise_identifier(identifier)
+    if not identifier:
+        return None
+    return Structure.objects.filter(identifier=identifier, is_active=True).first()
+
+
+def find_service(structure: Structure | None, code: str, *, active_only: bool = False):
+    """The structure's service with this code, or None. Inactive ones are found unless
+    `active_only`: the checks then say why they are refused."""
+    if structure is None or not code:
+        return None
+    services = structure.services.filter(code=code)
+    if active_only:
+        services = services.filter(is_active=True)
+    return services.first()
+
+
 def usable_services(recipient: Structure) -> list[Service]:
     """SRV-2: the services an invoice may name today."""
     return [s for s in recipient.services.filter(is_active=True).order_by("code") if s.is_usable()]
@@ -86,7 +105,7 @@ def check_routing(
 
     if recipient is not None:
         if service_code:
-            service = recipient.services.filter(code=service_code).first()
+            service = find_service(recipient, service_code)
             if service is None:
                 errors.add(
                     "recipient_service_code",
@@ -222,7 +241,7 @@ def check_validator(
             ReturnCode.VALIDATOR,
         )
     else:
-        validator = Structure.objects.filter(identifier=identifier, is_active=True).first()
+        validator = find_active_structure(identifier)
         if validator is None:
             errors.add(
                 "validator_identifier",
@@ -238,7 +257,7 @@ def check_validator(
             )
             validator = None
     if validator is not None and code:
-        service = validator.services.filter(code=code, is_active=True).first()
+        service = find_service(validator, code, active_only=True)
         if service is None:
             errors.add(
                 "validator_service_code",

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from pypdf import PdfReader
 
-from invoicing.deposit import services
+from invoicing.deposit import uploads
 from invoicing.documents.certificate import render_certificate_pdf
 from invoicing.enums import InvoiceStatus
 from tests.factories.invoicing import InvoiceFactory
@@ -27,7 +27,7 @@ def pdf_text(content: bytes) -> str:
 @pytest.fixture
 def sent(actor, supplier, recipient):
     main = upload_main(actor)
-    extra = services.upload_attachment(
+    extra = uploads.upload_attachment(
         pdf_upload(samples.plain_text_pdf(), "bon-de-commande.pdf"),
         actor=actor,
         designation="Bon de commande 42",
