@@ -47,12 +47,6 @@ def confirmation_label(invoice: Invoice) -> str:
     return str(_("Vous êtes titulaire"))
 
 
-def deadline_of(invoice: Invoice):
-    if invoice.deposited_at is None:
-        return None
-    return invoice.deposited_at + VALIDATION_DELAY
-
-
 def _with_deadline(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
     return queryset.annotate(
         deadline=ExpressionWrapper(

@@ -234,23 +234,23 @@ def upload_attachment(
 
     The dossier total (ATT-4) is counted here from the files already in the form, and
     counted again, authoritatively, when the invoice is sent."""
-    errors: dict[str, list] = {}
-    codes: dict[str, int] = {}
+    errors = fields.FieldErrors()
     designation = (designation or "").strip()
     if not designation:
-        errors["designation"] = [_("La désignation de la pièce jointe est obligatoire.")]
+        errors.add("designation", _("La désignation de la pièce jointe est obligatoire."))
     elif len(designation) > fields.ATTACHMENT_DESIGNATION_MAX:
-        errors["designation"] = [
+        errors.add(
+            "designation",
             _("La désignation ne peut pas dépasser %(max)d caractères.")
-            % {"max": fields.ATTACHMENT_DESIGNATION_MAX}
-        ]
+            % {"max": fields.ATTACHMENT_DESIGNATION_MAX},
+        )
     if attachment_type not in AttachmentType.values:
-        errors["attachment_type"] = [_("Choisissez le type de la pièce jointe.")]
-        codes["attachment_type"] = ReturnCode.REFERENCE
+        errors.add(
+            "attachment_type", _("Choisissez le type de la pièce jointe."), ReturnCode.REFERENCE
+        )
     if uploaded_file is None:
-        errors["file"] = [_("Choisissez un fichier.")]
-    if errors:
-        raise InvoiceValidationError(errors, codes)
+        errors.add("file", _("Choisissez un fichier."))
+    errors.raise_if_any()
     main = main_attachment_for(actor, main_attachment_id, draft=draft)
     current = dossier_size(
         [main, *dossier_attachments(actor, dossier_ids, draft=draft, strict=False)]
