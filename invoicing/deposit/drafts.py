@@ -36,8 +36,6 @@ from invoicing.rules import amounts, fields
 from invoicing.rules import routing as routing_rules
 
 S = InvoiceStatus
-
-
 TOKEN_TTL = 24 * 3600
 
 
@@ -53,18 +51,22 @@ class AlreadySent(InvoiceError):
 
 # --- Drafts ----------------------------------------------------------------------------
 
+# The text fields a draft keeps, cut to the length their column allows.
 TEXT_FIELDS = {
-    "number": 20,
-    "invoice_type": 10,
-    "original_invoice_number": 20,
-    "currency": 3,
-    "vat_type": 30,
-    "vat_exemption_reason": 30,
-    "payment_mode": 20,
-    "engagement_number": 50,
-    "market_number": 50,
-    "global_discount_reason": 255,
-    "comment": 2000,
+    name: fields.max_length(Invoice, name)
+    for name in (
+        "number",
+        "invoice_type",
+        "original_invoice_number",
+        "currency",
+        "vat_type",
+        "vat_exemption_reason",
+        "payment_mode",
+        "engagement_number",
+        "market_number",
+        "global_discount_reason",
+        "comment",
+    )
 }
 
 
@@ -108,8 +110,11 @@ def _fill_draft(invoice: Invoice, data: Mapping, *, is_entry_mode: bool) -> None
             setattr(invoice, name, totals[name])
         if data.get("amount_to_pay") in (None, ""):
             invoice.amount_to_pay = totals["amount_to_pay"]
-    identifier = fields.normalise_identifier(data.get("recipient_identifier"))[:80]
-    code = text(data, "recipient_service_code")[:100]
+    identifier = fields.normalise_identifier(data.get("recipient_identifier"))
+    identifier = identifier[: fields.max_length(Invoice, "recipient_identifier")]
+    code = text(data, "recipient_service_code")[
+        : fields.max_length(Invoice, "recipient_service_code")
+    ]
     recipient = routing_rules.find_recipient(identifier)
     if recipient is not None and recipient.pk == supplier.pk:
         recipient = None
@@ -121,7 +126,8 @@ def _fill_draft(invoice: Invoice, data: Mapping, *, is_entry_mode: bool) -> None
     invoice.validator = invoice.validator_service = None
     invoice.validator_identifier = invoice.validator_name = ""
     if invoice.frame in VALIDATION_FRAMES:
-        identifier = fields.normalise_identifier(data.get("validator_identifier"))[:80]
+        identifier = fields.normalise_identifier(data.get("validator_identifier"))
+        identifier = identifier[: fields.max_length(Invoice, "validator_identifier")]
         validator = routing_rules.find_active_structure(identifier)
         if validator is not None and validator.pk != supplier.pk:
             invoice.validator = validator
@@ -137,13 +143,19 @@ def complete_lines(lines) -> list[dict]:
     for line in lines or ():
         try:
             values = {
-                "designation": str(line.get("designation") or "").strip()[:255],
+                "designation": str(line.get("designation") or "").strip()[
+                    : fields.LINE_DESIGNATION_MAX
+                ],
                 "quantity": Decimal(str(line.get("quantity"))),
                 "unit_price": Decimal(str(line.get("unit_price"))),
                 "discount": Decimal(str(line.get("discount") or 0)),
                 "vat_rate": Decimal(str(line.get("vat_rate"))).quantize(fields.CENT),
-                "unit": str(line.get("unit") or "").strip()[:20],
-                "reference": str(line.get("reference") or "").strip()[:50],
+                "unit": str(line.get("unit") or "").strip()[
+                    : fields.max_length(InvoiceLine, "unit")
+                ],
+                "reference": str(line.get("reference") or "").strip()[
+                    : fields.max_length(InvoiceLine, "reference")
+                ],
             }
         except ArithmeticError:
             continue
@@ -267,7 +279,7 @@ def delete_draft(invoice: Invoice, *, actor) -> None:
     locked.delete()
 
 
-# --- Sending (T2 / T3) -----------------------------------------------------------------
+# --- The idempotency token of "Enregistrer" / "Confirmer et envoyer" -------------------
 
 
 def _token_key(actor, token: str) -> str:

@@ -23,6 +23,7 @@ from invoicing.enums import (
     VatExemptionReason,
     VatType,
 )
+from invoicing.models import Invoice, InvoiceLine
 from invoicing.rules import fields
 from portal.areas import AreaCode, Mode
 from structures import access
@@ -107,16 +108,18 @@ class DepositForm(forms.Form):
     )
     recipient_identifier = forms.CharField(
         label=_("SIRET du destinataire"),
-        max_length=80,
+        max_length=fields.max_length(Invoice, "recipient_identifier"),
         required=False,
         help_text=_("Saisissez directement le SIRET de la structure publique destinataire."),
     )
     recipient_service_code = forms.CharField(
-        label=_("Code service destinataire"), max_length=100, required=False
+        label=_("Code service destinataire"),
+        max_length=fields.max_length(Invoice, "recipient_service_code"),
+        required=False,
     )
     validator_identifier = forms.CharField(
         label=_("SIRET du titulaire / mandataire (valideur)"),
-        max_length=80,
+        max_length=fields.max_length(Invoice, "validator_identifier"),
         required=False,
         help_text=_(
             "Cadre A9 : le titulaire du marché ; cadre A12 : le mandataire du groupement. Seul "
@@ -265,7 +268,9 @@ class LineForm(forms.Form):
         decimal_places=6,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
-    unit = forms.CharField(label=_("Unité"), max_length=20, required=False)
+    unit = forms.CharField(
+        label=_("Unité"), max_length=fields.max_length(InvoiceLine, "unit"), required=False
+    )
     unit_price = forms.DecimalField(
         label=_("Prix unitaire HT"),
         required=False,

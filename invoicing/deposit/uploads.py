@@ -49,11 +49,7 @@ from invoicing.rules import fields
 from invoicing.rules import routing as routing_rules
 
 S = InvoiceStatus
-
-
 MAIN_EXTENSIONS = frozenset({"pdf", "xml"})
-
-
 # §5.2 and FMT-0: what the detected format makes of a portal deposit.
 KIND_TO_DEPOSIT = {
     PDF_NON_SIGNE: (DepositMode.DEPOT_PDF_PORTAIL, DepositFormat.PDF_NON_SIGNE),
@@ -62,9 +58,6 @@ KIND_TO_DEPOSIT = {
     IN_DP_E1_UBL_INVOICE: (DepositMode.UPLOAD_PORTAIL, DepositFormat.UBL),
     IN_DP_E1_CII_16B: (DepositMode.UPLOAD_PORTAIL, DepositFormat.CII),
 }
-
-
-# Error codes of files (API.md §4.4).
 _SIZE_CODES = frozenset({"file_too_large", "dossier_too_large"})
 
 

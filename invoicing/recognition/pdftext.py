@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from invoicing.recognition.folding import Line, split_lines
-
-# --- Values -------------------------------------------------------------------------------
 from invoicing.recognition.values import (
     BLANK,
     ENGAGEMENT_FILLER,

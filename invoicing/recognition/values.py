@@ -13,11 +13,6 @@ from stdnum import iban as stdnum_iban
 
 from invoicing.recognition.folding import fold
 
-# --- Values -------------------------------------------------------------------------------
-
-
-# --- Values -------------------------------------------------------------------------------
-
 BLANK = object()  # nothing follows the keyword on its line: look at the next line
 
 
