@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
-from invoicing.files import store_upload, validate_attachment
+from invoicing.documents.files import store_upload, validate_attachment
 
 
 @csrf_exempt

@@ -15,11 +15,11 @@ def run() -> dict:
     name = f"certificate PDF (N={RUNS})"
     target = f"median ≤ {TARGET_MS:.0f} ms"
     try:
-        from invoicing.certificate import render_certificate_pdf
+        from invoicing.documents.certificate import render_certificate_pdf
     except ImportError:
         return {
             "name": name,
-            "figure": "skipped: invoicing.certificate not available yet",
+            "figure": "skipped: invoicing.documents.certificate not available yet",
             "target": target,
             "ok": None,
         }

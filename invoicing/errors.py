@@ -4,11 +4,47 @@ form errors, the API into `{codeRetour, libelle}`."""
 
 from __future__ import annotations
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ReturnCode(models.IntegerChoices):
+    """Every Chorus Pro `codeRetour` of the mimic (API.md §4.4), with its French libellé."""
+
+    NOT_FOUND = 20000, _("La demande de paiement est inconnue du système.")
+    NOT_ALLOWED = 20001, _("L'utilisateur n'a pas les habilitations nécessaires.")
+    ILLEGAL_TRANSITION = (
+        20002,
+        _("Incohérence au niveau du statut d'origine ou de destination de la facture."),
+    )
+    TOO_LARGE = 20003, _("Le fichier dépasse la taille maximale autorisée (10 Mo).")
+    FILE_REFUSED = 20004, _("L'extension du fichier n'est pas autorisée.")
+    FORMAT = 20005, _("Un champ obligatoire est absent ou mal formaté.")
+    REFERENCE = 20006, _("La valeur n'appartient pas à sa liste de référence.")
+    RECIPIENT = 20007, _("Le destinataire est inconnu ou inactif.")
+    SERVICE = 20008, _("Le code service est obligatoire pour ce destinataire.")
+    ENGAGEMENT = 20009, _("Le numéro d'engagement est obligatoire pour ce destinataire.")
+    ENGAGEMENT_OR_SERVICE = (
+        20010,
+        _("Le numéro d'engagement ou le code service doit être renseigné."),
+    )
+    DUPLICATE = 20011, _("Ce numéro de facture a déjà été utilisé.")
+    VALIDATOR = 20012, _("La structure valideur est obligatoire.")
+    AMOUNTS = 20013, _("Les montants de la facture sont incohérents.")
+    RECYCLE_FIELDS = (
+        20014,
+        _(
+            "Seuls le destinataire, le code service et le numéro d'engagement peuvent être modifiés."
+        ),
+    )
+    REASON_REQUIRED = 20015, _("Le motif est obligatoire.")
+    SUPPLIER = 20016, _("La structure fournisseur est inconnue ou inactive.")
+    BANK = 20017, _("Les coordonnées bancaires sont inconnues pour ce fournisseur.")
+    UNKNOWN_ATTACHMENT = 20018, _("La pièce jointe est inconnue.")
+
+
 class InvoiceError(Exception):
-    code = 20005
+    code = ReturnCode.FORMAT
     default_message = _("La demande est invalide.")
 
     def __init__(self, message=None, *, field: str | None = None, code: int | None = None):
@@ -20,26 +56,26 @@ class InvoiceError(Exception):
 
 
 class NotFound(InvoiceError):
-    code = 20000
+    code = ReturnCode.NOT_FOUND
     default_message = _("La demande de paiement est inconnue du système.")
 
 
 class NotAllowed(InvoiceError):
-    code = 20001
+    code = ReturnCode.NOT_ALLOWED
     default_message = _("L'utilisateur n'a pas les habilitations nécessaires.")
 
 
 class IllegalTransition(InvoiceError):
     """LIF-1."""
 
-    code = 20002
+    code = ReturnCode.ILLEGAL_TRANSITION
     default_message = _(
         "Incohérence au niveau du statut d'origine ou de destination de la facture."
     )
 
 
 class ReasonRequired(InvoiceError):
-    code = 20015
+    code = ReturnCode.REASON_REQUIRED
     default_message = _("Le motif est obligatoire.")
 
 
@@ -59,5 +95,5 @@ class InvoiceValidationError(InvoiceError):
         self.codes = codes or {}
         first_field = next(iter(errors), None)
         first_message = errors[first_field][0] if first_field else _("La demande est invalide.")
-        code = self.codes.get(first_field, 20005) if first_field else 20005
+        code = self.codes.get(first_field, ReturnCode.FORMAT) if first_field else ReturnCode.FORMAT
         super().__init__(first_message, field=first_field, code=code)

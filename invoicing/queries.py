@@ -10,20 +10,20 @@ from django.db.models import Q, QuerySet
 
 from invoicing.enums import HIDDEN_FROM_RECIPIENT, InvoiceStatus
 from invoicing.models import Invoice
-from portal.areas import Mode
+from portal.areas import AreaCode, Mode
 from structures import access
 
 
 def issued_invoices(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
     """Invoices of the supplier structures where the user holds ISSUED (drafts included)."""
-    ids = access.structure_ids_with_area(user, "ISSUED", mode)
+    ids = access.structure_ids_with_area(user, AreaCode.ISSUED, mode)
     return Invoice.objects.filter(supplier_id__in=ids)
 
 
 def received_invoices(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
     """Invoices addressed to the user's structures holding RECEIVED, within their services
     (SRV-3), from MISE_A_DISPOSITION on (RCV-2)."""
-    ids = access.structure_ids_with_area(user, "RECEIVED", mode)
+    ids = access.structure_ids_with_area(user, AreaCode.RECEIVED, mode)
     scope = access.service_scope(user, ids)
     condition = Q(pk__in=[])
     for structure_id, services in scope.items():
@@ -36,16 +36,8 @@ def received_invoices(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
 
 def invoices_to_validate(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
     """A9/A12 invoices whose validator is one of the user's structures holding TO_VALIDATE."""
-    ids = access.structure_ids_with_area(user, "TO_VALIDATE", mode)
+    ids = access.structure_ids_with_area(user, AreaCode.TO_VALIDATE, mode)
     return Invoice.objects.filter(validator_id__in=ids).exclude(status=InvoiceStatus.BROUILLON)
-
-
-def invoices_visible_to(user, area: str, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
-    return {
-        "ISSUED": issued_invoices,
-        "RECEIVED": received_invoices,
-        "TO_VALIDATE": invoices_to_validate,
-    }[area](user, mode)
 
 
 def any_visible(user) -> QuerySet[Invoice]:

@@ -1,11 +1,15 @@
-"""Thin, idempotent Celery wrappers over workflow functions (ARCHITECTURE rule 5)."""
+"""Thin, idempotent Celery wrappers over the system steps (ARCHITECTURE rule 5).
+
+A leaf: the workflow imports these tasks and sends them after commit; the tasks call
+`invoicing.steps`, which imports no task."""
 
 from datetime import timedelta
 
 from celery import shared_task
 from django.utils import timezone
 
-from invoicing import workflow
+from invoicing import steps
+from invoicing.documents import files
 from invoicing.enums import InvoiceStatus
 from invoicing.models import Attachment, Invoice
 
@@ -30,7 +34,7 @@ def make_available(invoice_id: int) -> None:
     """T4, right after the deposit is committed."""
     invoice = Invoice.objects.filter(pk=invoice_id).first()
     if invoice is not None:
-        workflow.make_available(invoice)
+        steps.make_available(invoice)
 
 
 @shared_task
@@ -38,15 +42,13 @@ def forward_after_validation(invoice_id: int) -> None:
     """T8 (then T4) after the validator's decision is committed."""
     invoice = Invoice.objects.filter(pk=invoice_id).first()
     if invoice is not None:
-        workflow.forward_after_validation(invoice)
+        _forward(invoice)
 
 
 @shared_task
 def purge_unlinked_uploads() -> int:
     """ATT-7: files uploaded but not linked to an invoice within 24 hours are purged (the
     row and the stored file). Idempotent; returns how many were purged."""
-    from invoicing import files
-
     cutoff = timezone.now() - UNLINKED_UPLOAD_TTL
     purged = 0
     for attachment in Attachment.objects.filter(invoice__isnull=True, created_at__lt=cutoff):
@@ -67,7 +69,15 @@ def advance_stuck_invoices() -> int:
     )
     for invoice in stuck.only("pk", "status"):
         if invoice.status == InvoiceStatus.DEPOSEE:
-            moved += workflow.make_available(invoice) is not None
+            moved += steps.make_available(invoice) is not None
         else:
-            moved += workflow.forward_after_validation(invoice) is not None
+            moved += _forward(invoice) is not None
     return moved
+
+
+def _forward(invoice: Invoice) -> Invoice | None:
+    """T8, then T4 after commit."""
+    locked = steps.forward(invoice)
+    if locked is not None:
+        steps.after_commit(make_available, locked.pk)
+    return locked

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from invoicing import files
+from invoicing.documents import files
 from invoicing.models import Invoice
 from invoicing.workflow import MAX_REASON
 from validation import services

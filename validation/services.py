@@ -14,13 +14,15 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, QuerySet, Sum, Value
+from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from invoicing import files, queries, workflow
+from invoicing import queries, workflow
+from invoicing.documents import files
+from invoicing.documents.attachments import store_attachment, stored_dossier_size
 from invoicing.enums import AttachmentType, Frame, InvoiceStatus
-from invoicing.errors import InvoiceError, ReasonRequired
+from invoicing.errors import InvoiceError, ReasonRequired, ReturnCode
 from invoicing.models import Attachment, Invoice, StatusEvent
 from portal.areas import Mode
 from validation.enums import RefusalReason
@@ -34,7 +36,7 @@ VALIDATOR_DOCUMENT_DESIGNATION = _("Pièce jointe du valideur")
 
 
 class ConfirmationRequired(InvoiceError):
-    code = 20005
+    code = ReturnCode.FORMAT
     default_message = _("Cochez la case pour confirmer votre qualité de titulaire / mandataire.")
 
 
@@ -43,12 +45,6 @@ def confirmation_label(invoice: Invoice) -> str:
     if invoice.frame == Frame.A12:
         return str(_("Vous êtes mandataire"))
     return str(_("Vous êtes titulaire"))
-
-
-def deadline_of(invoice: Invoice):
-    if invoice.deposited_at is None:
-        return None
-    return invoice.deposited_at + VALIDATION_DELAY
 
 
 def _with_deadline(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
@@ -102,27 +98,23 @@ def _check_document(invoice: Invoice, document):
     """VAL-6: the validator's document follows the attachment rules (ATT-1 to ATT-5)."""
     if document is None:
         return None
-    dossier_size = (
-        Attachment.objects.filter(invoice=invoice).aggregate(total=Sum("size"))["total"] or 0
-    )
     try:
-        return files.validate_attachment(document, current_dossier_size=dossier_size)
+        return files.validate_attachment(
+            document, current_dossier_size=stored_dossier_size(invoice)
+        )
     except ValidationError as error:
         raise InvoiceError(error.messages[0], field="document") from error
 
 
 def _attach_document(invoice: Invoice, document, checked, *, actor) -> Attachment:
     """The document joins the invoice dossier, designated as the validator's."""
-    stored = files.store_upload(document, subdir=f"invoices/{invoice.pk}")
-    return Attachment.objects.create(
+    return store_attachment(
+        document,
+        subdir=f"invoices/{invoice.pk}",
         invoice=invoice,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-        path=stored.path,
-        original_name=checked.name[:50],
-        size=stored.size,
-        sha256=stored.sha256,
+        actor=actor,
         content_type=checked.content_type,
-        is_main=False,
+        name=checked.name,
         designation=str(VALIDATOR_DOCUMENT_DESIGNATION),
         attachment_type=AttachmentType.AUTRE,
     )
@@ -138,7 +130,9 @@ def validate_invoice(
         raise ConfirmationRequired(field="confirmed")
     if not (message or "").strip():
         raise ReasonRequired(
-            _("Le complément d'information est obligatoire."), field="message", code=20015
+            _("Le complément d'information est obligatoire."),
+            field="message",
+            code=ReturnCode.REASON_REQUIRED,
         )
     checked = _check_document(invoice, document)
     locked = workflow.validate(invoice, actor=actor, message=message)
@@ -165,7 +159,9 @@ def refuse_invoice(
 ) -> Invoice:
     """VAL-4: a reason from the list (free text required for "Autre"); T6, final."""
     if reason == RefusalReason.OTHER and not (details or "").strip():
-        raise ReasonRequired(_("Précisez le motif du refus."), field="details", code=20015)
+        raise ReasonRequired(
+            _("Précisez le motif du refus."), field="details", code=ReturnCode.REASON_REQUIRED
+        )
     checked = _check_document(invoice, document)
     locked = workflow.refuse(invoice, actor=actor, reason=refusal_text(reason, details))
     if checked is not None:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from invoicing.enums import InvoiceStatus
 from invoicing.errors import InvoiceError
-from portal.areas import Mode
+from portal.areas import AreaCode, Mode
 from structures.access import area_required
 from validation import services
 from validation.forms import RefuseForm, ValidateForm
@@ -26,7 +26,7 @@ FORM_FIELDS = {"confirmed", "message", "reason", "details", "document"}
 
 
 @require_GET
-@area_required("TO_VALIDATE")
+@area_required(AreaCode.TO_VALIDATE)
 def to_validate(request):
     """ "Synthèse": invoices waiting for a decision, nearest deadline first; then the
     invoices already decided."""
@@ -58,7 +58,7 @@ def _context(request, invoice, **extra) -> dict:
 
 
 @require_GET
-@area_required("TO_VALIDATE")
+@area_required(AreaCode.TO_VALIDATE)
 def detail(request, pk: int):
     invoice = get_object_or_404(services.detail_queryset(request.user), pk=pk)
     return render(request, "validation/detail.html", _context(request, invoice))
@@ -94,7 +94,7 @@ def _decision(request, pk: int, form_class, template: str, decide):
 
 
 @require_http_methods(["GET", "POST"])
-@area_required("TO_VALIDATE", Mode.CHANGE)
+@area_required(AreaCode.TO_VALIDATE, Mode.CHANGE)
 def validate(request, pk: int):
     """VAL-3 → VALIDEE_1, then the invoice goes to the public recipient by itself."""
 
@@ -118,7 +118,7 @@ def validate(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@area_required("TO_VALIDATE", Mode.CHANGE)
+@area_required(AreaCode.TO_VALIDATE, Mode.CHANGE)
 def refuse(request, pk: int):
     """VAL-4 → REFUSEE_1, with the reason the supplier reads."""
 

@@ -16,7 +16,8 @@ from typing import IO, Any
 
 from django.utils.translation import gettext_lazy as _
 
-from invoicing.recognition import errors, xmlsafe
+import invoicing.recognition.errors as errors
+import invoicing.recognition.xmlsafe as xmlsafe
 from invoicing.recognition.errors import UnreadableFile
 from invoicing.recognition.sources import iter_chunks, opened, read_head, read_tail
 
@@ -126,7 +127,7 @@ def _looks_like_xml(head: bytes) -> bool:
 
 
 def _open_pdf(fh: IO[bytes]):
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # loaded only when a PDF is read
 
     # A truncated file loses its trailer: pypdf would rebuild a partial document from the
     # pieces, so the end marker is checked first.

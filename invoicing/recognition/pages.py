@@ -38,7 +38,7 @@ def read_pages(fh: IO[bytes]) -> tuple[list[int], list[str]]:
 
 
 def _read_pages_pdfium(fh: IO[bytes]) -> tuple[list[int], list[str]]:
-    import pypdfium2
+    import pypdfium2  # heavy C library: loaded only when a PDF is read
 
     fh.seek(0)
     numbers: list[int] = []
@@ -61,7 +61,7 @@ def _read_pages_pdfium(fh: IO[bytes]) -> tuple[list[int], list[str]]:
 
 
 def _read_pages_pypdf(fh: IO[bytes]) -> tuple[list[int], list[str]]:
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # loaded only when a PDF is read
 
     reader = PdfReader(fh, strict=False)
     numbers: list[int] = []

@@ -10,215 +10,26 @@ the most specific first; inside a tier the first match in page order wins (REC-6
 
 from __future__ import annotations
 
-import datetime
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
-from stdnum import iban as stdnum_iban
-
-# --- Folding ------------------------------------------------------------------------------
-
-_SPACES = "\u00a0\u202f\u2007\u2009\t\x0b\x0c"
-_QUOTES = "\u2019\u2018`\u00b4\u02bc"
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    if char in _SPACES:
-        return " "
-    if char in _QUOTES:
-        return "'"
-    if char == "\u00ba":  # masculine ordinal, often typed for the degree sign of "n°"
-        return "\u00b0"
-    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    lower = base.lower()
-    if len(lower) == 1:
-        return lower
-    lower = char.lower()
-    return lower if len(lower) == 1 else char
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive copy of `text`, of exactly the same length."""
-    return "".join(_fold_char(c) for c in text)
-
-
-@dataclass(frozen=True)
-class Line:
-    page: int
-    text: str
-    folded: str
-
-
-def split_lines(texts: Sequence[str]) -> list[Line]:
-    lines = []
-    for page, text in enumerate(texts):
-        for raw in text.splitlines():
-            if raw.strip():
-                lines.append(Line(page, raw, fold(raw)))
-    return lines
-
-
-# --- Values -------------------------------------------------------------------------------
-
-BLANK = object()  # nothing follows the keyword on its line: look at the next line
-
-_NUM = r"(?:n\s*°|no\b\.?|numero\b|num\b\.?)"
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-_/+.]*")
-_DIGIT = re.compile(r"\d")
-_SEPARATORS = re.compile(r"[\s:=#]*(?:[-\u2013]\s+)?")
-_DATE_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?!\d)")
-_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-_MONTHS = {
-    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4,
-    "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9,
-    "sept": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
-}  # fmt: skip
-_DATE_WORDS = re.compile(
-    r"(\d{1,2})(?:er)?\s+("
-    + "|".join(sorted(_MONTHS, key=len, reverse=True))
-    + r")\.?\s+(\d{4})(?!\d)"
+from invoicing.recognition.folding import Line, split_lines
+from invoicing.recognition.values import (
+    BLANK,
+    ENGAGEMENT_FILLER,
+    IBAN_RE,
+    NUM,
+    Extractor,
+    iban_value,
+    read_amount,
+    read_currency,
+    read_date,
+    read_iban,
+    read_siret,
+    token_extractor,
 )
-_DATE_PREFIX = re.compile(r"[\s:=]*(?:(?:le|du)\s+)?")
-_AMOUNT = re.compile(
-    r"(?P<sign>[-\u2212]?)\s*(?:€\s*)?"
-    r"(?P<number>\d{1,3}(?:[ .]\d{3})+(?:,\d{1,2})?"  # 1 000,00  1.000,00  1 000
-    r"|\d{1,3}(?:[ ,]\d{3})+(?:\.\d{1,2})?"  # 1 000.00  1,000.00
-    r"|\d+(?:[.,]\d{1,2})?)"  # 1000,5  1000.50  1000
-    r"(?!\d)(?!\s*%)"
-)
-_AMOUNT_PREFIX = re.compile(
-    r"[\s:=]*(?:\((?:€|eur|euros?)\)\s*)?(?:en\s+(?:€|eur|euros?)\s*)?(?:ttc\s*)?[:=]?\s*"
-    r"(?:\(?\d{1,2}(?:[.,]\d{1,2})?\s*%\)?\s*[:=]?\s*)?(?:(?:eur|euros?)\s+)?"
-)
-_SIRET = re.compile(r"(?<!\d)\d(?: ?\d){13}(?!\d)")
-_SIRET_LINE_START = re.compile(r"[\s:=]*(?:(?:n\s*°\s*)?siret\s*[:=]?\s*)?")
-_IBAN = re.compile(r"(?<![a-z0-9])[a-z]{2}\d{2}(?: ?[a-z0-9]{1,4}){2,9}")
-_IBAN_PREFIX = re.compile(r"[\s:=]*")
-_ENGAGEMENT_FILLER = re.compile(
-    r"(?:[\s:=#]|" + _NUM + r"|juridique\b|\(ej\)|\bd'\s*)*"
-)  # fmt: skip
-_CURRENCY = re.compile(r"[\s:=]*([a-z]{3})(?![a-z])")
-
-Extractor = Callable[[str, str, int, bool], Any]
-
-
-def _token_extractor(
-    *, require_digit: bool, max_length: int, filler: re.Pattern = _SEPARATORS
-) -> Extractor:
-    def extract(folded: str, original: str, pos: int, continued: bool) -> Any:
-        pos = filler.match(folded, pos).end()
-        if not folded[pos:].strip():
-            return BLANK
-        match = _TOKEN.match(folded, pos)
-        if not match:
-            return None
-        value = original[match.start() : match.end()].rstrip("./-")
-        if not value or len(value) > max_length:
-            return None
-        if require_digit and not _DIGIT.search(value):
-            return None
-        if parse_date(fold(value)) is not None:  # a date is never a reference
-            return None
-        return value
-
-    return extract
-
-
-def parse_date(folded: str, pos: int = 0) -> datetime.date | None:
-    for pattern, order in ((_DATE_DMY, "dmy"), (_DATE_ISO, "ymd"), (_DATE_WORDS, "dMy")):
-        match = pattern.match(folded, pos)
-        if not match:
-            continue
-        first, second, third = match.groups()
-        try:
-            if order == "dmy":
-                return datetime.date(int(third), int(second), int(first))
-            if order == "ymd":
-                return datetime.date(int(first), int(second), int(third))
-            return datetime.date(int(third), _MONTHS[second], int(first))
-        except ValueError:
-            return None
-    return None
-
-
-def _date(folded: str, original: str, pos: int, continued: bool) -> Any:
-    pos = _DATE_PREFIX.match(folded, pos).end()
-    if not folded[pos:].strip():
-        return BLANK
-    return parse_date(folded, pos)
-
-
-def parse_amount(folded: str, pos: int = 0) -> Decimal | None:
-    match = _AMOUNT.match(folded, pos)
-    if not match:
-        return None
-    number = match.group("number")
-    if "," in number and "." in number:  # the last separator is the decimal one
-        decimal_sep = "," if number.rfind(",") > number.rfind(".") else "."
-    elif re.search(r"[.,]\d{1,2}$", number):
-        decimal_sep = number[-2] if number[-2] in ".," else number[-3]
-    else:
-        decimal_sep = None
-    digits = []
-    for index, char in enumerate(number):
-        if char.isdigit():
-            digits.append(char)
-        elif char == decimal_sep and index >= len(number) - 3:
-            digits.append(".")
-    try:
-        value = Decimal("".join(digits))
-    except InvalidOperation:
-        return None
-    return -value if match.group("sign") else value
-
-
-def _amount(folded: str, original: str, pos: int, continued: bool) -> Any:
-    pos = _AMOUNT_PREFIX.match(folded, pos).end()
-    if not folded[pos:].strip():
-        return BLANK
-    return parse_amount(folded, pos)
-
-
-def _siret(folded: str, original: str, pos: int, continued: bool) -> Any:
-    if continued:  # on the next line, only a SIRET that starts it
-        pos = _SIRET_LINE_START.match(folded, pos).end()
-        match = _SIRET.match(folded, pos)
-    else:
-        if not folded[pos:].strip(" :=-"):
-            return BLANK
-        match = _SIRET.search(folded, pos)
-    return match.group().replace(" ", "") if match else None
-
-
-def _iban_value(folded: str, match: re.Match) -> str | None:
-    groups = match.group().split(" ")
-    for count in range(len(groups), 0, -1):  # the next word may have been swallowed
-        candidate = "".join(groups[:count]).upper()
-        if len(candidate) >= 15 and stdnum_iban.is_valid(candidate):
-            return stdnum_iban.compact(candidate)
-    return None
-
-
-def _iban(folded: str, original: str, pos: int, continued: bool) -> Any:
-    pos = _IBAN_PREFIX.match(folded, pos).end()
-    if not folded[pos:].strip():
-        return BLANK
-    match = _IBAN.match(folded, pos)
-    return _iban_value(folded, match) if match else None
-
-
-def _currency(folded: str, original: str, pos: int, continued: bool) -> Any:
-    match = _CURRENCY.match(folded, pos)
-    if not match:
-        return BLANK if not folded[pos:].strip(" :=") else None
-    return match.group(1).upper()
-
 
 # --- Rules --------------------------------------------------------------------------------
 
@@ -243,27 +54,32 @@ class Rule:
 
 
 _ORIGIN = r"(?:d'\s*origine|initiale?|originale?|annulee|rectifiee|de\s+reference)"
+
+
 _NOT_ORIGIN = re.compile(r"\s*" + _ORIGIN + r"(?![a-z])")
-_INVOICE_NUMBER = _token_extractor(require_digit=True, max_length=50)
+
+
+_INVOICE_NUMBER = token_extractor(require_digit=True, max_length=50)
+
 
 RULES: dict[str, Rule] = {
     "facture_number": Rule(
         (
-            _kw(r"facture\s*" + _NUM, _NUM + r"\s*(?:de\s+(?:la\s+)?)?facture"),
+            _kw(r"facture\s*" + NUM, NUM + r"\s*(?:de\s+(?:la\s+)?)?facture"),
             _kw(r"numero\s+de\s+(?:la\s+)?facture"),
         ),
         _INVOICE_NUMBER,
         not_followed_by=_NOT_ORIGIN,
     ),
     "avoir_number": Rule(
-        (_kw(r"avoir\s*" + _NUM, _NUM + r"\s*(?:d'\s*)?avoir", r"numero\s+d'\s*avoir"),),
+        (_kw(r"avoir\s*" + NUM, NUM + r"\s*(?:d'\s*)?avoir", r"numero\s+d'\s*avoir"),),
         _INVOICE_NUMBER,
     ),
     "original_invoice_number": Rule(
         (
             _kw(
-                r"facture\s+" + _ORIGIN + r"(?:\s*" + _NUM + r")?",
-                _NUM + r"\s*(?:de\s+(?:la\s+)?)?facture\s+" + _ORIGIN,
+                r"facture\s+" + _ORIGIN + r"(?:\s*" + NUM + r")?",
+                NUM + r"\s*(?:de\s+(?:la\s+)?)?facture\s+" + _ORIGIN,
             ),
         ),
         _INVOICE_NUMBER,
@@ -277,14 +93,14 @@ RULES: dict[str, Rule] = {
             ),
             _kw(r"date"),
         ),
-        _date,
+        read_date,
     ),
     "recipient_siret": Rule(
         (
             _kw(r"siret\s+(?:du\s+)?(?:client|dest\w*|acheteur)"),
             _kw(r"ministere"),
         ),
-        _siret,
+        read_siret,
         next_line_on_failure=True,
     ),
     "supplier_siret": Rule(
@@ -295,7 +111,7 @@ RULES: dict[str, Rule] = {
             ),
             _kw(r"siret(?!\s+(?:du\s+)?(?:client|dest|acheteur))"),
         ),
-        _siret,
+        read_siret,
         next_line_on_failure=True,
     ),
     "engagement_number": Rule(
@@ -303,18 +119,18 @@ RULES: dict[str, Rule] = {
             _kw(r"engagement", r"ej(?=\s|:|$)"),
             _kw(r"commande"),
         ),
-        _token_extractor(require_digit=True, max_length=50, filler=_ENGAGEMENT_FILLER),
+        token_extractor(require_digit=True, max_length=50, filler=ENGAGEMENT_FILLER),
     ),
     "service_code": Rule(
         (_kw(r"code\s+(?:du\s+)?service(?:\s+(?:executant|destinataire))?"),),
-        _token_extractor(require_digit=False, max_length=100),
+        token_extractor(require_digit=False, max_length=100),
     ),
     "amount_ht": Rule(
         (
             _kw(r"total\s+(?:net\s+)?h\.?\s?t\.?", r"total\s+hors\s+taxes?"),
             _kw(r"montant\s+(?:total\s+)?(?:h\.?\s?t\.?|hors\s+taxes?)"),
         ),
-        _amount,
+        read_amount,
     ),
     "amount_tva": Rule(
         (
@@ -323,7 +139,7 @@ RULES: dict[str, Rule] = {
             ),
             _kw(r"tva"),
         ),
-        _amount,
+        read_amount,
     ),
     "amount_ttc": Rule(
         (
@@ -333,14 +149,14 @@ RULES: dict[str, Rule] = {
                 r"total\s+toutes\s+taxes\s+comprises",
             ),
         ),
-        _amount,
+        read_amount,
     ),
     "amount_to_pay": Rule(
         (_kw(r"net\s+a\s+payer", r"(?:montant|reste|solde)\s+(?:net\s+)?a\s+payer"),),
-        _amount,
+        read_amount,
     ),
-    "supplier_iban": Rule((_kw(r"iban"),), _iban),
-    "currency": Rule((_kw(r"devise"),), _currency),
+    "supplier_iban": Rule((_kw(r"iban"),), read_iban),
+    "currency": Rule((_kw(r"devise"),), read_currency),
 }
 
 
@@ -371,8 +187,8 @@ def find(lines: Sequence[Line], rule: Rule, accept: Callable[[Any], bool] | None
 
 def _any_iban(lines: Sequence[Line]) -> str | None:
     for line in lines:
-        for match in _IBAN.finditer(line.folded):
-            value = _iban_value(line.folded, match)
+        for match in IBAN_RE.finditer(line.folded):
+            value = iban_value(line.folded, match)
             if value:
                 return value
     return None

@@ -9,7 +9,11 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from invoicing.recognition import detect, errors, pages, pdftext, structured
+import invoicing.recognition.detect as detect
+import invoicing.recognition.errors as errors
+import invoicing.recognition.pages as pages
+import invoicing.recognition.pdftext as pdftext
+import invoicing.recognition.structured as structured
 from invoicing.recognition.errors import UnreadableFile
 from invoicing.recognition.sources import opened
 

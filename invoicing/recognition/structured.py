@@ -11,7 +11,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from invoicing.recognition import errors, xmlsafe
+import invoicing.recognition.errors as errors
+import invoicing.recognition.xmlsafe as xmlsafe
+from invoicing.enums import Frame
 from invoicing.recognition.errors import UnreadableFile
 
 NS = {
@@ -30,7 +32,6 @@ _SIRET = re.compile(r"\d{14}")
 
 def frame_of(value: str | None) -> str:
     """BT-23 → the frame's API code: "A9" and "A9_FACTURE_SOUSTRAITANT" both give the latter."""
-    from invoicing.enums import Frame
 
     if value:
         cleaned = value.strip().upper()

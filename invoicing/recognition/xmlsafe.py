@@ -7,7 +7,7 @@ from typing import IO
 
 from lxml import etree
 
-from invoicing.recognition import errors
+import invoicing.recognition.errors as errors
 from invoicing.recognition.errors import UnreadableFile
 
 UBL_INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"

@@ -80,41 +80,9 @@ def money(value, currency: str = "EUR") -> str:
 
 @register.inclusion_tag("invoicing/issued/_acknowledgement_modal.html", takes_context=True)
 def issued_acknowledgement_modal(context):
-    """LIF-6: the pop-up listing the user's REJETEE / SUSPENDUE invoices not yet acknowledged.
-
-    Rendered once per request (base.html and the Synthèse may both hold the tag), on the
-    Synthèse every time, elsewhere once per session (i.e. after login) unless it has become
-    mandatory (an invoice changed status 7 days ago or more): then it shows on every page
-    that holds the tag, without a close button. Two queries at most (the user's rights,
-    usually already cached for the tab bar, and the list).
-    """
-    from invoicing import issued_services
-
-    request = context.get("request")
-    empty = {"show": False}
-    if request is None or not getattr(request, "user", None) or not request.user.is_authenticated:
-        return empty
-    if getattr(request, "_issued_ack_modal_rendered", False):
-        return empty
-    request._issued_ack_modal_rendered = True
-    match = getattr(request, "resolver_match", None)
-    if match is not None and match.view_name == "invoicing:issued_acknowledgements":
-        return empty  # that page is the acknowledgement form itself
-    on_synthesis = match is not None and match.view_name == "invoicing:issued"
-    seen = request.session.get(issued_services.POPUP_SESSION_KEY, False)
-    if seen and not on_synthesis and not issued_services.acknowledgement_blocks(request.user):
-        return empty  # already shown in this session, and still dismissible
-    pending = issued_services.pending_acknowledgements(request.user)
-    if not pending:
-        return empty
-    mandatory = issued_services.acknowledgement_mandatory(pending)
-    if not seen:
-        request.session[issued_services.POPUP_SESSION_KEY] = True
-    return {
-        "show": True,
-        "pending": pending,
-        "mandatory": mandatory,
-        "next_url": request.get_full_path(),
-        "csrf_token": context.get("csrf_token"),
-        "delay_days": issued_services.ACKNOWLEDGEMENT_DELAY_DAYS,
-    }
+    """LIF-6: shows the pop-up computed by `invoicing.issued.acknowledgements` (its context
+    processor puts `issued_acknowledgement` in every request context)."""
+    popup = context.get("issued_acknowledgement")
+    if popup is None:
+        return {"show": False}
+    return dict(popup.take(), csrf_token=context.get("csrf_token"))

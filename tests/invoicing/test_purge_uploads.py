@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from invoicing import files, tasks
+from invoicing import tasks
+from invoicing.documents import files
 from invoicing.models import Attachment
 from tests.factories.invoicing import InvoiceFactory
 

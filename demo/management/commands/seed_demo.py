@@ -1,7 +1,7 @@
 """Load the demo data (idempotent: running it twice changes nothing).
 
-Each seeding module exposes `seed(stdout)`; they run in dependency order inside one
-transaction. Demo data lives in the demo app (`demo/<app>.py`), never in the domain apps.
+Each seeding module of the demo app exposes `seed(stdout)`; they run in dependency order
+inside one transaction. Demo data lives here (`demo/<app>.py`), never in the domain apps.
 """
 
 from importlib import import_module
@@ -12,8 +12,7 @@ from django.db import transaction
 SEEDERS = [
     "demo.accounts",
     "demo.structures",
-    "invoicing.demo",
-    "validation.demo",
+    "demo.invoicing",
     "demo.commitments",
 ]
 
@@ -24,11 +23,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             for name in SEEDERS:
-                try:
-                    module = import_module(name)
-                except ModuleNotFoundError as exc:
-                    if exc.name != name:
-                        raise
-                    continue
-                module.seed(self.stdout)
+                import_module(name).seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

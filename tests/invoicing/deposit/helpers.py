@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from invoicing import deposit_services as services
+from invoicing.deposit import services, uploads
 from tests.invoicing import samples
 
 
@@ -102,7 +102,7 @@ def form_payload(supplier, recipient, /, **overrides) -> dict:
 
 
 def upload_main(actor, content: bytes | None = None, name: str = "facture.pdf"):
-    return services.upload_main_file(pdf_upload(content, name), actor=actor).attachment
+    return uploads.upload_main_file(pdf_upload(content, name), actor=actor).attachment
 
 
 def send(actor, data, *, main=None, attachments=(), **kwargs):

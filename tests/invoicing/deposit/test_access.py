@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from invoicing import deposit_services as services
+from invoicing.deposit import uploads
 from invoicing.enums import InvoiceStatus
 from invoicing.models import Invoice
 from structures.enums import Role
@@ -34,7 +34,7 @@ def leaky(personas):
     draft = InvoiceFactory(
         supplier=personas.structure, recipient=None, status=S.BROUILLON, number="LEAK-DRAFT"
     )
-    upload = services.upload_attachment(
+    upload = uploads.upload_attachment(
         pdf_upload(),
         actor=personas.simple_change,
         designation="Pièce secrète",

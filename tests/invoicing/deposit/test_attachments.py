@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from invoicing import deposit_services as services
+from invoicing.deposit import drafts, uploads
+from invoicing.documents.files import MAX_DOSSIER_SIZE, MAX_FILE_SIZE
 from invoicing.errors import InvoiceValidationError
-from invoicing.files import MAX_DOSSIER_SIZE, MAX_FILE_SIZE
 from invoicing.models import Attachment
 from tests.invoicing import samples
 from tests.invoicing.deposit.helpers import pdf_upload, send, upload_main, valid_data
@@ -74,7 +74,7 @@ def test_attachment_extension_not_allowed_is_refused(logged):
 
 def test_attachment_over_10_mb_is_refused_without_reading_it(actor):
     with pytest.raises(InvoiceValidationError) as caught:
-        services.upload_attachment(
+        uploads.upload_attachment(
             SizedUpload(MAX_FILE_SIZE + 1),
             actor=actor,
             designation="Gros",
@@ -93,7 +93,7 @@ def test_attachment_over_the_dossier_limit_is_refused(actor):
         for i in range(12)
     ]  # fmt: skip
     with pytest.raises(InvoiceValidationError) as caught:
-        services.upload_attachment(
+        uploads.upload_attachment(
             SizedUpload(MAX_DOSSIER_SIZE - 12 * MAX_FILE_SIZE + 1),
             actor=actor,
             designation="Une de trop",
@@ -126,7 +126,7 @@ def test_attachment_without_designation_or_type_is_refused(logged):
 
 def test_attachment_designation_over_100_characters_is_refused(actor):
     with pytest.raises(InvoiceValidationError) as caught:
-        services.upload_attachment(
+        uploads.upload_attachment(
             pdf_upload(), actor=actor, designation="d" * 101, attachment_type="AUTRE"
         )
     assert "100 caractères" in caught.value.errors["designation"][0]
@@ -134,10 +134,10 @@ def test_attachment_designation_over_100_characters_is_refused(actor):
 
 def test_attachment_removed_from_a_draft_keeps_the_file(logged, actor, supplier, recipient):
     main = upload_main(actor)
-    extra = services.upload_attachment(
+    extra = uploads.upload_attachment(
         pdf_upload(), actor=actor, designation="Devis", attachment_type="DEVIS"
     )
-    draft = services.save_draft(
+    draft = drafts.save_draft(
         valid_data(supplier, recipient),
         actor=actor,
         main_attachment_id=main.pk,
@@ -153,7 +153,7 @@ def test_attachment_removed_from_a_draft_keeps_the_file(logged, actor, supplier,
 
 
 def test_attachment_of_another_user_cannot_be_removed(client, personas, actor):
-    foreign = services.upload_attachment(
+    foreign = uploads.upload_attachment(
         pdf_upload(), actor=personas.main_manager, designation="D", attachment_type="DEVIS"
     )
     client.force_login(actor)
@@ -162,7 +162,7 @@ def test_attachment_of_another_user_cannot_be_removed(client, personas, actor):
 
 
 def test_attachment_of_a_sent_invoice_cannot_be_removed(logged, actor, supplier, recipient):
-    extra = services.upload_attachment(
+    extra = uploads.upload_attachment(
         pdf_upload(), actor=actor, designation="D", attachment_type="DEVIS"
     )
     invoice = send(actor, valid_data(supplier, recipient), attachments=[extra])
@@ -173,7 +173,7 @@ def test_attachment_of_a_sent_invoice_cannot_be_removed(logged, actor, supplier,
 
 def test_form_redisplays_the_added_attachments_after_an_error(logged, actor, recipient, supplier):
     main = upload_main(actor)
-    extra = services.upload_attachment(
+    extra = uploads.upload_attachment(
         pdf_upload(), actor=actor, designation="Devis signé", attachment_type="DEVIS"
     )
     response = logged.post(

@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import connection
 
-from invoicing import deposit_services as services
+from invoicing.deposit import drafts, services
 from invoicing.enums import InvoiceStatus
 from invoicing.models import Invoice, StatusEvent
 from tests.factories.structures import build_personas
@@ -43,14 +43,14 @@ def test_concurrent_sends_of_one_draft_send_it_once(postgresql):
     actor = personas.simple_change
     main = upload_main(actor)
     data = valid_data(personas.structure, personas.public)
-    draft = services.save_draft(data, actor=actor, main_attachment_id=main.pk)
+    draft = drafts.save_draft(data, actor=actor, main_attachment_id=main.pk)
 
     outcomes = _race(
         lambda: services.send_invoice(data, actor=actor, draft=draft, main_attachment_id=main.pk)
     )
 
     sent = [o for o in outcomes if isinstance(o, Invoice)]
-    repeated = [o for o in outcomes if isinstance(o, services.AlreadySent)]
+    repeated = [o for o in outcomes if isinstance(o, drafts.AlreadySent)]
     assert (len(sent), len(repeated)) == (1, 1), outcomes
     assert Invoice.objects.count() == 1
     assert StatusEvent.objects.filter(status=InvoiceStatus.DEPOSEE).count() == 1
@@ -67,5 +67,5 @@ def test_concurrent_new_deposits_with_one_main_file_create_one_invoice(postgresq
     )
 
     assert sum(isinstance(o, Invoice) for o in outcomes) == 1, outcomes
-    assert sum(isinstance(o, services.AlreadySent) for o in outcomes) == 1, outcomes
+    assert sum(isinstance(o, drafts.AlreadySent) for o in outcomes) == 1, outcomes
     assert Invoice.objects.count() == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from invoicing import deposit_services as services
+from invoicing.deposit import drafts, services
 from invoicing.enums import InvoiceStatus
 from invoicing.models import Attachment, Invoice, StatusEvent
 from tests.factories.invoicing import InvoiceFactory
@@ -50,7 +50,7 @@ def test_save_draft_through_the_form_keeps_an_incomplete_invoice(logged, actor, 
 
 def test_resume_draft_shows_its_values(logged, actor, supplier, recipient):
     main = upload_main(actor)
-    draft = services.save_draft(
+    draft = drafts.save_draft(
         valid_data(supplier, recipient, number="BR-2"), actor=actor, main_attachment_id=main.pk
     )
     html = logged.get(reverse("invoicing:draft_edit", args=[draft.pk])).content.decode()
@@ -62,7 +62,7 @@ def test_resume_draft_shows_its_values(logged, actor, supplier, recipient):
 
 def test_edit_draft_is_a_plain_save(logged, actor, supplier, recipient):
     main = upload_main(actor)
-    draft = services.save_draft(
+    draft = drafts.save_draft(
         valid_data(supplier, recipient), actor=actor, main_attachment_id=main.pk
     )
     payload = form_payload(supplier, recipient, main_attachment=str(main.pk), number="BR-3")
@@ -78,7 +78,7 @@ def test_send_draft_moves_it_from_brouillon(
     logged, actor, supplier, recipient, django_capture_on_commit_callbacks
 ):
     main = upload_main(actor)
-    draft = services.save_draft(
+    draft = drafts.save_draft(
         valid_data(supplier, recipient), actor=actor, main_attachment_id=main.pk
     )
     payload = form_payload(supplier, recipient, main_attachment=str(main.pk))
@@ -104,7 +104,7 @@ def test_sent_invoice_is_no_longer_editable(logged, supplier):
 
 def test_delete_draft_removes_it_and_unlinks_its_files(logged, actor, supplier, recipient):
     main = upload_main(actor)
-    draft = services.save_draft(
+    draft = drafts.save_draft(
         valid_data(supplier, recipient), actor=actor, main_attachment_id=main.pk
     )
     response = logged.post(reverse("invoicing:draft_delete", args=[draft.pk]))
@@ -123,7 +123,7 @@ def test_delete_sent_invoice_is_refused(logged, supplier):
 
 def test_drafts_are_listed_on_the_deposit_page(logged, actor, supplier, recipient):
     main = upload_main(actor)
-    services.save_draft(
+    drafts.save_draft(
         valid_data(supplier, recipient, number="BR-LIST"), actor=actor, main_attachment_id=main.pk
     )
     html = logged.get(reverse("invoicing:deposit")).content.decode()
@@ -162,7 +162,7 @@ def test_send_from_the_form_first_saved_as_draft_sends_that_draft(
     main = upload_main(actor)
     data = valid_data(supplier, recipient)
     with django_capture_on_commit_callbacks(execute=True):
-        draft = services.save_draft(data, actor=actor, main_attachment_id=main.pk, token="T")
+        draft = drafts.save_draft(data, actor=actor, main_attachment_id=main.pk, token="T")
     invoice = services.send_invoice(data, actor=actor, main_attachment_id=main.pk, token="T")
     assert invoice.pk == draft.pk
     assert Invoice.objects.count() == 1

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from invoicing.enums import DepositMode
 from invoicing.models import Invoice
+from tests.factories.structures import ServiceFactory
 from tests.invoicing.deposit.helpers import entry_payload
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,24 @@ def test_entry_with_a_non_numeric_supplier_gets_a_field_error(logged, supplier, 
     assert response.status_code == 400
     assert "Choisissez une de vos structures." in response.content.decode()
     assert not Invoice.objects.exists()
+
+
+def test_entry_pdf_shows_the_recipient_address_when_the_service_has_only_a_postcode(
+    logged, supplier, recipient, django_capture_on_commit_callbacks
+):
+    supplier.billing_mandate_accepted_at = timezone.now()
+    supplier.save()
+    recipient.street, recipient.postcode, recipient.city = "1 rue de la Paix", "69001", "Lyon"
+    recipient.save()
+    ServiceFactory(structure=recipient, code="SVC-CP", street="", postcode="69002", city="")
+    payload = entry_payload(supplier, recipient, "confirm", recipient_service_code="SVC-CP")
+    with django_capture_on_commit_callbacks(execute=True):
+        logged.post(reverse("invoicing:deposit_entry"), payload)
+
+    invoice = Invoice.objects.get()
+    assert invoice.recipient_address == "1 rue de la Paix\n69001 Lyon"
+    main = invoice.attachments.get(is_main=True)
+    content = (settings.MEDIA_ROOT / main.path).read_bytes()
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "1 rue de la Paix" in text
+    assert "69002" not in text

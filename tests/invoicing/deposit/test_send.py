@@ -12,12 +12,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from invoicing import checks
-from invoicing import deposit_services as services
+from invoicing.deposit import drafts, services, uploads
+from invoicing.documents.files import sha256_of_paths
 from invoicing.enums import DepositFormat, DepositMode, InvoiceStatus
 from invoicing.errors import InvoiceValidationError
-from invoicing.files import sha256_of_paths
 from invoicing.models import Attachment, Invoice, StatusEvent
+from invoicing.rules import checks
 from tests.factories.structures import BankAccountFactory, ServiceFactory
 from tests.invoicing import samples
 from tests.invoicing.deposit.helpers import (
@@ -37,7 +37,7 @@ def history(invoice):
 
 
 def add_attachment(actor, name="bon.pdf", designation="Bon de commande"):
-    return services.upload_attachment(
+    return uploads.upload_attachment(
         pdf_upload(samples.plain_text_pdf(), name),
         actor=actor,
         designation=designation,
@@ -194,7 +194,7 @@ def test_send_twice_with_the_same_token_creates_one_invoice(
     data = valid_data(supplier, recipient)
     with django_capture_on_commit_callbacks(execute=True):
         first = send(actor, data, main=main, token="abc")
-    with pytest.raises(services.AlreadySent) as caught:
+    with pytest.raises(drafts.AlreadySent) as caught:
         send(actor, data, main=main, token="abc")
     assert caught.value.invoice == first
     assert Invoice.objects.count() == 1
@@ -209,7 +209,7 @@ def test_entry_send_twice_with_the_same_token_creates_one_invoice(
     data = valid_data(supplier, recipient, lines=lines, amount_to_pay=None)
     with django_capture_on_commit_callbacks(execute=True):
         send(actor, data, is_entry_mode=True, token="tok")
-    with pytest.raises(services.AlreadySent):
+    with pytest.raises(drafts.AlreadySent):
         send(actor, data, is_entry_mode=True, token="tok")
     assert Invoice.objects.count() == 1
 
@@ -234,9 +234,9 @@ def test_confirm_posted_twice_through_the_web_creates_one_invoice(
 def test_sending_a_draft_twice_creates_one_invoice(actor, supplier, recipient):
     main = upload_main(actor)
     data = valid_data(supplier, recipient)
-    draft = services.save_draft(data, actor=actor, main_attachment_id=main.pk)
+    draft = drafts.save_draft(data, actor=actor, main_attachment_id=main.pk)
     services.send_invoice(data, actor=actor, draft=draft, main_attachment_id=main.pk)
-    with pytest.raises(services.AlreadySent):
+    with pytest.raises(drafts.AlreadySent):
         services.send_invoice(data, actor=actor, draft=draft, main_attachment_id=main.pk)
     assert Invoice.objects.count() == 1
 

@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
+from invoicing.issued import acknowledgements
 from invoicing.models import StatusEvent
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +176,13 @@ def _render_tag(user, path, session):
     request.session = session
     request.resolver_match = resolve(path)
     return Template("{% load invoicing_tags %}{% issued_acknowledgement_modal %}").render(
-        Context({"request": request, "csrf_token": "x"})
+        Context(
+            {
+                "request": request,
+                "csrf_token": "x",
+                "issued_acknowledgement": acknowledgements.Popup(request),
+            }
+        )
     )
 
 

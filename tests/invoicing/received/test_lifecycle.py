@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from invoicing import queries, received_services, workflow
+from invoicing import queries, workflow
 from invoicing.enums import Frame, InvoiceStatus
 from invoicing.errors import IllegalTransition, ReasonRequired
 from invoicing.models import Invoice, StatusEvent
+from invoicing.received import services as received_services
 from structures.enums import Role
 from tests.factories.accounts import UserFactory
 from tests.factories.structures import StructureFactory, attach

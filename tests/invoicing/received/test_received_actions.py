@@ -8,9 +8,10 @@ import html
 import pytest
 from django.urls import reverse
 
-from invoicing import received_services, workflow
+from invoicing import workflow
 from invoicing.enums import InvoiceStatus
 from invoicing.models import StatusEvent
+from invoicing.received import services as received_services
 
 S = InvoiceStatus
 pytestmark = pytest.mark.django_db

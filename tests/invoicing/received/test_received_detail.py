@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from invoicing import files
+from invoicing.documents import files
 from invoicing.enums import ActionCode, InvoiceStatus
 from invoicing.models import StatusEvent
 from tests.invoicing.received.conftest import add_file

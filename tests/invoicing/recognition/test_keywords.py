@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from invoicing.recognition.pdftext import fold, recognise
+from invoicing.recognition.folding import fold
+from invoicing.recognition.pdftext import recognise
 
 
 def one(text: str, field: str):

@@ -1,0 +1,283 @@
+"""The files of a deposit: the invoice file (DEP-1, detected by its content and read for
+pre-fill) and the complementary attachments (§5.5, ATT-1..ATT-8), stored unlinked until
+the draft is saved or the invoice sent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from invoicing.documents.attachments import dossier_size, store_attachment
+from invoicing.documents.files import (
+    validate_attachment,
+)
+from invoicing.enums import (
+    AttachmentType,
+    DepositFormat,
+    DepositMode,
+    InvoiceStatus,
+)
+from invoicing.errors import (
+    IllegalTransition,
+    InvoiceValidationError,
+    NotFound,
+    ReturnCode,
+)
+from invoicing.models import Attachment, Invoice
+from invoicing.recognition import (
+    ARCHIVE,
+    IN_DP_E1_CII_16B,
+    IN_DP_E1_UBL_INVOICE,
+    IN_DP_E2_CII_FACTURX,
+    PDF_NON_SIGNE,
+    PDF_SIGNE_PADES,
+    DetectedFormat,
+    Prefill,
+    UnreadableFile,
+    detect_format,
+    prefill,
+)
+from invoicing.rules import fields
+from invoicing.rules import routing as routing_rules
+
+S = InvoiceStatus
+MAIN_EXTENSIONS = frozenset({"pdf", "xml"})
+# §5.2 and FMT-0: what the detected format makes of a portal deposit.
+KIND_TO_DEPOSIT = {
+    PDF_NON_SIGNE: (DepositMode.DEPOT_PDF_PORTAIL, DepositFormat.PDF_NON_SIGNE),
+    PDF_SIGNE_PADES: (DepositMode.DEPOT_PDF_SIGNE_PORTAIL, DepositFormat.PDF_SIGNE_PADES),
+    IN_DP_E2_CII_FACTURX: (DepositMode.UPLOAD_PORTAIL, DepositFormat.FACTURX),
+    IN_DP_E1_UBL_INVOICE: (DepositMode.UPLOAD_PORTAIL, DepositFormat.UBL),
+    IN_DP_E1_CII_16B: (DepositMode.UPLOAD_PORTAIL, DepositFormat.CII),
+}
+_SIZE_CODES = frozenset({"file_too_large", "dossier_too_large"})
+
+
+def field_error(name: str, message, code: int) -> InvoiceValidationError:
+    return InvoiceValidationError({name: [message]}, {name: code})
+
+
+def media_path(relative: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / relative
+
+
+# --- The invoice file ------------------------------------------------------------------
+
+
+@dataclass
+class MainUpload:
+    attachment: Attachment
+    detected: DetectedFormat
+    prefill: Prefill
+
+
+def _checked_upload(uploaded_file, *, field: str, current_dossier_size: int = 0):
+    try:
+        return validate_attachment(uploaded_file, current_dossier_size=current_dossier_size)
+    except ValidationError as exc:
+        code = ReturnCode.TOO_LARGE if exc.code in _SIZE_CODES else ReturnCode.FILE_REFUSED
+        raise field_error(field, exc.messages[0], code) from exc
+
+
+def _store(uploaded_file, checked, *, actor, is_main: bool, **fields) -> Attachment:
+    return store_attachment(
+        uploaded_file,
+        subdir=f"uploads/{timezone.localdate():%Y/%m}",
+        invoice=None,
+        actor=actor,
+        content_type=checked.content_type,
+        is_main=is_main,
+        **fields,
+    )
+
+
+@transaction.atomic
+def upload_main_file(uploaded_file, *, actor) -> MainUpload:
+    """DEP-1: one .pdf or .xml file, its format detected from the content (§5.7); stored
+    unlinked (ATT-7) as the main file of the coming invoice, and read for pre-fill."""
+    checked = _checked_upload(uploaded_file, field="file")
+    if checked.extension not in MAIN_EXTENSIONS:
+        raise field_error(
+            "file",
+            _(
+                "Déposez la facture au format PDF ou XML (UBL 2.1, CII D16B ou Factur-X) ; les "
+                "autres fichiers s'ajoutent comme pièces jointes complémentaires."
+            ),
+            ReturnCode.FILE_REFUSED,
+        )
+    try:
+        detected = detect_format(uploaded_file)
+    except UnreadableFile as exc:
+        raise field_error("file", exc.message, ReturnCode.FILE_REFUSED) from exc
+    if detected.kind not in KIND_TO_DEPOSIT:
+        message = (
+            _(
+                "Un lot (zip ou tar.gz) est traité comme un flux : il ne pré-remplit pas le formulaire."
+            )
+            if detected.kind == ARCHIVE
+            else _("Format de fichier non reconnu.")
+        )
+        raise field_error("file", message, ReturnCode.FILE_REFUSED)
+    attachment = _store(uploaded_file, checked, actor=actor, is_main=True)
+    return MainUpload(attachment, detected, read_prefill(attachment, detected))
+
+
+def read_prefill(attachment: Attachment, detected: DetectedFormat | None = None) -> Prefill:
+    """REC-7: suggestions only; recognition never blocks sending (INV-10)."""
+    try:
+        return prefill(media_path(attachment.path), detected)
+    except (UnreadableFile, OSError):
+        return Prefill()
+
+
+def detect_stored(attachment: Attachment) -> DetectedFormat | None:
+    try:
+        return detect_format(media_path(attachment.path))
+    except (UnreadableFile, OSError):
+        return None
+
+
+def main_attachment_for(actor, pk, *, draft: Invoice | None = None, lock: bool = False):
+    """The main file the actor uploaded and has not used yet, or the draft's own."""
+    if not pk:
+        return None
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    scope = Q(invoice__isnull=True, uploaded_by=actor)
+    if draft is not None and draft.pk:
+        scope |= Q(invoice_id=draft.pk)
+    queryset = Attachment.objects.filter(scope, pk=pk, is_main=True)
+    if lock:
+        queryset = queryset.select_for_update()
+    return queryset.first()
+
+
+def used_main_file(actor, pk) -> Invoice | None:
+    """The invoice (draft or sent) a main file of the actor is linked to: a repeated click
+    on "Enregistrer le brouillon" or "Confirmer et envoyer" finds it here."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    attachment = (
+        Attachment.objects.filter(pk=pk, is_main=True, uploaded_by=actor)
+        .exclude(invoice=None)
+        .select_related("invoice")
+        .first()
+    )
+    return attachment.invoice if attachment is not None else None
+
+
+# --- Complementary attachments (§5.5) -------------------------------------------------
+
+
+def dossier_attachments(
+    actor, ids: Iterable, *, draft: Invoice | None = None, lock: bool = False, strict: bool = True
+) -> list[Attachment]:
+    """The complementary attachments `ids` the actor may put in this dossier: uploaded by
+    them and not linked yet, or already linked to the draft."""
+    wanted = []
+    for value in ids or ():
+        try:
+            wanted.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        return []
+    scope = Q(invoice__isnull=True, uploaded_by=actor)
+    if draft is not None and draft.pk:
+        scope |= Q(invoice_id=draft.pk)
+    queryset = Attachment.objects.filter(scope, pk__in=wanted, is_main=False).order_by("pk")
+    if lock:
+        queryset = queryset.select_for_update()
+    found = list(queryset)
+    missing = set(wanted) - {a.pk for a in found}
+    if missing and strict:
+        raise field_error(
+            "attachments",
+            _("La pièce jointe %(id)s est inconnue ou déjà utilisée.") % {"id": min(missing)},
+            ReturnCode.UNKNOWN_ATTACHMENT,
+        )
+    return found
+
+
+@transaction.atomic
+def upload_attachment(
+    uploaded_file,
+    *,
+    actor,
+    designation: str,
+    attachment_type: str,
+    dossier_ids: Iterable = (),
+    main_attachment_id=None,
+    draft: Invoice | None = None,
+) -> Attachment:
+    """ATT-1..ATT-6: checked, stored unlinked; linked when the draft is saved or sent.
+
+    The dossier total (ATT-4) is counted here from the files already in the form, and
+    counted again, authoritatively, when the invoice is sent."""
+    errors = fields.FieldErrors()
+    designation = (designation or "").strip()
+    if not designation:
+        errors.add("designation", _("La désignation de la pièce jointe est obligatoire."))
+    elif len(designation) > fields.ATTACHMENT_DESIGNATION_MAX:
+        errors.add(
+            "designation",
+            _("La désignation ne peut pas dépasser %(max)d caractères.")
+            % {"max": fields.ATTACHMENT_DESIGNATION_MAX},
+        )
+    if attachment_type not in AttachmentType.values:
+        errors.add(
+            "attachment_type", _("Choisissez le type de la pièce jointe."), ReturnCode.REFERENCE
+        )
+    if uploaded_file is None:
+        errors.add("file", _("Choisissez un fichier."))
+    errors.raise_if_any()
+    main = main_attachment_for(actor, main_attachment_id, draft=draft)
+    current = dossier_size(
+        [main, *dossier_attachments(actor, dossier_ids, draft=draft, strict=False)]
+    )
+    checked = _checked_upload(uploaded_file, field="file", current_dossier_size=current)
+    return _store(
+        uploaded_file,
+        checked,
+        actor=actor,
+        is_main=False,
+        designation=designation,
+        attachment_type=attachment_type,
+    )
+
+
+@transaction.atomic
+def remove_attachment(attachment: Attachment, *, actor) -> None:
+    """ATT-8: removing an attachment from a draft removes the link, not the stored file (an
+    unlinked file is purged after 24 hours, ATT-7). Sent invoices keep their dossier."""
+    locked = (
+        Attachment.objects.select_for_update(of=("self",))
+        .select_related("invoice")
+        .get(pk=attachment.pk)
+    )
+    if locked.is_main:
+        raise IllegalTransition(_("La facture elle-même ne peut pas être retirée du dossier."))
+    if locked.invoice_id is None:
+        if locked.uploaded_by_id != getattr(actor, "pk", None):
+            raise NotFound()
+        return
+    if locked.invoice.status != S.BROUILLON:
+        raise IllegalTransition(
+            _("Les pièces jointes d'une facture envoyée ne peuvent plus être retirées.")
+        )
+    routing_rules.check_supplier(locked.invoice.supplier, actor=actor)
+    locked.invoice = None
+    locked.save(update_fields=["invoice"])

@@ -1,0 +1,397 @@
+"""The supplier's deposit screens (DEP-1..DEP-4, seeds 001, 002, 004).
+
+    deposit          choose: "Déposer une facture PDF" (upload) or "Saisir une facture"
+    deposit_upload   the invoice file → the form, pre-filled (REC-7, FMT-0)
+    deposit_form     the PDF deposit form (also the simplified deposit of seed 001)
+    deposit_entry    online entry (saisie), with lines
+    draft_edit       resume a draft; draft_delete
+    The form pages answer three POST actions, one view function each, chosen by the
+    submit button's `action`: save_draft, validate (→ confirmation page), confirm.
+    deposit_done     the summary page after sending (DEP-3)
+    certificate      the deposit certificate (DEP-4), as a download
+
+Every page needs ISSUED in modification on at least one structure; the certificate and
+the summary need the invoice to be visible (a foreign id is a 404). Rules live in
+`invoicing.rules` and the deposit use cases (`services`, `drafts`, `uploads`); these views
+only translate.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from invoicing import queries
+from invoicing.deposit import drafts, services, uploads
+from invoicing.deposit.contexts import lookup_context, mandate_context, totals, validator_context
+from invoicing.deposit.forms import (
+    AttachmentForm,
+    DepositForm,
+    LineFormSet,
+    UploadForm,
+    deposit_structures,
+    lines_of,
+)
+from invoicing.deposit.initial import initial_from_invoice, initial_from_prefill, line_initial
+from invoicing.documents.certificate import certificate_filename
+from invoicing.documents.files import attachment_response
+from invoicing.enums import VALIDATION_FRAMES, DepositMode, InvoiceStatus
+from invoicing.errors import InvoiceError, InvoiceValidationError
+from invoicing.models import Attachment, Invoice
+from portal.areas import AreaCode, Mode
+from structures import access
+
+S = InvoiceStatus
+DRAFTS_SHOWN = 20
+NOT_POSTED_BACK = frozenset({"csrfmiddlewaretoken", "action"})
+
+
+def _drafts(user):
+    return (
+        queries.issued_invoices(user, Mode.CHANGE)
+        .filter(status=S.BROUILLON)
+        .select_related("supplier")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def _draft_or_404(user, pk: int) -> Invoice:
+    return get_object_or_404(_drafts(user), pk=pk)
+
+
+# --- Choose --------------------------------------------------------------------------
+
+
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
+@require_GET
+def deposit(request):
+    return _choose_page(request, UploadForm())
+
+
+def _choose_page(request, upload_form, status=200):
+    structures = list(deposit_structures(request.user))
+    context = {
+        "upload_form": upload_form,
+        "structures": structures,
+        "drafts": list(_drafts(request.user)[:DRAFTS_SHOWN]),
+    }
+    return render(request, "invoicing/deposit/choose.html", context, status=status)
+
+
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
+@require_http_methods(["GET", "POST"])
+def deposit_upload(request):
+    """DEP-1: one file, detected by its content; then the form, pre-filled."""
+    if request.method == "GET":
+        return redirect("invoicing:deposit")
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            upload = uploads.upload_main_file(form.cleaned_data["file"], actor=request.user)
+        except InvoiceValidationError as exc:
+            for message in exc.errors.get("file", [exc.message]):
+                form.add_error("file", message)
+        else:
+            return redirect(f"{reverse('invoicing:deposit_form')}?main={upload.attachment.pk}")
+    return _choose_page(request, form, status=400)
+
+
+# --- The deposit form ------------------------------------------------------------------
+
+
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
+@require_http_methods(["GET", "POST"])
+def deposit_form(request):
+    """PDF / structured-file deposit: needs the uploaded main file (?main=<id>)."""
+    main_id = request.POST.get("main_attachment") if request.method == "POST" else None
+    main_id = main_id or request.GET.get("main")
+    main = uploads.main_attachment_for(request.user, main_id)
+    if main is None:
+        if request.method == "POST":
+            used = uploads.used_main_file(request.user, main_id)
+            if used is not None and used.status == S.BROUILLON:
+                return redirect("invoicing:draft_edit", pk=used.pk)
+            if used is not None:
+                return _done_redirect(request, used)
+        messages.info(request, _("Déposez d'abord le fichier de la facture."))
+        return redirect("invoicing:deposit")
+    return _deposit_page(request, is_entry_mode=False, main=main)
+
+
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
+@require_http_methods(["GET", "POST"])
+def deposit_entry(request):
+    """Online entry (saisie): lines, VAT recap and totals computed, PDF generated."""
+    return _deposit_page(request, is_entry_mode=True)
+
+
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
+@require_http_methods(["GET", "POST"])
+def draft_edit(request, pk: int):
+    queryset = queries.issued_invoices(request.user, Mode.CHANGE)
+    invoice = get_object_or_404(queryset, pk=pk)
+    if invoice.status != S.BROUILLON:
+        if request.method == "POST":
+            return _done_redirect(request, invoice)  # a repeated "Confirmer et envoyer"
+        messages.info(request, _("Cette facture est envoyée : elle ne peut plus être modifiée."))
+        return _invoice_redirect(invoice)
+    is_entry = invoice.deposit_mode == DepositMode.SAISIE_PORTAIL
+    main = None if is_entry else invoice.attachments.filter(is_main=True).first()
+    return _deposit_page(request, is_entry_mode=is_entry, draft=invoice, main=main)
+
+
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
+@require_POST
+def draft_delete(request, pk: int):
+    invoice = _draft_or_404(request.user, pk)
+    try:
+        drafts.delete_draft(invoice, actor=request.user)
+    except InvoiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("invoicing:draft_edit", pk=pk)
+    messages.success(request, _("Le brouillon est supprimé."))
+    return redirect("invoicing:deposit")
+
+
+def _invoice_redirect(invoice: Invoice) -> HttpResponseRedirect:
+    return redirect("invoicing:issued_detail", pk=invoice.pk)
+
+
+def _done_redirect(request, invoice: Invoice) -> HttpResponseRedirect:
+    if queries.issued_invoices(request.user).filter(pk=invoice.pk).exists():
+        return redirect("invoicing:deposit_done", pk=invoice.pk)
+    return redirect("invoicing:deposit")
+
+
+def _formset(request, *, draft: Invoice | None, bound: bool):
+    if bound:
+        data = request.POST
+        if request.POST.get("action") == "add_line":
+            data = request.POST.copy()
+            total = (data.get("lines-TOTAL_FORMS") or "0").strip()
+            if total.isdigit():  # a tampered count is left for the formset to report
+                data["lines-TOTAL_FORMS"] = str(int(total) + 1)
+        return LineFormSet(data, prefix="lines")
+    initial = line_initial(draft) if draft is not None else []
+    formset = LineFormSet(prefix="lines", initial=initial or [{}])
+    return formset
+
+
+def _dossier(request, *, draft, bound: bool) -> list[Attachment]:
+    if bound:
+        ids = request.POST.getlist("attachment_ids")
+        return uploads.dossier_attachments(request.user, ids, draft=draft, strict=False)
+    if draft is not None:
+        return list(draft.attachments.filter(is_main=False).order_by("pk"))
+    return []
+
+
+def _apply_errors(form, exc: InvoiceValidationError) -> dict[str, list]:
+    """Field errors onto the form; the others (lines, files) returned for their blocks."""
+    others: dict[str, list] = {}
+    for name, errors in exc.errors.items():
+        for error in errors:
+            if name in form.fields and not form.fields[name].disabled:
+                form.add_error(name, str(error))
+            else:
+                others.setdefault(name, []).append(str(error))
+    return others
+
+
+def _deposit_page(request, *, is_entry_mode: bool, draft: Invoice | None = None, main=None):
+    """The deposit form (GET) or one of its three POST actions, named by the submit button."""
+    page = _FormPage(request, is_entry_mode=is_entry_mode, draft=draft, main=main)
+    action = POST_ACTIONS.get(request.POST.get("action", "")) if page.bound else None
+    if action is not None and page.is_valid():
+        try:
+            return action(request, page)
+        except drafts.AlreadySent as exc:
+            return _done_redirect(request, exc.invoice)
+        except InvoiceValidationError as exc:
+            page.other_errors = _apply_errors(page.form, exc)
+        except InvoiceError as exc:
+            page.form.add_error(None, str(exc.message))
+    return page.render()
+
+
+def save_draft(request, page: _FormPage) -> HttpResponse:
+    """ "Enregistrer le brouillon" (T1, or a plain save of the draft)."""
+    invoice = drafts.save_draft(page.data(), token=page.token(), **page.service_kwargs())
+    messages.success(request, _("Le brouillon est enregistré."))
+    return redirect("invoicing:draft_edit", pk=invoice.pk)
+
+
+def validate(request, page: _FormPage) -> HttpResponse:
+    """ "Valider": every check of §5.4, then the confirmation page (nothing stored yet)."""
+    data = page.data()
+    deposit = services.validate_deposit(data, **page.service_kwargs())
+    return _confirmation_page(request, page, deposit, data)
+
+
+def confirm(request, page: _FormPage) -> HttpResponse:
+    """ "Confirmer et envoyer": checks again, then T2/T3 and the certificate."""
+    invoice = services.send_invoice(page.data(), token=page.token(), **page.service_kwargs())
+    return redirect("invoicing:deposit_done", pk=invoice.pk)
+
+
+POST_ACTIONS = {"save_draft": save_draft, "validate": validate, "confirm": confirm}
+
+
+class _FormPage:
+    """The bound or initial deposit form of one request, with its lines and dossier."""
+
+    def __init__(self, request, *, is_entry_mode: bool, draft: Invoice | None, main):
+        self.request = request
+        self.is_entry_mode = is_entry_mode
+        self.draft = draft
+        self.main = main
+        self.bound = request.method == "POST"
+        if self.bound:
+            self.form = DepositForm(request.POST, user=request.user, is_entry_mode=is_entry_mode)
+        else:
+            self.form = DepositForm(
+                user=request.user,
+                is_entry_mode=is_entry_mode,
+                initial=_initial(request, draft=draft, main=main),
+            )
+        self.formset = _formset(request, draft=draft, bound=self.bound) if is_entry_mode else None
+        self.attachments = _dossier(request, draft=draft, bound=self.bound)
+        self.other_errors: dict[str, list] = {}
+
+    def is_valid(self) -> bool:
+        return self.form.is_valid() and (self.formset is None or self.formset.is_valid())
+
+    def data(self) -> dict:
+        return self.form.service_data(lines_of(self.formset) if self.formset is not None else None)
+
+    def token(self) -> str:
+        return self.form.cleaned_data.get("token") or ""
+
+    def service_kwargs(self) -> dict:
+        return {
+            "actor": self.request.user,
+            "draft": self.draft,
+            "main_attachment_id": self.main.pk if self.main else None,
+            "attachment_ids": [a.pk for a in self.attachments],
+            "is_entry_mode": self.is_entry_mode,
+        }
+
+    def render(self) -> HttpResponse:
+        form, request = self.form, self.request
+        notice = None
+        if not self.bound and self.main is not None and self.draft is None:
+            notice = uploads.read_prefill(self.main).notice
+        supplier_id = form["supplier"].value()
+        context = {
+            "form": form,
+            "formset": self.formset,
+            "is_entry_mode": self.is_entry_mode,
+            "draft": self.draft,
+            "main": self.main,
+            "attachments": self.attachments,
+            "attachment_form": AttachmentForm(),
+            "other_errors": self.other_errors,
+            "notice": notice,
+            "mandate": mandate_context(request.user, supplier_id) if self.is_entry_mode else None,
+            "totals": totals(self.formset, form) if self.is_entry_mode else None,
+            "lookup": lookup_context(
+                form["recipient_identifier"].value(),
+                form["recipient_service_code"].value(),
+                supplier_id,
+            ),
+            "validator_lookup": validator_context(
+                form["validator_identifier"].value(),
+                form["validator_service_code"].value(),
+                supplier_id,
+            ),
+            "has_errors": bool(form.errors or self.other_errors),
+        }
+        status = 400 if context["has_errors"] else 200
+        return render(request, "invoicing/deposit/form.html", context, status=status)
+
+
+def _initial(request, *, draft, main) -> dict:
+    if draft is not None:
+        return initial_from_invoice(draft)
+    initial = {}
+    if main is not None:
+        initial = initial_from_prefill(uploads.read_prefill(main), user=request.user)
+        initial["main_attachment"] = main.pk
+    structure = getattr(request, "structure", None)
+    if (
+        "supplier" not in initial
+        and structure is not None
+        and deposit_structures(request.user).filter(pk=structure.pk).exists()
+    ):
+        initial["supplier"] = structure.pk
+    return initial
+
+
+def _confirmation_page(request, page: _FormPage, deposit, data):
+    """The "Confirmation d'envoi" page: a summary and the same data posted back with
+    "Confirmer et envoyer" (nothing is stored until then)."""
+    posted = [
+        (name, value)
+        for name in request.POST
+        if name not in NOT_POSTED_BACK
+        for value in request.POST.getlist(name)
+    ]
+    form, draft = page.form, page.draft
+    action_url = (
+        reverse("invoicing:draft_edit", args=[draft.pk])
+        if draft is not None
+        else reverse("invoicing:deposit_entry" if form.is_entry_mode else "invoicing:deposit_form")
+    )
+    if form.is_entry_mode:
+        data = services.with_entry_totals(data)
+    context = {
+        "form": form,
+        "data": data,
+        "deposit": deposit,
+        "posted": posted,
+        "attachments": page.attachments,
+        "main": page.main,
+        "lines": deposit.invoice.lines,
+        "vat_lines": deposit.invoice.vat_lines,
+        "action_url": action_url,
+        "is_validation_frame": deposit.invoice.frame in VALIDATION_FRAMES,
+    }
+    return render(request, "invoicing/deposit/confirm.html", context)
+
+
+# --- After sending ---------------------------------------------------------------------
+
+
+@require_GET
+def deposit_done(request, pk: int):
+    """DEP-3 / VAL-2: the summary page; its links lead to the certificate, the invoice and
+    its tracking."""
+    invoice = get_object_or_404(
+        queries.issued_invoices(request.user)
+        .exclude(status=S.BROUILLON)
+        .select_related("recipient", "validator"),
+        pk=pk,
+    )
+    context = {
+        "invoice": invoice,
+        "is_validation_frame": invoice.frame in VALIDATION_FRAMES,
+        "detail_url": reverse("invoicing:issued_detail", args=[invoice.pk]),
+        "tracking_url": reverse("invoicing:issued_search"),
+    }
+    return render(request, "invoicing/deposit/done.html", context)
+
+
+@require_GET
+def certificate(request, pk: int):
+    """DEP-4: a download for whoever may see the invoice; 404 for anyone else."""
+    invoice = get_object_or_404(
+        queries.any_visible(request.user).exclude(status=S.BROUILLON), pk=pk
+    )
+    invoice = services.ensure_certificate(invoice)
+    return attachment_response(
+        invoice.certificate_file, certificate_filename(invoice), "application/pdf"
+    )

@@ -1,0 +1,135 @@
+"""LIF-6: rejected and suspended invoices the supplier must acknowledge, and the pop-up that
+asks for it. The rule (once per session, on the Synthèse every time, on every page once an
+invoice has waited 7 days) lives here; the template tag only shows what `popup` computed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from invoicing import workflow
+from invoicing.enums import InvoiceStatus
+from invoicing.errors import IllegalTransition
+from invoicing.models import Invoice
+from portal.areas import AreaCode, Mode
+from structures import access
+
+S = InvoiceStatus
+ACKNOWLEDGEMENT_DELAY_DAYS = 7  # §5.10: after 7 days acknowledging is mandatory (LIF-6)
+ACKNOWLEDGEABLE = (S.REJETEE, S.SUSPENDUE)
+POPUP_SESSION_KEY = "issued_ack_popup_shown"
+HIDDEN = {"show": False}
+
+
+def pending_acknowledgements(user) -> list[Invoice]:
+    """REJETEE and SUSPENDUE invoices not yet acknowledged, on the structures where the
+    user holds ISSUED in modification mode (only they can acknowledge, so only they are
+    asked to). One query (the rights are cached on the user for the request)."""
+    structure_ids = _change_structure_ids(user)
+    if not structure_ids:
+        return []
+    return list(
+        Invoice.objects.filter(
+            supplier_id__in=structure_ids,
+            status__in=ACKNOWLEDGEABLE,
+            acknowledged_at__isnull=True,
+        ).order_by("status_changed_at", "id")
+    )
+
+
+def _change_structure_ids(user) -> list[int]:
+    return access.structure_ids_with_area(user, AreaCode.ISSUED, Mode.CHANGE)
+
+
+def blocking_threshold():
+    return timezone.now() - timedelta(days=ACKNOWLEDGEMENT_DELAY_DAYS)
+
+
+def acknowledgement_mandatory(pending: list[Invoice]) -> bool:
+    """LIF-6: dismissible while every listed invoice changed status less than 7 days ago."""
+    threshold = blocking_threshold()
+    return any(invoice.status_changed_at <= threshold for invoice in pending)
+
+
+def acknowledgement_blocks(user) -> bool:
+    """The server-side gate: one invoice waits for acknowledgement for 7 days or more."""
+    structure_ids = _change_structure_ids(user)
+    if not structure_ids:
+        return False
+    return Invoice.objects.filter(
+        supplier_id__in=structure_ids,
+        status__in=ACKNOWLEDGEABLE,
+        acknowledged_at__isnull=True,
+        status_changed_at__lte=blocking_threshold(),
+    ).exists()
+
+
+@transaction.atomic
+def acknowledge_many(user, invoice_ids: list[int] | None) -> int:
+    """Acknowledge the selected pending invoices (all of them when `invoice_ids` is None).
+    Ids outside the user's pending list are ignored. Returns how many were acknowledged."""
+    pending = pending_acknowledgements(user)
+    if invoice_ids is not None:
+        wanted = {int(pk) for pk in invoice_ids}
+        pending = [invoice for invoice in pending if invoice.pk in wanted]
+    done = 0
+    for invoice in pending:
+        try:
+            workflow.acknowledge(invoice, actor=user)
+        except IllegalTransition:
+            continue  # its status changed meanwhile (completed, recycled...): nothing to do
+        done += 1
+    return done
+
+
+class Popup:
+    """The pop-up of one request. base.html and the Synthèse may both hold the tag: the first
+    `take()` gets the pop-up, the next ones nothing."""
+
+    def __init__(self, request):
+        self._request = request
+        self._taken = False
+
+    def take(self) -> dict:
+        if self._taken:
+            return HIDDEN
+        self._taken = True
+        return popup(self._request)
+
+
+def popup(request) -> dict:
+    """What the pop-up shows for this request: on the Synthèse every time, elsewhere once per
+    session (i.e. after login) unless it has become mandatory (an invoice changed status 7
+    days ago or more): then on every page, without a close button. Two queries at most (the
+    user's rights, usually already cached for the tab bar, and the list)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return HIDDEN
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name == "invoicing:issued_acknowledgements":
+        return HIDDEN  # that page is the acknowledgement form itself
+    on_synthesis = match is not None and match.view_name == "invoicing:issued"
+    seen = request.session.get(POPUP_SESSION_KEY, False)
+    if seen and not on_synthesis and not acknowledgement_blocks(user):
+        return HIDDEN  # already shown in this session, and still dismissible
+    pending = pending_acknowledgements(user)
+    if not pending:
+        return HIDDEN
+    if not seen:
+        request.session[POPUP_SESSION_KEY] = True
+    return {
+        "show": True,
+        "pending": pending,
+        "mandatory": acknowledgement_mandatory(pending),
+        "next_url": request.get_full_path(),
+        "delay_days": ACKNOWLEDGEMENT_DELAY_DAYS,
+    }
+
+
+def context_processor(request) -> dict:
+    """Registered in settings: `{% issued_acknowledgement_modal %}` shows
+    `issued_acknowledgement`. Lazy, so a page without the tag runs no query."""
+    return {"issued_acknowledgement": SimpleLazyObject(lambda: Popup(request))}

@@ -1,0 +1,282 @@
+"""Use cases of the Received invoices area (DOMAIN §7): the lists a public reviewer works
+from, the actions offered on one invoice, bulk processing, and the dossier download.
+
+Every invoice is fetched through `queries.received_invoices` (RECEIVED structures, service
+scope SRV-3, RCV-2 hidden statuses); every status change goes through
+`workflow.process_received`, which locks the row and checks the transition table.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from invoicing import queries, workflow
+from invoicing.documents import files
+from invoicing.documents.attachments import dossier_size
+from invoicing.enums import CHAIN_RANK, OPEN_STATUSES, InvoiceStatus
+from invoicing.errors import InvoiceError, NotFound, ReturnCode
+from invoicing.models import Invoice
+from portal.areas import AreaCode, Mode
+from structures import access
+from structures.models import Structure
+
+S = InvoiceStatus
+
+# The recipient's actions, in the order of the life cycle, with their UI label (§5.9).
+ACTION_LABELS: dict[str, object] = {
+    S.PRISE_EN_COMPTE_DESTINATAIRE: _("Prendre en compte"),
+    S.SUSPENDUE: _("Suspendre"),
+    S.A_RECYCLER: _("Mettre à recycler"),
+    S.REJETEE: _("Rejeter"),
+    S.SERVICE_FAIT: _("Service fait"),
+    S.MANDATEE: _("Mandatée"),
+    S.MISE_A_DISPOSITION_COMPTABLE: _("Mise à disposition du comptable"),
+    S.COMPTABILISEE: _("Comptabilisée"),
+    S.MISE_EN_PAIEMENT: _("Mise en paiement"),
+}
+# What the choice says beside the label (T10, T11, T12, LIF-2).
+ACTION_HINTS: dict[str, object] = {
+    S.SUSPENDUE: _("motif obligatoire"),
+    S.A_RECYCLER: _("motif facultatif, le fournisseur pourra corriger l'adressage"),
+    S.REJETEE: _("motif obligatoire, définitif"),
+    S.MANDATEE: _("numéro de mandat facultatif"),
+}
+REASON_REQUIRED = frozenset({S.SUSPENDUE, S.REJETEE})  # T10, T12
+CONFIRMATION_REQUIRED = frozenset({S.REJETEE})  # final (LIF-5)
+# "Synthèse": what still waits for the reviewer (open statuses and the chain before payment).
+TO_PROCESS = frozenset(OPEN_STATUSES | set(CHAIN_RANK) - {S.MISE_EN_PAIEMENT})
+DEFAULT_PAYMENT_DELAY = 30
+
+
+def action_label(target: str) -> str:
+    return str(ACTION_LABELS.get(target, target))
+
+
+def _choice_label(target: str) -> str:
+    hint = ACTION_HINTS.get(target)
+    return f"{action_label(target)} ({hint})" if hint else action_label(target)
+
+
+def action_choices(invoice: Invoice) -> list[tuple[str, str]]:
+    """Exactly the statuses the transition table allows from the current one (RCV-3);
+    MISE_EN_PAIEMENT only when the recipient reports payment status (RCV-4)."""
+    allowed = set(workflow.recipient_targets(invoice))
+    return [(target, _choice_label(target)) for target in ACTION_LABELS if target in allowed]
+
+
+def bulk_choices() -> list[tuple[str, str]]:
+    return [(target, _choice_label(target)) for target in ACTION_LABELS]
+
+
+def can_process(user, invoice: Invoice) -> bool:
+    """Modification mode on the recipient structure, within the user's services."""
+    return workflow.ActorRole.RECIPIENT in workflow.actor_roles(user, invoice)
+
+
+def can_process_any(user) -> bool:
+    return bool(access.structure_ids_with_area(user, AreaCode.RECEIVED, Mode.CHANGE))
+
+
+# --- Lists ----------------------------------------------------------------------------
+
+
+def _due_expression(user) -> ExpressionWrapper:
+    """deposit date + the recipient's legal payment period (DOMAIN §5.10), in SQL.
+
+    The period is per recipient structure; the user's RECEIVED structures are few, so a
+    CASE over them (one query) works on SQLite and PostgreSQL alike.
+    """
+    ids = access.structure_ids_with_area(user, AreaCode.RECEIVED)
+    delays = Structure.objects.filter(pk__in=ids).values_list("pk", "payment_delay_days")
+    whens = [When(recipient_id=pk, then=Value(timedelta(days=days))) for pk, days in delays]
+    delay = Case(
+        *whens,
+        default=Value(timedelta(days=DEFAULT_PAYMENT_DELAY)),
+        output_field=DurationField(),
+    )
+    return ExpressionWrapper(F("deposited_at") + delay, output_field=DateTimeField())
+
+
+def with_due_dates(queryset: QuerySet[Invoice], user) -> QuerySet[Invoice]:
+    """Annotates `due_at` and `is_overdue` (an open invoice past its due date)."""
+    now = timezone.now()
+    return queryset.annotate(due_at=_due_expression(user)).annotate(
+        is_overdue=Case(
+            When(Q(due_at__lt=now) & Q(status__in=TO_PROCESS), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def list_queryset(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
+    """Received invoices with what a list row shows, in a constant number of queries."""
+    return with_due_dates(
+        queries.received_invoices(user, mode).select_related("recipient", "recipient_service"),
+        user,
+    )
+
+
+def to_process(user) -> QuerySet[Invoice]:
+    """The "Synthèse": invoices waiting for the reviewer, overdue (earliest due) first."""
+    return (
+        list_queryset(user)
+        .filter(status__in=TO_PROCESS)
+        .order_by(F("due_at").asc(nulls_last=True), "id")
+    )
+
+
+def synthesis_counts(user) -> dict[str, int]:
+    """How many invoices wait, and how many of them are overdue (one query)."""
+    return list_queryset(user).aggregate(
+        waiting=Count("pk", filter=Q(status__in=TO_PROCESS)),
+        overdue=Count("pk", filter=Q(is_overdue=True)),
+        suspended=Count("pk", filter=Q(status=S.SUSPENDUE)),
+    )
+
+
+def detail_queryset(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
+    return with_due_dates(
+        queries.received_invoices(user, mode).select_related(
+            "recipient", "recipient_service", "supplier", "validator"
+        ),
+        user,
+    )
+
+
+# --- Processing -----------------------------------------------------------------------
+
+
+def process_one(
+    invoice: Invoice,
+    target: str,
+    *,
+    actor,
+    reason: str = "",
+    mandate_number: str = "",
+) -> Invoice:
+    """One recipient action; the workflow locks the row and raises a domain error
+    (IllegalTransition, StatusChangedMeanwhile, ReasonRequired, NotAllowed)."""
+    if target != S.MANDATEE:
+        mandate_number = ""
+    return workflow.process_received(
+        invoice, target, actor=actor, reason=reason, mandate_number=mandate_number
+    )
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    invoice_id: int
+    number: str
+    done: bool
+    message: str = ""
+
+
+def process_many(
+    invoice_ids: Iterable[int],
+    target: str,
+    *,
+    actor,
+    reason: str = "",
+    mandate_number: str = "",
+) -> list[BulkResult]:
+    """Several invoices at once, each in its own transaction: one refusal (an illegal
+    transition from its status, a status changed meanwhile) leaves the others done.
+
+    Scoped by `received_invoices(actor, "change")`: an id out of the actor's scope is
+    reported as unknown, never processed, and nothing about it is revealed.
+    """
+    wanted = []
+    for raw in invoice_ids:
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            continue
+        if value not in wanted:
+            wanted.append(value)
+    found = {
+        invoice.pk: invoice
+        for invoice in queries.received_invoices(actor, Mode.CHANGE).filter(pk__in=wanted)
+    }
+    results = []
+    for invoice_id in wanted:
+        invoice = found.get(invoice_id)
+        if invoice is None:
+            results.append(BulkResult(invoice_id, "", False, str(NotFound.default_message)))
+            continue
+        try:
+            with transaction.atomic():
+                process_one(
+                    invoice, target, actor=actor, reason=reason, mandate_number=mandate_number
+                )
+        except InvoiceError as error:
+            results.append(BulkResult(invoice_id, invoice.number, False, str(error.message)))
+        else:
+            results.append(BulkResult(invoice_id, invoice.number, True))
+    return results
+
+
+# --- Download (RCV-6) -----------------------------------------------------------------
+
+
+class DossierTooLarge(InvoiceError):
+    code = ReturnCode.FORMAT
+    default_message = _("Le dossier dépasse 120 Mo : téléchargez les pièces une par une.")
+
+
+class NothingToDownload(InvoiceError):
+    code = ReturnCode.NOT_FOUND
+    default_message = _("Aucun fichier n'est attaché à cette facture.")
+
+
+def dossier_file(invoice: Invoice, *, actor):
+    """The invoice's files in one zip (the main file first), as an open temporary file.
+
+    Marks the invoice "téléchargée par le destinataire" and logs TELECHARGEMENT_FACTURE
+    (RCV-6); a dossier above 120 MB is refused.
+    """
+    attachments = list(invoice.attachments.all())
+    if not attachments:
+        raise NothingToDownload()
+    if dossier_size(attachments) > files.MAX_DOSSIER_SIZE:
+        raise DossierTooLarge()
+    archive = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
+    used: set[str] = set()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for attachment in attachments:
+            name = files.sanitize_filename(attachment.original_name)
+            stem, dot, extension = name.rpartition(".")
+            candidate, counter = name, 1
+            while candidate in used:
+                counter += 1
+                candidate = f"{stem}-{counter}.{extension}" if dot else f"{name}-{counter}"
+            used.add(candidate)
+            try:
+                zipped.write(files.resolve_stored_path(attachment.path), arcname=candidate)
+            except OSError as error:
+                archive.close()
+                raise NothingToDownload() from error
+    archive.seek(0)
+    workflow.mark_downloaded(invoice, actor=actor)
+    return archive

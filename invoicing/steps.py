@@ -1,0 +1,161 @@
+"""The engine of the invoice life cycle (ARCHITECTURE rule 4) and the automatic system steps.
+
+`apply` locks the invoice row (`select_for_update(of=("self",))`), checks the table and the
+actor's role, writes the new status and an append-only `StatusEvent`, and sends the
+`invoice_status_changed` signal inside the same transaction (commitments listen to it).
+This module imports no task: the tasks run its system steps (T4, T8) and `workflow` sends them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError
+
+from invoicing.errors import (
+    IllegalTransition,
+    NotAllowed,
+    ReasonRequired,
+    ReturnCode,
+    StatusChangedMeanwhile,
+)
+from invoicing.models import Invoice, StatusEvent
+from invoicing.transitions import BY_CODE, R, S, actor_roles
+
+logger = logging.getLogger(__name__)
+MAX_REASON = 255  # LIF-2
+
+# Sent inside the transaction after every status change or logged action:
+# sender=Invoice, invoice, event (StatusEvent), previous_status.
+invoice_status_changed = Signal()
+
+
+def lock(invoice: Invoice) -> Invoice:
+    return (
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("supplier", "recipient", "recipient_service", "validator")
+        .get(pk=invoice.pk)
+    )
+
+
+def clean_reason(reason: str | None, *, required: bool) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ReasonRequired(field="motif")
+    if len(reason) > MAX_REASON:
+        raise ReasonRequired(
+            _("Le motif ne peut pas dépasser 255 caractères."),
+            field="motif",
+            code=ReturnCode.FORMAT,
+        )
+    return reason
+
+
+def record(
+    invoice: Invoice,
+    *,
+    status: str,
+    transition: str = "",
+    action: str = "",
+    actor=None,
+    actor_role: str = "",
+    comment: str = "",
+    previous_status: str | None = None,
+) -> StatusEvent:
+    event = StatusEvent.objects.create(
+        invoice=invoice,
+        status=status,
+        transition=transition,
+        action=action,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_role=actor_role,
+        comment=comment,
+    )
+    invoice_status_changed.send(
+        sender=Invoice, invoice=invoice, event=event, previous_status=previous_status
+    )
+    return event
+
+
+def apply(
+    invoice: Invoice,
+    code: str,
+    *,
+    actor=None,
+    target: str | None = None,
+    comment: str = "",
+    expected_status: str | None = None,
+    updates: dict | None = None,
+) -> Invoice:
+    """Lock, check the table and the role, write status + event. Returns the locked row."""
+    transition = BY_CODE[code]
+    locked = lock(invoice)
+    if expected_status is not None and locked.status != expected_status:
+        raise StatusChangedMeanwhile()
+    if not transition.allows(locked, target if transition.target is None else None):
+        if invoice.status != locked.status:
+            raise StatusChangedMeanwhile()
+        raise IllegalTransition()
+    if transition.actor != R.SYSTEM and transition.actor not in actor_roles(actor, locked):
+        raise NotAllowed()
+    if code == "T13" and target == S.MISE_EN_PAIEMENT:
+        raise IllegalTransition()
+    comment = clean_reason(comment, required=transition.needs_reason)
+    previous = locked.status
+    now = timezone.now()
+    locked.status = transition.target or target
+    locked.status_changed_at = now
+    if transition.actor != R.SYSTEM or comment:
+        locked.status_comment = comment
+    for name, value in (updates or {}).items():
+        setattr(locked, name, value)
+    locked.save()
+    record(
+        locked,
+        status=locked.status,
+        transition=code,
+        actor=actor,
+        actor_role=transition.actor.value,
+        comment=comment,
+        previous_status=previous,
+    )
+    invoice.refresh_from_db()
+    return locked
+
+
+def after_commit(task, invoice_id: int) -> None:
+    """Send the follow-up `task` once the change is committed. A broker outage must not turn a
+    committed deposit into an error page: the periodic `advance_stuck_invoices` picks the
+    invoice up later (ARCHITECTURE rule 5)."""
+
+    def send() -> None:
+        try:
+            task.apply_async((invoice_id,), retry=False)
+        except (OperationalError, OSError):
+            logger.warning(
+                "Broker unavailable: %s(%s) left to the periodic sweep", task.name, invoice_id
+            )
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def make_available(invoice: Invoice) -> Invoice | None:
+    """T4, idempotent: only a DEPOSEE invoice moves."""
+    locked = lock(invoice)
+    if locked.status != S.DEPOSEE:
+        return None
+    return apply(locked, "T4")
+
+
+@transaction.atomic
+def forward(invoice: Invoice) -> Invoice | None:
+    """T8 after T5, idempotent. The caller sends T4 after commit."""
+    locked = lock(invoice)
+    if locked.status != S.VALIDEE_1:
+        return None
+    return apply(locked, "T8")
