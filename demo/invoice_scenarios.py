@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from invoicing.enums import Frame
 from demo.structures import (
     COTRAITANT_SIRET,
     STATE_SIRET,
@@ -13,6 +12,7 @@ from demo.structures import (
     SUPPLIER_SIRET,
     TITULAIRE_SIRET,
 )
+from invoicing.enums import Frame
 
 SERVICE_REQUIRED_SIRET = "12345678200028"
 

@@ -23,18 +23,18 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from demo import commitments as commitments_demo
 from commitments import rules as commitment_rules
 from commitments.models import CommitmentInvoice
+from demo import commitments as commitments_demo
 from demo.invoice_scenarios import SCENARIOS, Scenario, Step
+from demo.structures import (
+    DOMAIN,
+)
 from invoicing import workflow
 from invoicing.documents.attachments import store_attachment
 from invoicing.documents.invoice_pdf import invoice_filename, render_invoice_pdf
 from invoicing.enums import DepositMode, Frame, InvoiceStatus, PaymentMode, VatType
 from invoicing.models import Attachment, Invoice, InvoiceLine, StatusEvent, VatLine
-from demo.structures import (
-    DOMAIN,
-)
 from structures.enums import IdentifierType
 from structures.models import Service, Structure
 

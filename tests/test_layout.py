@@ -10,8 +10,6 @@ import ast
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 APPS = (
     "portal",
@@ -166,21 +164,14 @@ def screen_mismatches() -> list[str]:
     return problems
 
 
-# Until the reshape of issue 8 lands; then these markers go.
-RESHAPE = pytest.mark.xfail(strict=True, reason="issue 8: reshape in progress")
-
-
-@RESHAPE
 def test_no_import_cycle_between_application_modules():
     assert import_cycles() == []
 
 
-@RESHAPE
 def test_no_application_module_over_400_lines():
     assert long_modules() == []
 
 
-@RESHAPE
 def test_screen_packages_templates_and_tests_share_one_name():
     assert screen_mismatches() == []
 
