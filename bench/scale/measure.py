@@ -289,7 +289,8 @@ def deposit_rate(count: int) -> str:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from bench.scale.loader import PERSONA_SUPPLIER, STATE_ID
-    from invoicing import deposit_services as services
+    from invoicing.deposit import services
+    from invoicing.deposit.uploads import upload_main_file
     from structures.models import Structure
     from tests.invoicing import samples
 
@@ -311,7 +312,7 @@ def deposit_rate(count: int) -> str:
     def one() -> None:
         number = f"BD-{secrets.token_hex(6)}"
         upload = SimpleUploadedFile("facture.pdf", pdf, "application/pdf")
-        main = services.upload_main_file(upload, actor=actor).attachment
+        main = upload_main_file(upload, actor=actor).attachment
         data = deposit_data(supplier, recipient, number)
         services.validate_deposit(data, actor=actor, main_attachment_id=main.pk)
         services.send_invoice(data, actor=actor, main_attachment_id=main.pk, token=number)
