@@ -247,38 +247,11 @@ def print_table(pages: list[Page], deposit: str | None) -> None:
 
 
 def deposit_data(supplier, recipient, number: str) -> dict:
-    """The deposit form's cleaned data for a valid A1 PDF deposit (the service layer's `data`)."""
-    from decimal import Decimal
+    """The deposit form's cleaned data for a valid A1 PDF deposit (the service layer's `data`),
+    as the deposit tests build it."""
+    from tests.invoicing.deposit.helpers import valid_data
 
-    from django.utils import timezone
-
-    return {
-        "supplier": supplier,
-        "supplier_service": None,
-        "bank_account": None,
-        "frame": "A1_FACTURE_FOURNISSEUR",
-        "recipient_identifier": recipient.identifier,
-        "recipient_service_code": "",
-        "validator_identifier": "",
-        "validator_service_code": "",
-        "invoice_type": "FACTURE",
-        "original_invoice_number": "",
-        "currency": "EUR",
-        "vat_type": "TVA_SUR_DEBIT",
-        "vat_exemption_reason": "",
-        "payment_mode": "VIREMENT",
-        "engagement_number": "",
-        "market_number": "",
-        "number": number,
-        "invoice_date": timezone.localdate() - dt.timedelta(days=2),
-        "amount_ht": Decimal("1000.00"),
-        "amount_tva": Decimal("200.00"),
-        "amount_ttc": Decimal("1200.00"),
-        "global_discount": None,
-        "global_discount_reason": "",
-        "amount_to_pay": Decimal("1200.00"),
-        "comment": "",
-    }
+    return valid_data(supplier, recipient, number=number)
 
 
 def deposit_rate(count: int) -> str:

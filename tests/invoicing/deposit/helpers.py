@@ -70,33 +70,11 @@ def valid_data(supplier, recipient, /, **overrides) -> dict:
 def form_payload(supplier, recipient, /, **overrides) -> dict:
     """The POST body of the deposit form for the same valid invoice."""
     payload = {
-        "frame": "A1_FACTURE_FOURNISSEUR",
-        "supplier": str(supplier.pk),
-        "supplier_service": "",
-        "bank_account": "",
-        "recipient_identifier": recipient.identifier,
-        "recipient_service_code": "",
-        "validator_identifier": "",
-        "validator_service_code": "",
-        "invoice_type": "FACTURE",
-        "original_invoice_number": "",
-        "currency": "EUR",
-        "vat_type": "TVA_SUR_DEBIT",
-        "vat_exemption_reason": "",
-        "payment_mode": "VIREMENT",
-        "engagement_number": "",
-        "market_number": "",
-        "number": "FA-2024-0042",
-        "invoice_date": (timezone.localdate() - datetime.timedelta(days=2)).isoformat(),
-        "amount_ht": "1000.00",
-        "amount_tva": "200.00",
-        "amount_ttc": "1200.00",
-        "global_discount": "",
-        "global_discount_reason": "",
-        "amount_to_pay": "1200.00",
-        "comment": "",
-        "token": "tok-1",
+        name: "" if value is None else str(value)
+        for name, value in valid_data(supplier, recipient).items()
     }
+    payload.update(supplier=str(supplier.pk), token="tok-1")
+    payload["invoice_date"] = valid_data(supplier, recipient)["invoice_date"].isoformat()
     payload.update(overrides)
     return payload
 
