@@ -1,0 +1,2 @@
+"""Users (the connection address is the login), the allauth adapter, the ACC-6 lockout and its
+unlock link, and the My account page."""

@@ -1,0 +1,1 @@
+"""Sollicitations (requests to a recipient or to the support desk): not built yet."""
