@@ -8,12 +8,9 @@ commitment is a 404; consultation mode sees but cannot act (403 from the service
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -24,6 +21,7 @@ from commitments import services
 from commitments.enums import SupplierAnswer
 from commitments.forms import AnswerForm, CommitmentForm, FilterForm, apply_error
 from portal.areas import AreaCode, Mode
+from portal.csv_export import csv_response
 from structures import access
 from structures.models import Structure
 
@@ -93,12 +91,9 @@ def index(request):
 def export(request):
     """EJ-2 "télécharger": the filtered list as CSV (semicolon-separated, for spreadsheets)."""
     _structures, current, supplier_side, _form, queryset = _listing(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="engagements.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
+
+    def rows():
+        yield [
             _("Numéro d'engagement"),
             _("Type"),
             _("Objet"),
@@ -114,11 +109,9 @@ def export(request):
             _("État"),
             _("Réponse du fournisseur"),
         ]
-    )
-    rows = queryset.select_related("recipient", "supplier", "service")[:CSV_LIMIT]
-    for item in rows:
-        writer.writerow(
-            [
+        items = queryset.select_related("recipient", "supplier", "service")[:CSV_LIMIT]
+        for item in items.iterator(chunk_size=1000):
+            yield [
                 item.number,
                 item.get_commitment_type_display(),
                 item.label,
@@ -126,7 +119,7 @@ def export(request):
                 item.supplier.company_name,
                 item.supplier_identifier,
                 item.service.code if item.service else "",
-                f"{item.amount_ht:.2f}",
+                item.amount_ht,
                 item.currency,
                 item.date.isoformat(),
                 item.valid_from.isoformat() if item.valid_from else "",
@@ -134,8 +127,8 @@ def export(request):
                 item.get_state_display(),
                 item.get_supplier_answer_display() if item.supplier_answer else "",
             ]
-        )
-    return response
+
+    return csv_response("engagements.csv", rows())
 
 
 def _invoice_url(user, invoice, structure_ids: set[int]) -> str | None:

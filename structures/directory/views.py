@@ -8,18 +8,17 @@ source of its rows, for the web download and for the API's `telecharger/annuaire
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portal.areas import AreaCode
+from portal.csv_export import csv_response
 from structures import access
 from structures.directory.forms import DirectorySearchForm
 from structures.enums import StructureKind
@@ -184,21 +183,7 @@ def directory_csv_rows() -> Iterator[list[str]]:
         ]
 
 
-class _Echo:
-    """A file-like object whose write() hands back the line, for csv.writer streaming."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_not_required
 @require_GET
 def directory_csv(request):
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in directory_csv_rows()),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{CSV_FILENAME}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_response(CSV_FILENAME, directory_csv_rows())

@@ -8,12 +8,10 @@ call, whose errors become messages.
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal import areas
 from portal.areas import AreaCode, Mode
+from portal.csv_export import csv_response
 from portal.middleware import MAX_ID
 from structures import access, memberships, openings, queries
 from structures.core.forms import apply_error
@@ -68,16 +67,6 @@ def members(request, pk: int):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_cell(value: str) -> str:
-    # A cell starting with a formula character would run in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 @require_GET
 @access.area_required(AreaCode.MANAGER)
 def members_csv(request, pk: int):
@@ -86,41 +75,32 @@ def members_csv(request, pk: int):
     opened = access.opened_area_codes(structure)
 
     def rows():
-        writer = csv.writer(_Echo(), delimiter=";")
-        yield "\ufeff" + writer.writerow(
-            [
-                _("Adresse de connexion"),
-                _("Nom"),
-                _("Prénom"),
-                _("Rôle"),
-                _("Services"),
-                _("Abonnements"),
-                _("Rattaché le"),
-            ]
-        )
+        yield [
+            _("Adresse de connexion"),
+            _("Nom"),
+            _("Prénom"),
+            _("Rôle"),
+            _("Services"),
+            _("Abonnements"),
+            _("Rattaché le"),
+        ]
         for membership in queries.structure_members(structure).iterator(chunk_size=500):
             if membership.is_manager:
                 held = {code: Mode.CHANGE for code in opened if areas.get(code).subscribable}
             else:
                 held = subscriptions.get(membership.user_id, {})
             user = membership.user
-            yield writer.writerow(
-                [
-                    _csv_cell(user.email),
-                    _csv_cell(user.last_name),
-                    _csv_cell(user.first_name),
-                    membership.get_role_display(),
-                    _csv_cell(" ".join(s.code for s in membership.services.all())),
-                    " ".join(f"{code}:{Mode(mode).value}" for code, mode in sorted(held.items())),
-                    membership.created_at.date().isoformat(),
-                ]
-            )
+            yield [
+                user.email,
+                user.last_name,
+                user.first_name,
+                membership.get_role_display(),
+                " ".join(s.code for s in membership.services.all()),
+                " ".join(f"{code}:{Mode(mode).value}" for code, mode in sorted(held.items())),
+                membership.created_at.date().isoformat(),
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    safe_identifier = "".join(c for c in structure.identifier if c.isalnum() or c in "-_")
-    response["Content-Disposition"] = f'attachment; filename="utilisateurs-{safe_identifier}.csv"'
-
-    return response
+    return csv_response(f"utilisateurs-{structure.identifier}.csv", rows())
 
 
 @require_http_methods(["GET", "POST"])

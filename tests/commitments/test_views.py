@@ -136,7 +136,7 @@ def test_export_csv_is_scoped_and_filtered(client, world):
     world.commitment("EJ-CSV-1")
     world.commitment("EJ-CSV-2", is_active=False)
     response = get(client, world.view_user, reverse("commitments:export"), state="COMMANDE")
-    content = response.content.decode("utf-8-sig")
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
     assert response["Content-Disposition"].startswith("attachment")
     assert "EJ-CSV-1" in content
     assert "EJ-CSV-2" not in content
