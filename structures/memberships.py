@@ -41,15 +41,23 @@ def find_active_account(email: str):
     return active_accounts().filter(email__iexact=email).first()
 
 
-def search_accounts(query: str, *, limit: int = 20) -> list:
-    """ "Rechercher un utilisateur": active accounts by connection address or name."""
+def search_accounts(query: str, *, actor, limit: int = 20) -> list:
+    """ "Rechercher un utilisateur" (ROL-3): active accounts attached to one of the structures
+    the actor manages, by connection address or name. Accounts of the rest of the portal are
+    not listed (no directory of users); another one is designated by its exact address."""
     query = (query or "").strip()
     if len(query) < SEARCH_MIN_LENGTH:
         return []
     condition = (
         Q(email__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
     )
-    return list(active_accounts().filter(condition).order_by("email")[:limit])
+    colleagues = Membership.objects.filter(structure__in=access.managed_structures(actor))
+    return list(
+        active_accounts()
+        .filter(condition, pk__in=colleagues.values("user_id"))
+        .exclude(pk=actor.pk)
+        .order_by("email")[:limit]
+    )
 
 
 def search_structures(query: str) -> QuerySet[Structure]:

@@ -102,7 +102,7 @@ def transfer(request):
     if not form.fields["structure"].queryset.exists():
         raise PermissionDenied(_("Vous n'êtes gestionnaire principal d'aucune structure."))
     search = (request.GET.get("search") or "").strip()
-    found = memberships.search_accounts(search) if search else None
+    found = memberships.search_accounts(search, actor=request.user) if search else None
     confirm = False
     if request.method == "POST" and form.is_valid():
         new_main = form.cleaned_data["email"]

@@ -37,7 +37,8 @@ class DecisionForm(MemberForm):
 class AttachForm(MemberForm):
     """LNK-3: attach an existing account to several managed structures at once."""
 
-    email = AccountField(label=_("Adresse de connexion de l'utilisateur"))
+    # A plain address: whether an account uses it is not told (issue 9, no enumeration).
+    email = forms.EmailField(label=_("Adresse de connexion de l'utilisateur"))
     structures = IdsChoiceField(
         label=_("Structures"),
         queryset=Structure.objects.none(),

@@ -138,9 +138,20 @@ def attach(request):
         },
     )
     if request.method == "POST" and form.is_valid():
-        user = form.cleaned_data["email"]
+        email = form.cleaned_data["email"]
+        # The same answer whether an active account uses the address or not: the form must
+        # not tell who has an account (the members list shows who was attached).
+        done_message = _(
+            "Si un compte actif utilise l'adresse %(email)s, il est maintenant rattaché aux "
+            "structures choisies. Sinon, rien n'a changé : la personne doit d'abord créer son "
+            "compte et l'activer."
+        ) % {"email": email}
+        user = memberships.find_active_account(email)
+        if user is None:
+            messages.info(request, done_message)
+            return redirect("structures:manager")
         try:
-            done = memberships.attach_user(
+            memberships.attach_user(
                 actor=request.user,
                 user=user,
                 structures=form.cleaned_data["structures"],
@@ -152,11 +163,7 @@ def attach(request):
                 error = ValidationError(str(error))
             apply_error(form, error)
         else:
-            messages.success(
-                request,
-                _("%(user)s est rattaché à %(count)d structure(s).")
-                % {"user": user.email, "count": len(done)},
-            )
+            messages.info(request, done_message)
             return redirect("structures:manager")
     return render(request, "structures/manager/attach.html", {"form": form})
 

@@ -242,14 +242,55 @@ def test_attach_to_several_structures_at_once(personas):
     assert ManagerAction.objects.filter(action=ManagerActionCode.USER_ATTACHED).count() == 2
 
 
-def test_attach_unknown_address_gives_field_error(personas):
-    response = client_of(personas.main_manager).post(
+def _attach_answer(personas, email):
+    client = client_of(personas.main_manager)
+    response = client.post(
         reverse("structures:attach"),
-        {"email": "nobody@example.test", "structures": [personas.structure.pk], "role": Role.USER},
+        {"email": email, "structures": [personas.structure.pk], "role": Role.USER},
+        follow=True,
+    )
+    return [str(m) for m in response.context["messages"]], response
+
+
+def test_attach_answers_the_same_whether_the_account_exists_or_not(personas):
+    """Issue 9: the attach form must not tell who has an account on the portal."""
+    inactive = UserFactory(is_active=False, email="inactive@example.test")
+
+    unknown, _ = _attach_answer(personas, "nobody@example.test")
+    pending, _ = _attach_answer(personas, inactive.email)
+    known, _ = _attach_answer(personas, personas.unattached.email)
+
+    def shape(messages, email):
+        return [m.replace(email, "<address>") for m in messages]
+
+    assert shape(unknown, "nobody@example.test") == shape(known, personas.unattached.email)
+    assert shape(pending, inactive.email) == shape(known, personas.unattached.email)
+    assert "Aucun compte actif" not in " ".join(unknown)
+    assert _role(personas.unattached, personas.structure) == Role.USER
+    assert not Membership.objects.filter(user=inactive).exists()
+
+
+def test_transfer_search_lists_only_accounts_of_the_managed_structures(personas):
+    stranger = UserFactory(email="charlie.stranger@example.test", last_name="Charlie")
+    colleague = personas.simple_change  # attached to the managed structure
+    colleague.last_name = "Charlie"
+    colleague.save()
+
+    page = client_of(personas.main_manager).get(TRANSFER, {"search": "charlie"}).content.decode()
+
+    assert colleague.email in page
+    assert stranger.email not in page
+
+
+def test_transfer_to_an_unlisted_account_by_exact_address_still_works(personas):
+    stranger = UserFactory(email="stranger@example.test")
+
+    response = client_of(personas.main_manager).post(
+        TRANSFER, {"structure": personas.structure.pk, "email": stranger.email, "confirm": "1"}
     )
 
-    assert response.status_code == 200
-    assert "Aucun compte actif" in response.content.decode()
+    assert response.status_code == 302
+    assert _role(stranger, personas.structure) == Role.MAIN_MANAGER
 
 
 def test_attach_structure_not_managed_is_refused(personas):
