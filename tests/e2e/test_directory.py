@@ -46,7 +46,7 @@ def test_directory_download_is_a_csv_with_api_columns(page, tmp_path):
     download = download_info.value
     target = tmp_path / download.suggested_filename
     download.save_as(target)
-    lines = target.read_text(encoding="utf-8").splitlines()
+    lines = target.read_text(encoding="utf-8-sig").splitlines()  # UTF-8 with a BOM
     assert download.suggested_filename == "annuaire_destinataires.csv"
     assert lines[0].startswith("TypeIdentifiant;Identifiant;RaisonSociale;EmetteurEdi")
     assert len(lines) == 6
