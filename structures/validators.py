@@ -93,7 +93,10 @@ def validate_siret(value: str) -> str:
             code="siret_length",
             params={"count": len(number)},
         )
-    if number.startswith(LA_POSTE_SIREN) and number != LA_POSTE_HEAD_OFFICE:
+    if number[:9] == "000000000":
+        # All zeros pass the Luhn check, but no company has SIREN 000 000 000.
+        valid = False
+    elif number.startswith(LA_POSTE_SIREN) and number != LA_POSTE_HEAD_OFFICE:
         valid = sum(int(digit) for digit in number) % 5 == 0
     else:
         valid = luhn.is_valid(number)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
 from portal.middleware import MAX_ID
-from structures import billing, identifier_change, identity
+from structures import billing, countries, identifier_change, identity
 from structures.enums import IdentifierType
 from structures.memberships import find_active_account
 from structures.models import BankAccount, Service, Structure
@@ -67,9 +67,25 @@ _COUNTRY_HELP = _("Code ISO du pays sur deux lettres, par exemple FR.")
 
 def _clean_country(value: str) -> str:
     value = (value or "").strip().upper()
-    if len(value) != 2 or not value.isalpha():
-        raise ValidationError(_("Saisissez le code du pays sur deux lettres, par exemple FR."))
+    if not countries.is_country(value):
+        raise ValidationError(_("Saisissez le code ISO du pays sur deux lettres, par exemple FR."))
     return value
+
+
+class AddressFormMixin:
+    """The postcode follows the country's shape (five digits in France): issue 9 found "-1"
+    and markup accepted."""
+
+    def clean(self):
+        data = super().clean()
+        postcode = (data.get("postcode") or "").strip()
+        country = data.get("country")
+        if postcode and country and not countries.is_postcode(postcode, country):
+            self.add_error(
+                "postcode",
+                _("Ce code postal n'a pas la forme attendue pour ce pays (5 chiffres en France)."),
+            )
+        return data
 
 
 class IdentifierForm(PortalForm):
@@ -104,7 +120,7 @@ class IdentifierForm(PortalForm):
         return data
 
 
-class StructureCreateForm(PortalForm, forms.ModelForm):
+class StructureCreateForm(AddressFormMixin, PortalForm, forms.ModelForm):
     """STR-8: the data of the new private structure (identifier from the search step)."""
 
     identifier_type = forms.ChoiceField(choices=IdentifierType.choices, widget=forms.HiddenInput)
@@ -144,7 +160,7 @@ class StructureCreateForm(PortalForm, forms.ModelForm):
         return {field: self.cleaned_data[field] for field in identity.CREATION_FIELDS}
 
 
-class StructureEditForm(PortalForm, forms.ModelForm):
+class StructureEditForm(AddressFormMixin, PortalForm, forms.ModelForm):
     """Identity, address, contact, VAT, RCS, recipient parameters and flags (STR-8/11/12)."""
 
     class Meta:
@@ -175,7 +191,7 @@ class StructureEditForm(PortalForm, forms.ModelForm):
         return {field: self.cleaned_data[field] for field in identity.EDITABLE_FIELDS}
 
 
-class ServiceForm(PortalForm, forms.ModelForm):
+class ServiceForm(AddressFormMixin, PortalForm, forms.ModelForm):
     """SRV-1."""
 
     class Meta:
