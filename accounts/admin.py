@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts import lockout
 from accounts.models import User
 
 
@@ -52,7 +53,18 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
 
+    actions = ["unlock"]
+
     def get_readonly_fields(self, request, obj=None):
         # ACC-1: the connection address is final once the account exists.
         readonly = ["last_login", "previous_login"]
+        if not request.user.is_superuser:
+            # The support desk helps users; it does not hand out staff rights.
+            readonly += ["is_staff", "is_superuser", "groups", "user_permissions", "is_technical"]
         return [*readonly, "email"] if obj is not None else readonly
+
+    @admin.action(description=_("Déverrouiller les comptes sélectionnés (ACC-6)"))
+    def unlock(self, request, queryset):
+        for user in queryset:
+            lockout.clear_failed_logins(user)
+        self.message_user(request, _("Comptes déverrouillés."))
