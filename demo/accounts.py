@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from accounts.models import User
+from demo.totp import STAFF_LOGINS, ensure_totp
 
 DEMO_PASSWORD = "Demo-Chorus-2026"  # noqa: S105 - public demo password, listed in README
 
@@ -61,4 +62,6 @@ def seed(stdout) -> None:
     for account in DEMO_ACCOUNTS:
         data = dict(account)
         user = ensure_demo_user(data.pop("email"), **data)
+        if user.email in STAFF_LOGINS:
+            ensure_totp(user)  # the admin requires a second factor of staff
         stdout.write(f"  demo account {user.email}")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from demo.structures import (
     COTRAITANT_SIRET,
+    LATE_SUPPLIER_SIRET,
     STATE_SIRET,
     SUBCONTRACTOR_SIRET,
     SUPPLIER_SIRET,
@@ -118,6 +119,8 @@ SCENARIOS: tuple[Scenario, ...] = (
                     "reason": "Le bon de commande signé est manquant : merci de le joindre à la facture."
                 },
             ),
+            # Acknowledged, still to complete: the LIF-6 pop-up is fournisseur.retardataire's.
+            Step(4, "acknowledge", FP),
         ],
         SUPPLY,
         engagement="1300004512",
@@ -159,12 +162,12 @@ SCENARIOS: tuple[Scenario, ...] = (
         CLEANING,
     ),
     Scenario(
-        "FD-2026-007",
-        SUPPLIER_SIRET,
+        "FR-2026-001",
+        LATE_SUPPLIER_SIRET,
         STATE_SIRET,
         15,
         [
-            Step(0, "submit", FU),
+            Step(0, "submit", "fournisseur.retardataire"),
             Step(3, "reject", EV, {"reason": "Facture en double de la facture FD-2026-003."}),
         ],
         SUPPLY,

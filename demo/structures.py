@@ -15,6 +15,7 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.areas import AreaCode, Mode
 from structures import access
@@ -92,6 +93,9 @@ SUPPLIER_SIRET = "90100001800019"
 SUBCONTRACTOR_SIRET = "90200002500012"
 COTRAITANT_SIRET = "90300003200016"
 TITULAIRE_SIRET = "90400004900018"
+# A supplier whose rejected invoice waits for acknowledgement for more than 7 days: its
+# account shows the blocking pop-up of LIF-6 (the main demo supplier greets with its home).
+LATE_SUPPLIER_SIRET = "90500005500012"
 
 PRIVATE_COMPANIES = (
     # (SIRET, name, street, postcode, city, IBAN, BIC)
@@ -123,6 +127,15 @@ PRIVATE_COMPANIES = (
         "PSSTFRPPXXX",
     ),
     (
+        LATE_SUPPLIER_SIRET,
+        "Fournisseur Retardataire SARL",
+        "3 rue des Retards",
+        "49000",
+        "Angers",
+        "FR8930004000010009876543200",
+        "BNPAFRPPXXX",
+    ),
+    (
         TITULAIRE_SIRET,
         "Titulaire Démo SA",
         "1 place du Marché Public",
@@ -143,7 +156,7 @@ ACCOUNTS = (
         Role.MAIN_MANAGER,
         (),
         {},
-        "Fournisseur Démo SARL — gestionnaire principal",
+        _("Fournisseur Démo SARL — gestionnaire principal"),
     ),
     (
         "fournisseur.secondaire",
@@ -153,7 +166,7 @@ ACCOUNTS = (
         Role.SECONDARY_MANAGER,
         (),
         {},
-        "Fournisseur Démo SARL — gestionnaire secondaire",
+        _("Fournisseur Démo SARL — gestionnaire secondaire"),
     ),
     (
         "fournisseur.utilisateur",
@@ -163,7 +176,20 @@ ACCOUNTS = (
         Role.USER,
         (),
         {AreaCode.ISSUED: Mode.CHANGE},
-        "Fournisseur Démo SARL — utilisateur simple (Factures émises en modification)",
+        _("Fournisseur Démo SARL — utilisateur simple (Factures émises en modification)"),
+    ),
+    (
+        "fournisseur.retardataire",
+        "Rémi",
+        "Retardataire",
+        LATE_SUPPLIER_SIRET,
+        Role.MAIN_MANAGER,
+        (),
+        {},
+        _(
+            "Fournisseur Retardataire SARL — gestionnaire principal ; un rejet non acquitté depuis "
+            "plus de 7 jours : montre la fenêtre bloquante d'acquittement (LIF-6)"
+        ),
     ),
     (
         "sous-traitant",
@@ -173,7 +199,7 @@ ACCOUNTS = (
         Role.MAIN_MANAGER,
         (),
         {},
-        "Sous-Traitant Démo — gestionnaire principal",
+        _("Sous-Traitant Démo — gestionnaire principal"),
     ),
     (
         "cotraitant",
@@ -183,7 +209,7 @@ ACCOUNTS = (
         Role.MAIN_MANAGER,
         (),
         {},
-        "Cotraitant Démo — gestionnaire principal",
+        _("Cotraitant Démo — gestionnaire principal"),
     ),
     (
         "titulaire",
@@ -193,7 +219,7 @@ ACCOUNTS = (
         Role.MAIN_MANAGER,
         (),
         {},
-        "Titulaire Démo SA (Factures à valider ouvert) — gestionnaire principal",
+        _("Titulaire Démo SA (Factures à valider ouvert) — gestionnaire principal"),
     ),
     (
         "etat.gestionnaire",
@@ -203,7 +229,7 @@ ACCOUNTS = (
         Role.MAIN_MANAGER,
         (),
         {},
-        "Destinataire Etat (publique) — gestionnaire principal",
+        _("Destinataire Etat (publique) — gestionnaire principal"),
     ),
     (
         "etat.valideur",
@@ -213,7 +239,7 @@ ACCOUNTS = (
         Role.USER,
         (),
         {AreaCode.RECEIVED: Mode.CHANGE},
-        "Destinataire Etat — valideur, toute la structure (Factures reçues en modification)",
+        _("Destinataire Etat — valideur, toute la structure (Factures reçues en modification)"),
     ),
     (
         "etat.service",
@@ -223,7 +249,7 @@ ACCOUNTS = (
         Role.USER,
         ("SFACETAT",),
         {AreaCode.RECEIVED: Mode.CHANGE},
-        "Destinataire Etat — valideur restreint au service SFACETAT",
+        _("Destinataire Etat — valideur restreint au service SFACETAT"),
     ),
 )
 

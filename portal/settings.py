@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "portal.context_processors.portal",
+                "demo.context_processors.demo_accounts",
                 "invoicing.issued.acknowledgements.context_processor",
             ],
         },
@@ -307,6 +308,8 @@ DSFR_USE_INTEGRITY_CHECKSUMS = True
 
 # --- Portal ---------------------------------------------------------------------------
 DEMO_BANNER = True  # this is never the official portal
+# The login page lists the demo accounts (seed_demo) and their password: `make run` only.
+DEMO_MODE = env_bool("DEMO_MODE", default=DEBUG)
 TECHNICAL_ACCOUNT_DOMAIN = os.environ.get("TECHNICAL_ACCOUNT_DOMAIN", "chorus-demo.invalid")
 
 LOGGING = {

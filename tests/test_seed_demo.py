@@ -1,12 +1,14 @@
 """`manage.py seed_demo` is idempotent: a second run changes nothing, and the demo accounts
 can log in (README). Also checks that the demo covers every phase-1 invoice status and
-opens the supplier's Commitments area (AREA-7). Two tests only: each seeds the whole demo."""
+opens the supplier's Commitments area (AREA-7). Three tests only: each seeds the whole demo."""
 
 from __future__ import annotations
 
 import io
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -14,7 +16,9 @@ from django.urls import reverse
 
 from commitments.models import Commitment, CommitmentInvoice
 from demo.structures import DOMAIN, PASSWORD, SUPPLIER_SIRET
+from demo.totp import STAFF_LOGINS, current_code
 from invoicing.enums import Frame, InvoiceStatus
+from invoicing.issued.acknowledgements import acknowledgement_blocks
 from invoicing.models import Attachment, Invoice, StatusEvent
 from structures import access
 from structures.models import Structure
@@ -98,3 +102,17 @@ def test_seed_demo_reaches_every_status_and_opens_commitments(seeded, client):
     page = client.get(reverse("commitments:index")).content.decode()
     assert 'data-commitment="1300004512"' in page
     assert 'data-area="COMMITMENTS"' in page
+
+
+def test_seed_demo_greets_well_and_staff_have_their_second_factor(seeded):
+    """Issue 15: the main demo supplier lands on its homepage; the LIF-6 blocking pop-up is
+    shown by a dedicated account; the demo staff can pass the admin's second factor."""
+    users = get_user_model().objects
+    main = users.get(email=f"fournisseur.principal@{DOMAIN}")
+    late = users.get(email=f"fournisseur.retardataire@{DOMAIN}")
+
+    assert not acknowledgement_blocks(main)
+    assert acknowledgement_blocks(late)
+    for email in STAFF_LOGINS:
+        authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
+        assert TOTP(authenticator).validate_code(current_code())
