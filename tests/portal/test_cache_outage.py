@@ -6,7 +6,8 @@ from django.core.cache import caches
 from django.urls import reverse
 
 from accounts.models import User
-from tests.accounts.helpers import log_in
+from notifications.models import Email, EmailStatus
+from tests.accounts.helpers import log_in, sign_up
 from tests.factories.accounts import UserFactory
 
 # Port 1 on the loopback: nothing listens there, every connection is refused at once.
@@ -71,3 +72,27 @@ def test_login_failures_with_redis_down_still_lock_after_5(client, redis_down):
     assert response.status_code == 200
     assert "verrouillé" in str(response.context["form"].non_field_errors())
     assert User.objects.get(pk=user.pk).locked_until is not None
+
+
+@pytest.fixture
+def broker_down(eager_celery):
+    """Celery's broker on a closed port too: sending a task fails at once."""
+    app = eager_celery
+    previous = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    app.conf.broker_url = CLOSED_REDIS
+    app.pool.force_close_all()
+    yield app
+    app.conf.broker_url, app.conf.task_always_eager = previous
+    app.pool.force_close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_with_redis_down_keeps_the_activation_mail_in_the_outbox(
+    client, redis_down, broker_down
+):
+    response = sign_up(client, email="new.user@example.test")
+
+    assert response.status_code == 302
+    mail = Email.objects.get(to="new.user@example.test")
+    assert mail.status == EmailStatus.PENDING  # the periodic task sends it once Redis is back
