@@ -118,6 +118,15 @@ def test_directory_detail_shows_public_structure_and_its_services(client, recipi
     assert "FERME" not in content
 
 
+def test_directory_detail_shows_the_services_heading_once(client, recipients):
+    """Issue 11: the table's caption (for screen readers) is hidden under the visible heading."""
+    content = client.get(
+        reverse("structures:directory_detail", args=[recipients["state"].pk])
+    ).content.decode()
+
+    assert content.count("<h2") and "fr-table--no-caption" in content
+
+
 @pytest.mark.parametrize("key", ["private", "closed", "inactive"])
 def test_directory_detail_of_unlisted_structure_is_404(client, recipients, key):
     response = client.get(reverse("structures:directory_detail", args=[recipients[key].pk]))
