@@ -30,6 +30,9 @@ MAX_FILE_SIZE = 10 * 1024 * 1024  # ATT-3
 MAX_DOSSIER_SIZE = 120 * 1024 * 1024  # ATT-4, portal entry or PDF deposit
 HEAD_SIZE = 8192
 CHUNK_SIZE = 64 * 1024
+# A file derived from a stored upload and kept beside it (the deposit's pre-fill, read once
+# from the file): deleted with it.
+PREFILL_SUFFIX = ".prefill.json"
 
 # ATT-2 (seed), plus XSD and XSL listed by the API specification.
 ALLOWED_EXTENSIONS = frozenset(
@@ -349,3 +352,4 @@ def delete_stored(path: str) -> None:
     resolved = resolve_stored_path(path)
     if not Path(path).is_absolute():
         resolved.unlink(missing_ok=True)
+        resolved.with_name(resolved.name + PREFILL_SUFFIX).unlink(missing_ok=True)

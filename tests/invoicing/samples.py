@@ -11,6 +11,7 @@ import io
 import random
 import tarfile
 import zipfile
+import zlib
 from functools import lru_cache
 from html import escape
 
@@ -429,4 +430,82 @@ def tar_gz_lot(entries: dict[str, bytes]) -> bytes:
             info = tarfile.TarInfo(name)
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+# --- Decompression bombs (issue 9) --------------------------------------------------------
+
+_BOMB_TEXT = b"BT /F1 12 Tf 72 720 Td (Facture n\\260 BOMB-1) Tj ET\n"
+
+
+def _pdf_objects(objects: list[bytes], out) -> None:
+    """Write a PDF made of `objects` (numbered from 1) with a correct xref table."""
+    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+
+
+def _flate_bomb_stream(inflated_size: int) -> bytes:
+    """A FlateDecode content stream: a line of text, then `inflated_size` bytes of spaces,
+    compressed chunk by chunk (never held inflated in memory)."""
+    compressor = zlib.compressobj(9)
+    parts = [compressor.compress(_BOMB_TEXT)]
+    chunk = b" " * (1024 * 1024)
+    remaining = inflated_size
+    while remaining > 0:
+        parts.append(compressor.compress(chunk[: min(remaining, len(chunk))]))
+        remaining -= len(chunk)
+    parts.append(compressor.flush())
+    data = b"".join(parts)
+    return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+@lru_cache(maxsize=2)
+def pdf_bomb(inflated_size: int = 200 * 1024 * 1024) -> bytes:
+    """A valid one-page PDF whose page content inflates to `inflated_size` bytes (a
+    decompression bomb: ~1 KB compressed per MB inflated)."""
+    out = io.BytesIO()
+    _pdf_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            _flate_bomb_stream(inflated_size),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ],
+        out,
+    )
+    return out.getvalue()
+
+
+@lru_cache(maxsize=1)
+def many_pages_pdf(page_count: int = 10_000) -> bytes:
+    """A valid PDF of `page_count` small text pages, page N saying "Page N"."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"",  # the page tree, written once the kids are known
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    kids = []
+    for number in range(1, page_count + 1):
+        content = b"BT /F1 12 Tf 72 720 Td (Page %d) Tj ET" % number
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> >> >>" % len(objects)
+        )
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), page_count)
+    out = io.BytesIO()
+    _pdf_objects(objects, out)
     return out.getvalue()
