@@ -7,6 +7,7 @@ Each builder returns bytes and is cached: a PDF is rendered once per test sessio
 
 from __future__ import annotations
 
+import codecs
 import io
 import random
 import tarfile
@@ -509,3 +510,11 @@ def many_pages_pdf(page_count: int = 10_000) -> bytes:
     out = io.BytesIO()
     _pdf_objects(objects, out)
     return out.getvalue()
+
+
+def ubl_xml_utf16(big_endian: bool = False) -> bytes:
+    """The UBL invoice in UTF-16 with its byte order mark (format detection reads it)."""
+    text = ubl_xml().decode().replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
+    if big_endian:
+        return codecs.BOM_UTF16_BE + text.encode("utf-16-be")
+    return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
