@@ -455,7 +455,7 @@ def _pdf_objects(objects: list[bytes], out) -> None:
     )
 
 
-def _flate_bomb_stream(inflated_size: int) -> bytes:
+def _flate_bomb_stream(inflated_size: int, entries: bytes = b"") -> bytes:
     """A FlateDecode content stream: a line of text, then `inflated_size` bytes of spaces,
     compressed chunk by chunk (never held inflated in memory)."""
     compressor = zlib.compressobj(9)
@@ -467,7 +467,8 @@ def _flate_bomb_stream(inflated_size: int) -> bytes:
         remaining -= len(chunk)
     parts.append(compressor.flush())
     data = b"".join(parts)
-    return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"
+    head = b"<< %s/Length %d /Filter /FlateDecode >>\nstream\n" % (entries, len(data))
+    return head + data + b"\nendstream"
 
 
 @lru_cache(maxsize=2)
@@ -483,6 +484,29 @@ def pdf_bomb(inflated_size: int = 200 * 1024 * 1024) -> bytes:
             b"/Resources << /Font << /F1 5 0 R >> >> >>",
             _flate_bomb_stream(inflated_size),
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ],
+        out,
+    )
+    return out.getvalue()
+
+
+@lru_cache(maxsize=1)
+def embedded_bomb_pdf(inflated_size: int = 200 * 1024 * 1024) -> bytes:
+    """A one-page text PDF carrying a `factur-x.xml` that inflates to `inflated_size` bytes
+    (and declares no size): detection opens embedded files in the web process."""
+    out = io.BytesIO()
+    page_text = b"BT /F1 12 Tf 72 720 Td (Facture n\\260 EMB-1) Tj ET"
+    _pdf_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R "
+            b"/Names << /EmbeddedFiles << /Names [(factur-x.xml) 6 0 R] >> >> >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(page_text) + page_text + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Type /Filespec /F (factur-x.xml) /UF (factur-x.xml) /EF << /F 7 0 R >> >>",
+            _flate_bomb_stream(inflated_size, b"/Type /EmbeddedFile "),
         ],
         out,
     )

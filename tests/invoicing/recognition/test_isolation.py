@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from invoicing.recognition import isolated, prefill, stored
+from invoicing.recognition import PDF_NON_SIGNE, detect_format, isolated, prefill, stored
 from invoicing.recognition.prefill import (
     FAILED_NOTICE,
     NO_TEXT_NOTICE,
@@ -148,3 +148,15 @@ def test_every_failure_has_its_notice():
 
     assert NOTICES[isolated.FAILED] == FAILED_NOTICE
     assert {isolated.TOO_LARGE, isolated.TIMEOUT, isolated.FAILED} <= NOTICES.keys()
+
+
+def test_detect_pdf_with_an_embedded_bomb_stays_small_and_is_a_plain_pdf(tmp_path):
+    # Detection runs in the web process: pypdf inflates the embedded factur-x.xml there.
+    path = write(tmp_path, "piece-jointe.pdf", samples.embedded_bomb_pdf(BOMB_SIZE))
+
+    with peak_growth() as growth:
+        detected = detect_format(path)
+
+    assert detected.kind == PDF_NON_SIGNE
+    assert detected.page_count == 1
+    assert growth.mb < 60, f"detection grew by {growth.mb:.0f} MB"
