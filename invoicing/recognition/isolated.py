@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import zlib
@@ -104,7 +105,7 @@ def _answer(completed: subprocess.CompletedProcess, path) -> Extraction:
     if completed.returncode != 0:
         # Negative: killed by a signal (SIGXCPU at the CPU limit, SIGKILL, SIGABRT when
         # PDFium cannot allocate); positive: Python died (MemoryError before our handler).
-        failure = TIMEOUT if completed.returncode == -24 else TOO_LARGE  # 24: SIGXCPU
+        failure = TIMEOUT if completed.returncode == -signal.SIGXCPU else TOO_LARGE
         if completed.returncode > 0 and b"MemoryError" not in completed.stderr:
             failure = FAILED
         logger.warning(
