@@ -282,6 +282,10 @@ MEDIA_URL = None  # uploads are never served directly: views check rights and se
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
+# The text layer of an uploaded PDF is read in a child process with these limits (issue 9:
+# a 1 MB PDF can inflate to gigabytes); past them the deposit goes on without pre-fill.
+PDF_EXTRACTION_MEMORY_MB = int(os.environ.get("PDF_EXTRACTION_MEMORY_MB", "512"))
+PDF_EXTRACTION_TIMEOUT_SECONDS = int(os.environ.get("PDF_EXTRACTION_TIMEOUT_SECONDS", "10"))
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

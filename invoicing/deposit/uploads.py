@@ -4,6 +4,7 @@ the draft is saved or the invoice sent."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicing.documents.attachments import dossier_size, store_attachment
-from invoicing.documents.files import (
-    validate_attachment,
-)
+from invoicing.documents.files import PREFILL_SUFFIX, validate_attachment
 from invoicing.enums import (
     AttachmentType,
     DepositFormat,
@@ -44,6 +43,7 @@ from invoicing.recognition import (
     UnreadableFile,
     detect_format,
     prefill,
+    stored,
 )
 from invoicing.rules import fields
 from invoicing.rules import routing as routing_rules
@@ -99,10 +99,12 @@ def _store(uploaded_file, checked, *, actor, is_main: bool, **fields) -> Attachm
     )
 
 
-@transaction.atomic
 def upload_main_file(uploaded_file, *, actor) -> MainUpload:
     """DEP-1: one .pdf or .xml file, its format detected from the content (§5.7); stored
-    unlinked (ATT-7) as the main file of the coming invoice, and read for pre-fill."""
+    unlinked (ATT-7) as the main file of the coming invoice, and read for pre-fill once.
+
+    Not atomic on purpose: the row is written by one statement, and the text extraction
+    that follows (a child process, up to its time limit) must not hold a transaction."""
     checked = _checked_upload(uploaded_file, field="file")
     if checked.extension not in MAIN_EXTENSIONS:
         raise field_error(
@@ -127,18 +129,55 @@ def upload_main_file(uploaded_file, *, actor) -> MainUpload:
         )
         raise field_error("file", message, ReturnCode.FILE_REFUSED)
     attachment = _store(uploaded_file, checked, actor=actor, is_main=True)
-    return MainUpload(attachment, detected, read_prefill(attachment, detected))
+    data = read_prefill(attachment, detected)
+    _keep_prefill(attachment, data)
+    return MainUpload(attachment, detected, data)
 
 
 def read_prefill(attachment: Attachment, detected: DetectedFormat | None = None) -> Prefill:
-    """REC-7: suggestions only; recognition never blocks sending (INV-10)."""
+    """REC-7: suggestions only; recognition never blocks sending (INV-10). Reads the file:
+    the deposit screens call `stored_prefill`, which reads it only once per upload."""
     try:
         return prefill(media_path(attachment.path), detected)
     except (UnreadableFile, OSError):
         return Prefill()
 
 
+# The pre-fill of an upload is kept as a small JSON file beside the stored file rather than
+# in the session or a model field: it needs no migration, lives and dies with the file (the
+# ATT-7 purge deletes both, see `delete_stored`), does not depend on the browser that
+# uploaded it, and keeps the session row small. Reading a PDF's text is the costly part
+# (a child process, issue 9); reading this file back costs a few hundred bytes.
+def _prefill_path(attachment: Attachment) -> Path:
+    return media_path(attachment.path + PREFILL_SUFFIX)
+
+
+def _keep_prefill(attachment: Attachment, data: Prefill) -> None:
+    target = _prefill_path(attachment)
+    partial = target.with_name(target.name + ".part")
+    try:
+        partial.write_text(stored.dumps(data), encoding="utf-8")
+        os.replace(partial, target)
+    except (OSError, TypeError):  # not kept: the form reads the file again, bounded as ever
+        partial.unlink(missing_ok=True)
+
+
+def stored_prefill(attachment: Attachment) -> Prefill:
+    """The pre-fill read at upload; the file is read (and the result kept) only when it is
+    missing, e.g. for a file uploaded before pre-fills were kept."""
+    try:
+        data = stored.loads(_prefill_path(attachment).read_text(encoding="utf-8"))
+    except OSError:
+        data = None
+    if data is None:
+        data = read_prefill(attachment)
+        _keep_prefill(attachment, data)
+    return data
+
+
 def detect_stored(attachment: Attachment) -> DetectedFormat | None:
+    """The stored file's format: the page tree and trailer only, no page content is
+    inflated (issue 9), so it runs in the web process."""
     try:
         return detect_format(media_path(attachment.path))
     except (UnreadableFile, OSError):

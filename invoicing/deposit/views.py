@@ -284,7 +284,7 @@ class _FormPage:
         form, request = self.form, self.request
         notice = None
         if not self.bound and self.main is not None and self.draft is None:
-            notice = uploads.read_prefill(self.main).notice
+            notice = uploads.stored_prefill(self.main).notice
         supplier_id = form["supplier"].value()
         context = {
             "form": form,
@@ -319,7 +319,7 @@ def _initial(request, *, draft, main) -> dict:
         return initial_from_invoice(draft)
     initial = {}
     if main is not None:
-        initial = initial_from_prefill(uploads.read_prefill(main), user=request.user)
+        initial = initial_from_prefill(uploads.stored_prefill(main), user=request.user)
         initial["main_attachment"] = main.pk
     structure = getattr(request, "structure", None)
     if (

@@ -7,6 +7,7 @@ chunk under a random name; downloads are always `Content-Disposition: attachment
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import mimetypes
 import os
@@ -30,6 +31,9 @@ MAX_FILE_SIZE = 10 * 1024 * 1024  # ATT-3
 MAX_DOSSIER_SIZE = 120 * 1024 * 1024  # ATT-4, portal entry or PDF deposit
 HEAD_SIZE = 8192
 CHUNK_SIZE = 64 * 1024
+# A file derived from a stored upload and kept beside it (the deposit's pre-fill, read once
+# from the file): deleted with it.
+PREFILL_SUFFIX = ".prefill.json"
 
 # ATT-2 (seed), plus XSD and XSL listed by the API specification.
 ALLOWED_EXTENSIONS = frozenset(
@@ -106,6 +110,7 @@ _BINARY_IN_TEXT = frozenset(
     {"pdf", "png", "jpeg", "gif", "tiff", "zip", "gzip", "ole2", "elf", "macho", "java", "7z", "rar", "wasm"}
 )  # fmt: skip
 
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _UNSAFE = re.compile(r'[<>:"/\\|?*]')
 
@@ -170,6 +175,21 @@ def _read_head(uploaded_file) -> bytes:
     return head
 
 
+def _looks_binary(head: bytes) -> bool:
+    """A NUL marks a binary file, except in UTF-16 text, which format detection reads (§5.7,
+    a UBL or CII invoice with a UTF-16 byte order mark): there, every other byte of ASCII is
+    NUL, so the text is decoded first and must be valid UTF-16 without a NUL character."""
+    encoding = _UTF16_BOMS.get(head[:2])
+    if encoding is None:
+        return b"\x00" in head
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:  # not final: the head may end inside a character
+        text = decoder.decode(head[2:], final=False)
+    except UnicodeDecodeError:
+        return True
+    return "\x00" in text
+
+
 def validate_attachment(uploaded_file, *, current_dossier_size: int = 0) -> CheckedFile:
     """ATT-1 to ATT-5 on a Django upload (or any File with `.name`, `.size`, `.read`).
 
@@ -229,7 +249,7 @@ def validate_attachment(uploaded_file, *, current_dossier_size: int = 0) -> Chec
         params={"extension": extension},
     )
     if extension in TEXT_EXTENSIONS:
-        if b"\x00" in head or signature in _BINARY_IN_TEXT:
+        if _looks_binary(head) or signature in _BINARY_IN_TEXT:
             raise mismatch
     elif signature not in EXPECTED.get(extension, frozenset({None})):
         raise mismatch
@@ -349,3 +369,4 @@ def delete_stored(path: str) -> None:
     resolved = resolve_stored_path(path)
     if not Path(path).is_absolute():
         resolved.unlink(missing_ok=True)
+        resolved.with_name(resolved.name + PREFILL_SUFFIX).unlink(missing_ok=True)

@@ -11,6 +11,7 @@ import shutil
 import tarfile
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -57,6 +58,13 @@ GZIP_MAGIC = b"\x1f\x8b"
 MAX_LOT_ENTRIES = 500
 MAX_LOT_SCAN_BYTES = 64 * 1024 * 1024
 
+# Detection runs in the web process and pypdf inflates whole the streams it reads there
+# (cross-reference and object streams, an embedded factur-x.xml); its own cap is 75 MB a
+# stream, which a 1 MB file reaches. A real one needs far less (an embedded XML at most
+# 10 MB, FLW-9): past this, an embedded file is ignored and a structure is unreadable. Page
+# content is never inflated here (`isolated.py` reads it in a child process, issue 9).
+MAX_INFLATED_STREAM = MAX_EMBEDDED_XML + 1024 * 1024
+
 _SIG_BYTERANGE = re.compile(rb"/ByteRange\s*\[")
 _SIG_TYPE = re.compile(rb"/Type\s*/Sig\b")
 
@@ -98,7 +106,8 @@ def detect_format(source: Any) -> DetectedFormat:
         if not head:
             raise UnreadableFile(errors.EMPTY, code="empty")
         if head.startswith(b"%PDF-"):
-            return _detect_pdf(fh)
+            with bounded_pypdf():
+                return _detect_pdf(fh)
         if head.startswith(ZIP_MAGICS):
             return _detect_zip(fh)
         if head.startswith(GZIP_MAGIC):
@@ -116,8 +125,28 @@ def check_pdf(source: Any) -> int:
     with opened(source) as fh:
         if not read_head(fh, 5) == b"%PDF-":
             raise UnreadableFile(errors.PDF_UNREADABLE, code="pdf_unreadable")
-        _reader, page_count = _open_pdf(fh)
+        with bounded_pypdf():
+            _reader, page_count = _open_pdf(fh)
         return page_count
+
+
+@contextmanager
+def bounded_pypdf():
+    """pypdf's decompression limits lowered to MAX_INFLATED_STREAM (this context only)."""
+    from pypdf import apply_configuration
+
+    limit = MAX_INFLATED_STREAM
+    with apply_configuration(
+        zlib_maximum_output_length=limit,
+        lzw_maximum_output_length=limit,
+        run_length_maximum_output_length=limit,
+        brotli_maximum_output_length=limit,
+        array_based_stream_maximum_output_length=limit,
+        maximum_declared_stream_length=limit,
+        jbig2_maximum_output_length=limit,
+        image_maximum_buffer_size=limit,
+    ):
+        yield
 
 
 def _looks_like_xml(head: bytes) -> bool:

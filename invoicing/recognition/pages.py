@@ -1,4 +1,9 @@
-"""The text layer of the pages that recognition reads (REC-1, REC-2)."""
+"""The text layer of the pages that recognition reads (REC-1, REC-2).
+
+`read_pages` inflates page content: it runs only in the child process of `isolated.py`,
+under its memory, time and content-size limits, never in a web worker (issue 9). This
+module imports nothing of the project, so that child starts without Django.
+"""
 
 from __future__ import annotations
 

@@ -11,13 +11,33 @@ from django.utils.translation import gettext_lazy as _
 
 import invoicing.recognition.detect as detect
 import invoicing.recognition.errors as errors
-import invoicing.recognition.pages as pages
+import invoicing.recognition.isolated as isolated
 import invoicing.recognition.pdftext as pdftext
 import invoicing.recognition.structured as structured
 from invoicing.recognition.errors import UnreadableFile
-from invoicing.recognition.sources import opened
+from invoicing.recognition.sources import local_path, opened
 
 NO_TEXT_NOTICE = _("Aucune donnée n'a pu être reconnue : votre PDF ne contient pas de texte")
+# The file is accepted all the same (like a scan, REC-4): only the pre-fill is given up.
+TOO_LARGE_NOTICE = _(
+    "Le contenu de ce PDF est trop volumineux pour être lu : aucun champ n'a été pré-rempli, "
+    "saisissez-les vous-même."
+)
+TIMEOUT_NOTICE = _(
+    "La lecture du texte de ce PDF a pris trop de temps : aucun champ n'a été pré-rempli, "
+    "saisissez-les vous-même."
+)
+FAILED_NOTICE = _(
+    "Le texte de ce PDF n'a pas pu être lu : aucun champ n'a été pré-rempli, saisissez-les "
+    "vous-même."
+)
+NO_TEXT = "no_text"
+NOTICES = {
+    NO_TEXT: NO_TEXT_NOTICE,
+    isolated.TOO_LARGE: TOO_LARGE_NOTICE,
+    isolated.TIMEOUT: TIMEOUT_NOTICE,
+    isolated.FAILED: FAILED_NOTICE,
+}
 
 
 @dataclass
@@ -51,13 +71,14 @@ class Prefill:
     vat_lines: list[dict[str, Any]] = field(default_factory=list)
     has_text: bool = False
     notice: Any = None  # REC-4 message (lazy French text) when the PDF has no text layer
+    notice_code: str | None = None  # the key of `notice` in NOTICES (stored pre-fills)
     source: str = "pdf_text"  # "pdf_text" or "xml"
     pages_read: list[int] = field(default_factory=list)  # 1-based page numbers
 
     @property
     def recognised(self) -> dict[str, Any]:
         """The form fields that got a value (for `initial=`), without the bookkeeping ones."""
-        skip = {"has_text", "notice", "source", "pages_read", "frame_raw"}
+        skip = {"has_text", "notice", "notice_code", "source", "pages_read", "frame_raw"}
         return {
             f.name: getattr(self, f.name)
             for f in fields(self)
@@ -73,17 +94,7 @@ def prefill(source: Any, detected: detect.DetectedFormat | None = None) -> Prefi
     if detected is None:
         detected = detect.detect_format(source)
     if detected.kind in detect.PDF_KINDS:
-        with opened(source) as fh:
-            numbers, texts = pages.read_pages(fh)
-        has_text = any(text.strip() for text in texts)
-        values = pdftext.recognise(texts) if has_text else {}
-        return Prefill(
-            **values,
-            has_text=has_text,
-            notice=None if has_text else NO_TEXT_NOTICE,
-            source="pdf_text",
-            pages_read=numbers,
-        )
+        return _pdf_text_prefill(source)
     if detected.kind == detect.IN_DP_E2_CII_FACTURX:
         xml = detected.embedded_xml
         if xml is None:  # a DetectedFormat built by hand: extract again
@@ -94,3 +105,23 @@ def prefill(source: Any, detected: detect.DetectedFormat | None = None) -> Prefi
             values = structured.parse_invoice_xml(fh)
         return Prefill(**values, has_text=True, source="xml")
     raise UnreadableFile(errors.ARCHIVE_NOT_PREFILLED, code="archive")
+
+
+def _pdf_text_prefill(source: Any) -> Prefill:
+    """REC-1, REC-2, REC-4: the text layer, read in a bounded child process (`isolated`)."""
+    with local_path(source) as path:
+        extraction = isolated.run(path)
+    if extraction.failure is not None:
+        code = extraction.failure if extraction.failure in NOTICES else isolated.FAILED
+        return Prefill(notice=NOTICES[code], notice_code=code, source="pdf_text")
+    texts = extraction.texts
+    has_text = any(text.strip() for text in texts)
+    values = pdftext.recognise(texts) if has_text else {}
+    return Prefill(
+        **values,
+        has_text=has_text,
+        notice=None if has_text else NO_TEXT_NOTICE,
+        notice_code=None if has_text else NO_TEXT,
+        source="pdf_text",
+        pages_read=extraction.pages_read,
+    )

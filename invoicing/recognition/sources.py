@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
@@ -35,6 +37,23 @@ def opened(source: Any) -> Iterator[IO[bytes]]:
         yield source
     finally:
         source.seek(0)
+
+
+@contextmanager
+def local_path(source: Any) -> Iterator[str]:
+    """A path on disk holding the source's bytes (for a child process to read): the path
+    itself, an upload's temporary file, or else a temporary copy made chunk by chunk."""
+    if isinstance(source, str | os.PathLike):
+        yield os.fspath(source)
+        return
+    temporary_path = getattr(source, "temporary_file_path", None)
+    if callable(temporary_path):
+        yield temporary_path()
+        return
+    with opened(source) as fh, tempfile.NamedTemporaryFile(suffix=".pdf") as copy:
+        shutil.copyfileobj(fh, copy, CHUNK_SIZE)
+        copy.flush()
+        yield copy.name
 
 
 def read_head(fh: IO[bytes], size: int = HEAD_SIZE) -> bytes:

@@ -7,10 +7,12 @@ Each builder returns bytes and is cached: a PDF is rendered once per test sessio
 
 from __future__ import annotations
 
+import codecs
 import io
 import random
 import tarfile
 import zipfile
+import zlib
 from functools import lru_cache
 from html import escape
 
@@ -430,3 +432,113 @@ def tar_gz_lot(entries: dict[str, bytes]) -> bytes:
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
     return out.getvalue()
+
+
+# --- Decompression bombs (issue 9) --------------------------------------------------------
+
+_BOMB_TEXT = b"BT /F1 12 Tf 72 720 Td (Facture n\\260 BOMB-1) Tj ET\n"
+
+
+def _pdf_objects(objects: list[bytes], out) -> None:
+    """Write a PDF made of `objects` (numbered from 1) with a correct xref table."""
+    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+
+
+def _flate_bomb_stream(inflated_size: int, entries: bytes = b"") -> bytes:
+    """A FlateDecode content stream: a line of text, then `inflated_size` bytes of spaces,
+    compressed chunk by chunk (never held inflated in memory)."""
+    compressor = zlib.compressobj(9)
+    parts = [compressor.compress(_BOMB_TEXT)]
+    chunk = b" " * (1024 * 1024)
+    remaining = inflated_size
+    while remaining > 0:
+        parts.append(compressor.compress(chunk[: min(remaining, len(chunk))]))
+        remaining -= len(chunk)
+    parts.append(compressor.flush())
+    data = b"".join(parts)
+    head = b"<< %s/Length %d /Filter /FlateDecode >>\nstream\n" % (entries, len(data))
+    return head + data + b"\nendstream"
+
+
+@lru_cache(maxsize=2)
+def pdf_bomb(inflated_size: int = 200 * 1024 * 1024) -> bytes:
+    """A valid one-page PDF whose page content inflates to `inflated_size` bytes (a
+    decompression bomb: ~1 KB compressed per MB inflated)."""
+    out = io.BytesIO()
+    _pdf_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            _flate_bomb_stream(inflated_size),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ],
+        out,
+    )
+    return out.getvalue()
+
+
+@lru_cache(maxsize=1)
+def embedded_bomb_pdf(inflated_size: int = 200 * 1024 * 1024) -> bytes:
+    """A one-page text PDF carrying a `factur-x.xml` that inflates to `inflated_size` bytes
+    (and declares no size): detection opens embedded files in the web process."""
+    out = io.BytesIO()
+    page_text = b"BT /F1 12 Tf 72 720 Td (Facture n\\260 EMB-1) Tj ET"
+    _pdf_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R "
+            b"/Names << /EmbeddedFiles << /Names [(factur-x.xml) 6 0 R] >> >> >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(page_text) + page_text + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Type /Filespec /F (factur-x.xml) /UF (factur-x.xml) /EF << /F 7 0 R >> >>",
+            _flate_bomb_stream(inflated_size, b"/Type /EmbeddedFile "),
+        ],
+        out,
+    )
+    return out.getvalue()
+
+
+@lru_cache(maxsize=1)
+def many_pages_pdf(page_count: int = 10_000) -> bytes:
+    """A valid PDF of `page_count` small text pages, page N saying "Page N"."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"",  # the page tree, written once the kids are known
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    kids = []
+    for number in range(1, page_count + 1):
+        content = b"BT /F1 12 Tf 72 720 Td (Page %d) Tj ET" % number
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> >> >>" % len(objects)
+        )
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), page_count)
+    out = io.BytesIO()
+    _pdf_objects(objects, out)
+    return out.getvalue()
+
+
+def ubl_xml_utf16(big_endian: bool = False) -> bytes:
+    """The UBL invoice in UTF-16 with its byte order mark (format detection reads it)."""
+    text = ubl_xml().decode().replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
+    if big_endian:
+        return codecs.BOM_UTF16_BE + text.encode("utf-16-be")
+    return codecs.BOM_UTF16_LE + text.encode("utf-16-le")

@@ -190,6 +190,24 @@ def test_validate_attachment_accepts_genuine_files(name, data):
     assert validate_attachment(upload(name, data)).original_name == name
 
 
+@pytest.mark.parametrize("big_endian", [False, True], ids=["utf-16-le", "utf-16-be"])
+def test_validate_attachment_accepts_utf16_xml_that_detection_reads(big_endian):
+    data = samples.ubl_xml_utf16(big_endian)
+
+    assert validate_attachment(upload("facture.xml", data)).extension == "xml"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xff\xfe" + "<a>\x00</a>".encode("utf-16-le"),  # a NUL character, not a NUL byte
+        b"\xfe\xff" + b"\xdc\x00\x00<",  # a lone low surrogate: not UTF-16
+    ],
+)
+def test_validate_attachment_utf16_with_binary_content_refused_att_5(data):
+    assert refused_code(upload("facture.xml", data)) == "content_mismatch"
+
+
 @pytest.mark.parametrize(
     ("data", "code"),
     [(samples.encrypted_pdf, "pdf_encrypted"), (samples.truncated_pdf, "pdf_truncated")],
