@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format install install-test messages translations bench bench-scale worker beat clean
+.PHONY: run test lint format install install-test messages translations bench bench-scale worker beat clean docs-screenshots
 
 # uv installs in seconds where pip takes minutes; pip stays the fallback when uv can't be had.
 define pip_install
@@ -77,6 +77,11 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_scale
 BENCH_INVOICES ?= 2000000
 bench-scale: install-test translations
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.scale run --invoices $(BENCH_INVOICES) $(BENCH_ARGS)
+
+# The screenshots of the user guides (docs/guide/): docs/img/*.png, 1280x800, French UI,
+# taken on the demo data by the browser test that also checks those pages in `make test`.
+docs-screenshots: install-test translations
+	DOCS_SCREENSHOTS=1 $(BIN)/pytest -q -p no:xdist tests/e2e/test_docs_screenshots.py
 
 worker: install
 	$(BIN)/celery -A portal worker --loglevel INFO
