@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def _areas_built(settings):
     """TO_VALIDATE is built here whatever the progress of the validation app."""
-    settings.ROOT_URLCONF = "tests.structures.members.urls"
+    settings.ROOT_URLCONF = "tests.structures.urls"
 
 
 def _login(page, user) -> None:
