@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from csp.decorators import csp_exempt
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
@@ -39,6 +40,10 @@ def dev_mails(request):
     )
 
 
+# The only page without Content-Security-Policy: the HTML version of a mail is shown in an
+# iframe `srcdoc`, which inherits the page's policy, and mails carry inline styles (mail
+# clients ignore style sheets). DEBUG only (404 otherwise); the iframe is sandboxed (no script).
+@csp_exempt()
 @login_not_required
 @require_GET
 @debug_only
