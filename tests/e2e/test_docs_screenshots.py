@@ -28,6 +28,9 @@ from tests.factories.accounts import UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 VIEWPORT = {"width": 1280, "height": 800}
+LABELLED_BUTTON_WIDTHS = """() => Array.from(document.querySelectorAll('.fr-btns-group .fr-btn'))
+    .filter(button => button.textContent.trim() && button.offsetParent !== null)
+    .map(button => [button.textContent.trim(), button.getBoundingClientRect().width])"""
 DOCS_IMG = Path(django_settings.BASE_DIR) / "docs" / "img"
 
 
@@ -159,6 +162,11 @@ def test_guide_pages_show_their_heading_and_are_captured(docs_context, live_serv
         text = heading.inner_text()
         if shot.heading not in text:
             problems.append(f"{shot.name}: heading {text!r} lacks {shot.heading!r}")
+        # Issue 11: a labelled button in a DSFR button group must show its label, not only
+        # its icon (DSFR turns icon buttons into 40 px squares without --icon-left/right).
+        for label, width in page.evaluate(LABELLED_BUTTON_WIDTHS):
+            if width < 48:
+                problems.append(f"{shot.name}: button {label!r} shows only its icon ({width} px)")
         if shot.selector == "#acknowledgement-modal-title":
             page.wait_for_selector("#acknowledgement-modal.fr-modal--opened")
             page.wait_for_timeout(400)  # the DSFR's opening transition
