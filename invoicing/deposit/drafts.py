@@ -29,6 +29,7 @@ from invoicing.enums import (
 from invoicing.errors import (
     IllegalTransition,
     InvoiceError,
+    InvoiceValidationError,
     ReturnCode,
 )
 from invoicing.models import Attachment, Invoice, InvoiceLine, VatLine
@@ -102,10 +103,15 @@ def _fill_draft(invoice: Invoice, data: Mapping, *, is_entry_mode: bool) -> None
     invoice.vat_type = invoice.vat_type or "TVA_SUR_DEBIT"
     invoice.invoice_date = data.get("invoice_date") or None
     for name in AMOUNT_FIELDS:
-        value = data.get(name)
-        setattr(invoice, name, Decimal(str(value)) if value not in (None, "") else Decimal("0"))
+        # The form bounds the amounts; a draft keeps 0 for one it could not store.
+        value = fields.bounded_amount(data.get(name)) if data.get(name) not in (None, "") else None
+        setattr(invoice, name, value if value is not None else Decimal("0"))
     if is_entry_mode:
         totals = amounts.compute_totals(complete_lines(data.get("lines")), invoice.global_discount)
+        if not amounts.totals_in_bounds(totals):
+            raise InvoiceValidationError(
+                {"lines": [fields.amount_too_large_message()]}, {"lines": ReturnCode.AMOUNTS}
+            )
         for name in ("amount_ht", "amount_tva", "amount_ttc"):
             setattr(invoice, name, totals[name])
         if data.get("amount_to_pay") in (None, ""):
@@ -159,7 +165,11 @@ def complete_lines(lines) -> list[dict]:
             }
         except ArithmeticError:
             continue
-        if values["designation"] and abs(values["vat_rate"]) < 1000:
+        if (
+            values["designation"]
+            and abs(values["vat_rate"]) < 1000
+            and amounts.line_in_bounds(values)
+        ):
             kept.append(values)
     return kept
 

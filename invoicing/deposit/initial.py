@@ -60,7 +60,9 @@ def initial_from_prefill(prefill: Prefill, *, user) -> dict:
     for source, target in simple.items():
         value = getattr(prefill, source, None)
         if isinstance(value, Decimal):
-            value = fields.money(value)  # the form takes cents
+            # The form takes cents; a value out of the columns' bounds is dropped (issue 9).
+            value = fields.bounded_amount(value)
+            value = fields.money(value) if value is not None else None
         if value not in (None, ""):
             initial[target] = value
     if prefill.invoice_type in InvoiceType.values:
