@@ -36,7 +36,7 @@ from invoicing.deposit.forms import (
     deposit_structures,
     lines_of,
 )
-from invoicing.deposit.initial import initial_from_invoice, initial_from_prefill, line_initial
+from invoicing.deposit.initial import form_initial, line_initial
 from invoicing.documents.certificate import certificate_filename
 from invoicing.documents.files import attachment_response
 from invoicing.enums import VALIDATION_FRAMES, DepositMode, InvoiceStatus
@@ -117,7 +117,7 @@ def deposit_form(request):
             if used is not None and used.status == S.BROUILLON:
                 return redirect("invoicing:draft_edit", pk=used.pk)
             if used is not None:
-                return _done_redirect(request, used)
+                return _already_sent(request, used)
         messages.info(request, _("Déposez d'abord le fichier de la facture."))
         return redirect("invoicing:deposit")
     return _deposit_page(request, is_entry_mode=False, main=main)
@@ -137,7 +137,7 @@ def draft_edit(request, pk: int):
     invoice = get_object_or_404(queryset, pk=pk)
     if invoice.status != S.BROUILLON:
         if request.method == "POST":
-            return _done_redirect(request, invoice)  # a repeated "Confirmer et envoyer"
+            return _already_sent(request, invoice)  # a repeated "Confirmer et envoyer"
         messages.info(request, _("Cette facture est envoyée : elle ne peut plus être modifiée."))
         return _invoice_redirect(invoice)
     is_entry = invoice.deposit_mode == DepositMode.SAISIE_PORTAIL
@@ -160,6 +160,12 @@ def draft_delete(request, pk: int):
 
 def _invoice_redirect(invoice: Invoice) -> HttpResponseRedirect:
     return redirect("invoicing:issued_detail", pk=invoice.pk)
+
+
+def _already_sent(request, invoice: Invoice) -> HttpResponseRedirect:
+    """A repeated click: the summary of the invoice the first click sent, saying so."""
+    messages.info(request, _("Cette facture a déjà été envoyée."))
+    return _done_redirect(request, invoice)
 
 
 def _done_redirect(request, invoice: Invoice) -> HttpResponseRedirect:
@@ -213,7 +219,7 @@ def _deposit_page(request, *, is_entry_mode: bool, draft: Invoice | None = None,
         try:
             return action(request, page)
         except drafts.AlreadySent as exc:
-            return _done_redirect(request, exc.invoice)
+            return _already_sent(request, exc.invoice)
         except InvoiceValidationError as exc:
             page.other_errors = _apply_errors(page.form, exc)
         except InvoiceError as exc:
@@ -259,7 +265,7 @@ class _FormPage:
             self.form = DepositForm(
                 user=request.user,
                 is_entry_mode=is_entry_mode,
-                initial=_initial(request, draft=draft, main=main),
+                initial=form_initial(request.user, request.structure, draft=draft, main=main),
             )
         self.formset = _formset(request, draft=draft, bound=self.bound) if is_entry_mode else None
         self.attachments = _dossier(request, draft=draft, bound=self.bound)
@@ -321,23 +327,6 @@ class _FormPage:
         }
         status = 400 if context["has_errors"] else 200
         return render(request, "invoicing/deposit/form.html", context, status=status)
-
-
-def _initial(request, *, draft, main) -> dict:
-    if draft is not None:
-        return initial_from_invoice(draft)
-    initial = {}
-    if main is not None:
-        initial = initial_from_prefill(uploads.read_prefill(main), user=request.user)
-        initial["main_attachment"] = main.pk
-    structure = getattr(request, "structure", None)
-    if (
-        "supplier" not in initial
-        and structure is not None
-        and deposit_structures(request.user).filter(pk=structure.pk).exists()
-    ):
-        initial["supplier"] = structure.pk
-    return initial
 
 
 def _confirmation_page(request, page: _FormPage, deposit, data):
