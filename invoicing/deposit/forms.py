@@ -336,7 +336,25 @@ class LineForm(ControlCharactersMixin, forms.Form):
         }
 
 
-LineFormSet = forms.formset_factory(LineForm, extra=0, can_delete=True, max_num=500)
+# Low 11: DATA_UPLOAD_MAX_NUMBER_FIELDS (portal/settings.py) is sized for this many lines.
+MAX_ENTRY_LINES = 500
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": _("Une facture saisie compte au plus %(num)d lignes."),
+    }
+
+
+LineFormSet = forms.formset_factory(
+    LineForm,
+    formset=BaseLineFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_ENTRY_LINES,
+    validate_max=True,
+)
 
 
 def lines_of(formset) -> list[dict]:
