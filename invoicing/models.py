@@ -169,6 +169,12 @@ class Invoice(models.Model):
     dossier_sha256 = models.CharField(max_length=64, blank=True)
     certificate_sha256 = models.CharField(max_length=64, blank=True)
     certificate_file = models.CharField(max_length=255, blank=True)
+    # The deposit form's idempotency token (issue 9): on the row, not in the cache, so that a
+    # repeated "Enregistrer" / "Confirmer et envoyer" is recognised with Redis down, and
+    # simultaneous clicks meet at the unique constraint below.
+    deposit_token = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("facture")
@@ -180,6 +186,11 @@ class Invoice(models.Model):
                 fields=["supplier", "invoice_year", "number"],
                 condition=~Q(status=InvoiceStatus.BROUILLON),
                 name="invoice_number_unique_per_supplier_year",
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "deposit_token"],
+                condition=~Q(deposit_token=""),
+                name="invoice_deposit_token_unique_per_user",
             ),
         ]
         indexes = [

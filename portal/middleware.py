@@ -6,25 +6,12 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
+from portal.params import parse_id
 from structures.models import Membership
 
 LANGUAGE_SESSION_KEY = "portal_language"
 STRUCTURE_SESSION_KEY = "current_structure_id"
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
-
-
-# The largest primary key a database holds (a signed 64-bit integer).
-MAX_ID = 2**63 - 1
-
-
-def _as_id(value) -> int | None:
-    """A positive database id from a query string or the session, else None: "²" passes
-    str.isdigit() but not int(), and a 30-digit number overflows the database driver."""
-    text = str(value or "")
-    if not (text.isascii() and text.isdigit()):
-        return None
-    number = int(text)
-    return number if 0 < number <= MAX_ID else None
 
 
 class UserLanguageMiddleware:
@@ -90,7 +77,7 @@ class CurrentStructureMiddleware:
         memberships = Membership.objects.filter(user=request.user).select_related("structure")
         wanted = request.GET.get("structure") or request.session.get(STRUCTURE_SESSION_KEY)
         chosen = None
-        structure_id = _as_id(wanted)
+        structure_id = parse_id(wanted)
         if structure_id is not None:
             chosen = memberships.filter(structure_id=structure_id).first()
         if chosen is None:

@@ -284,6 +284,12 @@ MEDIA_URL = None  # uploads are never served directly: views check rights and se
 # Uploads above 2.5 MB are streamed to a temporary file, never held in memory (ARCHITECTURE 8).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+# Online entry posts up to 500 lines (invoicing.deposit.forms.MAX_ENTRY_LINES) of 7 fields
+# (designation, quantity, unit, unit price, discount, VAT rate, delete), that is 3 500, plus
+# the header, the management form and the dossier's attachment ids; Django's default of
+# 1 000 gave a bare "Bad Request (400)" from about 140 lines (issue 9, Low 11). The margin
+# lets a few lines over the maximum reach the formset, which says so in French.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
 # The text layer of an uploaded PDF is read in a child process with these limits (issue 9:
 # a 1 MB PDF can inflate to gigabytes); past them the deposit goes on without pre-fill.

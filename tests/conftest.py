@@ -54,6 +54,17 @@ class UndefinedTemplateVariable(str):
         return ""
 
 
+@pytest.fixture(autouse=True)
+def _portal_language():
+    """Each test starts in the portal's language: a test that switches to English must not
+    leave it active for the next test of its worker (its French messages would be English)."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fail_on_undefined_template_variables():
     from django.template import engines

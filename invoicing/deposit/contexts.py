@@ -8,15 +8,14 @@ from django.urls import reverse
 from invoicing.deposit.forms import deposit_structures
 from invoicing.rules import amounts, fields
 from invoicing.rules import routing as routing_rules
+from portal.params import clean_param, parse_id
 from structures import access
 
 
 def mandate_context(user, supplier_id) -> dict | None:
     """MAN-1 / INV-9: the supplier's billing mandate, and where to accept it."""
-    supplier_id = str(supplier_id or "").strip()
-    structure = (
-        deposit_structures(user).filter(pk=supplier_id).first() if supplier_id.isdigit() else None
-    )
+    supplier_id = parse_id(supplier_id)
+    structure = deposit_structures(user).filter(pk=supplier_id).first() if supplier_id else None
     if structure is None:
         structure = deposit_structures(user).first()
     if structure is None:
@@ -54,8 +53,8 @@ def totals(formset, form) -> dict:
 
 
 def lookup_context(identifier, service_code, supplier_id) -> dict:
-    identifier = fields.normalise_identifier(identifier or "")
-    service_code = (service_code or "").strip()
+    identifier = fields.normalise_identifier(clean_param(identifier))
+    service_code = clean_param(service_code)
     context = {
         "identifier": identifier,
         "service_code": service_code,
@@ -81,7 +80,8 @@ def lookup_context(identifier, service_code, supplier_id) -> dict:
 
 
 def validator_context(identifier, service_code, supplier_id) -> dict:
-    identifier = fields.normalise_identifier(identifier or "")
+    identifier = fields.normalise_identifier(clean_param(identifier))
+    service_code = clean_param(service_code)
     context = {
         "identifier": identifier,
         "validator": None,

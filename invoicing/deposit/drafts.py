@@ -7,8 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from invoicing import workflow
@@ -29,6 +28,7 @@ from invoicing.enums import (
 from invoicing.errors import (
     IllegalTransition,
     InvoiceError,
+    InvoiceValidationError,
     ReturnCode,
 )
 from invoicing.models import Attachment, Invoice, InvoiceLine, VatLine
@@ -36,7 +36,7 @@ from invoicing.rules import amounts, fields
 from invoicing.rules import routing as routing_rules
 
 S = InvoiceStatus
-TOKEN_TTL = 24 * 3600
+TOKEN_MAX = 64
 
 
 class AlreadySent(InvoiceError):
@@ -102,10 +102,15 @@ def _fill_draft(invoice: Invoice, data: Mapping, *, is_entry_mode: bool) -> None
     invoice.vat_type = invoice.vat_type or "TVA_SUR_DEBIT"
     invoice.invoice_date = data.get("invoice_date") or None
     for name in AMOUNT_FIELDS:
-        value = data.get(name)
-        setattr(invoice, name, Decimal(str(value)) if value not in (None, "") else Decimal("0"))
+        # The form bounds the amounts; a draft keeps 0 for one it could not store.
+        value = fields.bounded_amount(data.get(name)) if data.get(name) not in (None, "") else None
+        setattr(invoice, name, value if value is not None else Decimal("0"))
     if is_entry_mode:
         totals = amounts.compute_totals(complete_lines(data.get("lines")), invoice.global_discount)
+        if not amounts.totals_in_bounds(totals):
+            raise InvoiceValidationError(
+                {"lines": [fields.amount_too_large_message()]}, {"lines": ReturnCode.AMOUNTS}
+            )
         for name in ("amount_ht", "amount_tva", "amount_ttc"):
             setattr(invoice, name, totals[name])
         if data.get("amount_to_pay") in (None, ""):
@@ -159,7 +164,11 @@ def complete_lines(lines) -> list[dict]:
             }
         except ArithmeticError:
             continue
-        if values["designation"] and abs(values["vat_rate"]) < 1000:
+        if (
+            values["designation"]
+            and abs(values["vat_rate"]) < 1000
+            and amounts.line_in_bounds(values)
+        ):
             kept.append(values)
     return kept
 
@@ -256,14 +265,30 @@ def save_draft(
     _fill_draft(invoice, data, is_entry_mode=is_entry_mode)
     set_deposit_mode(invoice, main, is_entry_mode=is_entry_mode)
     if invoice.pk is None:
-        workflow.save_draft(invoice, actor=actor)
+        invoice.deposit_token = clean_token(token)
+        try:
+            with transaction.atomic():
+                workflow.save_draft(invoice, actor=actor)
+        except IntegrityError as exc:
+            earlier = sent_with_token(actor, token) if is_token_conflict(exc) else None
+            if earlier is None:
+                raise
+            # A simultaneous click of the same form made the draft first: save onto it.
+            return save_draft(
+                data,
+                actor=actor,
+                draft=earlier,
+                main_attachment_id=main_attachment_id,
+                attachment_ids=attachment_ids,
+                is_entry_mode=is_entry_mode,
+                token=token,
+            )
     else:
         invoice.save()
     link_dossier(invoice, main, attachments)
     if is_entry_mode:
         lines = complete_lines(data.get("lines"))
         replace_lines(invoice, lines, amounts.compute_totals(lines)["vat_lines"])
-    remember_token(actor, token, invoice.pk)
     return invoice
 
 
@@ -280,21 +305,25 @@ def delete_draft(invoice: Invoice, *, actor) -> None:
 
 
 # --- The idempotency token of "Enregistrer" / "Confirmer et envoyer" -------------------
+# Issue 9: kept on the invoice row (it lived in the cache, which misses while Redis is down),
+# unique per user: simultaneous first clicks meet at the constraint, and the losers find the
+# row the winner made.
+
+UNIQUE_FORM_CONSTRAINT = "invoice_deposit_token_unique_per_user"
 
 
-def _token_key(actor, token: str) -> str:
-    return f"invoicing:deposit-token:{getattr(actor, 'pk', 0)}:{token}"
-
-
-def remember_token(actor, token: str, pk: int) -> None:
-    if token:
-        key = _token_key(actor, token)
-        transaction.on_commit(lambda: cache.set(key, pk, TOKEN_TTL))
+def clean_token(token) -> str:
+    token = str(token or "").strip()
+    return token if len(token) <= TOKEN_MAX and token.isprintable() else ""
 
 
 def sent_with_token(actor, token: str) -> Invoice | None:
     """The invoice (draft or sent) made from the form carrying `token`, if any."""
-    if not token:
+    token = clean_token(token)
+    if not token or not getattr(actor, "is_authenticated", False):
         return None
-    pk = cache.get(_token_key(actor, token))
-    return Invoice.objects.filter(pk=pk).first() if pk else None
+    return Invoice.objects.filter(created_by=actor, deposit_token=token).first()
+
+
+def is_token_conflict(exc: IntegrityError) -> bool:
+    return UNIQUE_FORM_CONSTRAINT in str(exc) or "invoicing_invoice.deposit_token" in str(exc)

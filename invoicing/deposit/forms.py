@@ -24,8 +24,9 @@ from invoicing.enums import (
     VatType,
 )
 from invoicing.models import Invoice, InvoiceLine
-from invoicing.rules import fields
+from invoicing.rules import amounts, fields
 from portal.areas import AreaCode, Mode
+from portal.params import MAX_ID, ControlCharactersMixin
 from structures import access
 from structures.models import BankAccount, Service, Structure
 
@@ -69,22 +70,31 @@ class UploadForm(forms.Form):
     )
 
 
+def validate_amount_bounds(value) -> None:
+    """Issue 9: an amount the money columns cannot hold is refused at its field."""
+    if value is not None and not fields.amount_in_bounds(value):
+        raise forms.ValidationError(fields.amount_too_large_message(), code="amount_too_large")
+
+
 def _money(label, **kwargs) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         required=False,
         max_digits=19,
         decimal_places=2,
+        validators=[validate_amount_bounds],
         widget=forms.NumberInput(attrs=MONEY_WIDGET),
         **kwargs,
     )
 
 
-class DepositForm(forms.Form):
+class DepositForm(ControlCharactersMixin, forms.Form):
     """The header of an invoice: PDF deposit, simplified deposit and online entry."""
 
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
-    main_attachment = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    main_attachment = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID
+    )
     # A CharField behind the select: a frame of a later phase (posted by hand, or by an old
     # bookmark) gets the clear message of INV-2 from the checks, not "invalid choice".
     frame = forms.CharField(
@@ -257,7 +267,7 @@ class DepositForm(forms.Form):
         return value in (Frame.A9.value, Frame.A12.value)
 
 
-class LineForm(forms.Form):
+class LineForm(ControlCharactersMixin, forms.Form):
     designation = forms.CharField(
         label=_("Désignation"), max_length=fields.LINE_DESIGNATION_MAX, required=False
     )
@@ -266,6 +276,7 @@ class LineForm(forms.Form):
         required=False,
         max_digits=19,
         decimal_places=6,
+        validators=[validate_amount_bounds],
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     unit = forms.CharField(
@@ -276,6 +287,7 @@ class LineForm(forms.Form):
         required=False,
         max_digits=19,
         decimal_places=6,
+        validators=[validate_amount_bounds],
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     discount = forms.DecimalField(
@@ -283,6 +295,7 @@ class LineForm(forms.Form):
         required=False,
         max_digits=19,
         decimal_places=2,
+        validators=[validate_amount_bounds],
         widget=forms.NumberInput(attrs=MONEY_WIDGET),
     )
     vat_rate = forms.ChoiceField(
@@ -294,6 +307,15 @@ class LineForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         dsfr_classes(self)
+
+    def clean(self):
+        data = super().clean()
+        quantity, unit_price = data.get("quantity"), data.get("unit_price")
+        if quantity is not None and unit_price is not None:
+            line = {**data, "discount": data.get("discount") or 0}
+            if not amounts.line_in_bounds(line):
+                self.add_error("unit_price", fields.amount_too_large_message())
+        return data
 
     def line(self) -> dict | None:
         """The typed values, or None for an empty row."""
@@ -314,14 +336,32 @@ class LineForm(forms.Form):
         }
 
 
-LineFormSet = forms.formset_factory(LineForm, extra=0, can_delete=True, max_num=500)
+# Low 11: DATA_UPLOAD_MAX_NUMBER_FIELDS (portal/settings.py) is sized for this many lines.
+MAX_ENTRY_LINES = 500
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": _("Une facture saisie compte au plus %(num)d lignes."),
+    }
+
+
+LineFormSet = forms.formset_factory(
+    LineForm,
+    formset=BaseLineFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_ENTRY_LINES,
+    validate_max=True,
+)
 
 
 def lines_of(formset) -> list[dict]:
     return [line for form in formset.forms if (line := form.line()) is not None]
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(ControlCharactersMixin, forms.Form):
     """ATT-6: a file, its designation and its type (seed 004: Fichier, Désignation, Type)."""
 
     file = forms.FileField(label=_("Fichier"), required=False)

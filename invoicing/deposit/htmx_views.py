@@ -14,6 +14,7 @@ from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.models import Attachment, Invoice
 from invoicing.queries import issued_invoices
 from portal.areas import AreaCode, Mode
+from portal.params import clean_param, parse_id, parse_ids
 from structures import access
 
 
@@ -22,28 +23,28 @@ from structures import access
 def recipient_lookup(request):
     """The recipient's name, its usable services and parameters (STR-11), or "Destinataire
     inconnu ou inactif" (REC-8); with `role=validator`, the titulaire / mandataire."""
-    supplier_id = request.GET.get("supplier")
+    supplier_id = parse_id(request.GET.get("supplier"))
     if request.GET.get("role") == "validator":
         context = validator_context(
-            request.GET.get("validator_identifier"),
-            request.GET.get("validator_service_code"),
+            clean_param(request.GET.get("validator_identifier")),
+            clean_param(request.GET.get("validator_service_code")),
             supplier_id,
         )
         return render(request, "invoicing/deposit/_validator_info.html", {"lookup": context})
     context = lookup_context(
-        request.GET.get("recipient_identifier"),
-        request.GET.get("recipient_service_code"),
+        clean_param(request.GET.get("recipient_identifier")),
+        clean_param(request.GET.get("recipient_service_code")),
         supplier_id,
     )
     return render(request, "invoicing/deposit/_recipient_info.html", {"lookup": context})
 
 
 def _draft(request) -> Invoice | None:
-    pk = request.POST.get("draft") or ""
-    if not pk.isdigit():
+    pk = parse_id(request.POST.get("draft"))
+    if pk is None:
         return None
     return get_object_or_404(
-        issued_invoices(request.user, Mode.CHANGE).filter(status="BROUILLON"), pk=int(pk)
+        issued_invoices(request.user, Mode.CHANGE).filter(status="BROUILLON"), pk=pk
     )
 
 
@@ -61,8 +62,8 @@ def attachment_upload(request):
             actor=request.user,
             designation=form.cleaned_data.get("designation", ""),
             attachment_type=form.cleaned_data.get("attachment_type", ""),
-            dossier_ids=request.POST.getlist("attachment_ids"),
-            main_attachment_id=request.POST.get("main_attachment"),
+            dossier_ids=parse_ids(request.POST.getlist("attachment_ids")),
+            main_attachment_id=parse_id(request.POST.get("main_attachment")),
             draft=draft,
         )
     except InvoiceValidationError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from invoicing.deposit import uploads
 from invoicing.deposit.forms import VAT_RATES, deposit_structures
 from invoicing.enums import (
     CURRENT_FRAMES,
@@ -60,7 +61,9 @@ def initial_from_prefill(prefill: Prefill, *, user) -> dict:
     for source, target in simple.items():
         value = getattr(prefill, source, None)
         if isinstance(value, Decimal):
-            value = fields.money(value)  # the form takes cents
+            # The form takes cents; a value out of the columns' bounds is dropped (issue 9).
+            value = fields.bounded_amount(value)
+            value = fields.money(value) if value is not None else None
         if value not in (None, ""):
             initial[target] = value
     if prefill.invoice_type in InvoiceType.values:
@@ -125,4 +128,22 @@ def initial_from_invoice(invoice) -> dict:
     )
     main = invoice.attachments.filter(is_main=True).first()
     initial["main_attachment"] = main.pk if main else None
+    return initial
+
+
+def form_initial(user, structure, *, draft, main) -> dict:
+    """The deposit form's initial values: the draft's, else the main file's pre-fill, with
+    the current structure as supplier when the user may deposit for it."""
+    if draft is not None:
+        return initial_from_invoice(draft)
+    initial = {}
+    if main is not None:
+        initial = initial_from_prefill(uploads.stored_prefill(main), user=user)
+        initial["main_attachment"] = main.pk
+    if (
+        "supplier" not in initial
+        and structure is not None
+        and deposit_structures(user).filter(pk=structure.pk).exists()
+    ):
+        initial["supplier"] = structure.pk
     return initial

@@ -25,10 +25,11 @@ from commitments import rules as commitment_rules
 from invoicing import workflow
 from invoicing.deposit.drafts import (
     AlreadySent,
+    clean_token,
     complete_lines,
+    is_token_conflict,
     link_dossier,
     lock_draft,
-    remember_token,
     replace_lines,
     sent_with_token,
     set_deposit_mode,
@@ -221,17 +222,32 @@ def send_invoice(
     _fill_sent(invoice, data, deposit)
     _snapshot(invoice, deposit, supplier)
     set_deposit_mode(invoice, main, is_entry_mode=is_entry_mode)
+    if not invoice.pk:
+        invoice.deposit_token = clean_token(token)
     if invoice.pk:
         invoice.save()
     try:
         with transaction.atomic():
             invoice = workflow.submit(invoice, actor=actor)
     except IntegrityError as exc:
-        if not _is_number_conflict(exc):
+        if not (_is_number_conflict(exc) or is_token_conflict(exc)):
             raise
+        # A simultaneous click of the same form sent it first (the row lock or the
+        # constraints made this one wait for it): say so, with the invoice.
         again = sent_with_token(actor, token)
         if again is not None and again.status != S.BROUILLON:
             raise AlreadySent(again) from exc
+        if again is not None and is_token_conflict(exc):
+            # A simultaneous "Enregistrer le brouillon" of this form made a draft: send it.
+            return send_invoice(
+                data,
+                actor=actor,
+                draft=again,
+                main_attachment_id=main_attachment_id,
+                attachment_ids=attachment_ids,
+                is_entry_mode=is_entry_mode,
+                token=token,
+            )
         raise field_error(
             "number", fields.duplicate_number_message(), ReturnCode.DUPLICATE
         ) from exc
@@ -245,7 +261,6 @@ def send_invoice(
     invoice.save(update_fields=["dossier_sha256", "updated_at"])
     commitment_rules.link_invoice(invoice)
     store_certificate(invoice)
-    remember_token(actor, token, invoice.pk)
     return invoice
 
 

@@ -36,13 +36,14 @@ from invoicing.deposit.forms import (
     deposit_structures,
     lines_of,
 )
-from invoicing.deposit.initial import initial_from_invoice, initial_from_prefill, line_initial
+from invoicing.deposit.initial import form_initial, line_initial
 from invoicing.documents.certificate import certificate_filename
 from invoicing.documents.files import attachment_response
 from invoicing.enums import VALIDATION_FRAMES, DepositMode, InvoiceStatus
 from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.models import Attachment, Invoice
 from portal.areas import AreaCode, Mode
+from portal.params import parse_id, parse_ids
 from structures import access
 
 S = InvoiceStatus
@@ -107,8 +108,8 @@ def deposit_upload(request):
 @require_http_methods(["GET", "POST"])
 def deposit_form(request):
     """PDF / structured-file deposit: needs the uploaded main file (?main=<id>)."""
-    main_id = request.POST.get("main_attachment") if request.method == "POST" else None
-    main_id = main_id or request.GET.get("main")
+    main_id = parse_id(request.POST.get("main_attachment")) if request.method == "POST" else None
+    main_id = main_id or parse_id(request.GET.get("main"))
     main = uploads.main_attachment_for(request.user, main_id)
     if main is None:
         if request.method == "POST":
@@ -116,7 +117,7 @@ def deposit_form(request):
             if used is not None and used.status == S.BROUILLON:
                 return redirect("invoicing:draft_edit", pk=used.pk)
             if used is not None:
-                return _done_redirect(request, used)
+                return _already_sent(request, used)
         messages.info(request, _("Déposez d'abord le fichier de la facture."))
         return redirect("invoicing:deposit")
     return _deposit_page(request, is_entry_mode=False, main=main)
@@ -136,7 +137,7 @@ def draft_edit(request, pk: int):
     invoice = get_object_or_404(queryset, pk=pk)
     if invoice.status != S.BROUILLON:
         if request.method == "POST":
-            return _done_redirect(request, invoice)  # a repeated "Confirmer et envoyer"
+            return _already_sent(request, invoice)  # a repeated "Confirmer et envoyer"
         messages.info(request, _("Cette facture est envoyée : elle ne peut plus être modifiée."))
         return _invoice_redirect(invoice)
     is_entry = invoice.deposit_mode == DepositMode.SAISIE_PORTAIL
@@ -161,6 +162,12 @@ def _invoice_redirect(invoice: Invoice) -> HttpResponseRedirect:
     return redirect("invoicing:issued_detail", pk=invoice.pk)
 
 
+def _already_sent(request, invoice: Invoice) -> HttpResponseRedirect:
+    """A repeated click: the summary of the invoice the first click sent, saying so."""
+    messages.info(request, _("Cette facture a déjà été envoyée."))
+    return _done_redirect(request, invoice)
+
+
 def _done_redirect(request, invoice: Invoice) -> HttpResponseRedirect:
     if queries.issued_invoices(request.user).filter(pk=invoice.pk).exists():
         return redirect("invoicing:deposit_done", pk=invoice.pk)
@@ -172,9 +179,10 @@ def _formset(request, *, draft: Invoice | None, bound: bool):
         data = request.POST
         if request.POST.get("action") == "add_line":
             data = request.POST.copy()
-            total = (data.get("lines-TOTAL_FORMS") or "0").strip()
-            if total.isdigit():  # a tampered count is left for the formset to report
-                data["lines-TOTAL_FORMS"] = str(int(total) + 1)
+            total = parse_id(data.get("lines-TOTAL_FORMS") or "0") or 0
+            if total or (data.get("lines-TOTAL_FORMS") or "0").strip() == "0":
+                # a tampered count is left for the formset to report
+                data["lines-TOTAL_FORMS"] = str(total + 1)
         return LineFormSet(data, prefix="lines")
     initial = line_initial(draft) if draft is not None else []
     formset = LineFormSet(prefix="lines", initial=initial or [{}])
@@ -183,7 +191,7 @@ def _formset(request, *, draft: Invoice | None, bound: bool):
 
 def _dossier(request, *, draft, bound: bool) -> list[Attachment]:
     if bound:
-        ids = request.POST.getlist("attachment_ids")
+        ids = parse_ids(request.POST.getlist("attachment_ids"))
         return uploads.dossier_attachments(request.user, ids, draft=draft, strict=False)
     if draft is not None:
         return list(draft.attachments.filter(is_main=False).order_by("pk"))
@@ -206,11 +214,12 @@ def _deposit_page(request, *, is_entry_mode: bool, draft: Invoice | None = None,
     """The deposit form (GET) or one of its three POST actions, named by the submit button."""
     page = _FormPage(request, is_entry_mode=is_entry_mode, draft=draft, main=main)
     action = POST_ACTIONS.get(request.POST.get("action", "")) if page.bound else None
+    page.acted = action is not None
     if action is not None and page.is_valid():
         try:
             return action(request, page)
         except drafts.AlreadySent as exc:
-            return _done_redirect(request, exc.invoice)
+            return _already_sent(request, exc.invoice)
         except InvoiceValidationError as exc:
             page.other_errors = _apply_errors(page.form, exc)
         except InvoiceError as exc:
@@ -256,11 +265,12 @@ class _FormPage:
             self.form = DepositForm(
                 user=request.user,
                 is_entry_mode=is_entry_mode,
-                initial=_initial(request, draft=draft, main=main),
+                initial=form_initial(request.user, request.structure, draft=draft, main=main),
             )
         self.formset = _formset(request, draft=draft, bound=self.bound) if is_entry_mode else None
         self.attachments = _dossier(request, draft=draft, bound=self.bound)
         self.other_errors: dict[str, list] = {}
+        self.acted = False
 
     def is_valid(self) -> bool:
         return self.form.is_valid() and (self.formset is None or self.formset.is_valid())
@@ -279,6 +289,11 @@ class _FormPage:
             "attachment_ids": [a.pk for a in self.attachments],
             "is_entry_mode": self.is_entry_mode,
         }
+
+    def _formset_errors(self) -> bool:
+        formset = self.formset
+        # Only after a button that acts (not "add a line"): its lines were refused.
+        return self.acted and formset is not None and formset.is_bound and not formset.is_valid()
 
     def render(self) -> HttpResponse:
         form, request = self.form, self.request
@@ -308,27 +323,10 @@ class _FormPage:
                 form["validator_service_code"].value(),
                 supplier_id,
             ),
-            "has_errors": bool(form.errors or self.other_errors),
+            "has_errors": bool(form.errors or self.other_errors or self._formset_errors()),
         }
         status = 400 if context["has_errors"] else 200
         return render(request, "invoicing/deposit/form.html", context, status=status)
-
-
-def _initial(request, *, draft, main) -> dict:
-    if draft is not None:
-        return initial_from_invoice(draft)
-    initial = {}
-    if main is not None:
-        initial = initial_from_prefill(uploads.stored_prefill(main), user=request.user)
-        initial["main_attachment"] = main.pk
-    structure = getattr(request, "structure", None)
-    if (
-        "supplier" not in initial
-        and structure is not None
-        and deposit_structures(request.user).filter(pk=structure.pk).exists()
-    ):
-        initial["supplier"] = structure.pk
-    return initial
 
 
 def _confirmation_page(request, page: _FormPage, deposit, data):

@@ -20,6 +20,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,6 +41,7 @@ from invoicing.issued.forms import (
 )
 from invoicing.models import Attachment, Invoice
 from portal.areas import AreaCode, Mode
+from portal.params import clean_param, parse_id, parse_ids
 from structures import access
 from structures.access import area_required
 
@@ -99,9 +101,9 @@ def _actionable_invoice(request, pk: int) -> Invoice:
 def synthesis(request):
     structures = _issued_structures(request.user)
     selected = None
-    wanted = request.GET.get("structure", "")
-    if wanted.isdigit():
-        selected = next((s for s in structures if s.pk == int(wanted)), None)
+    wanted = parse_id(request.GET.get("structure"))
+    if wanted is not None:
+        selected = next((s for s in structures if s.pk == wanted), None)
     invoices = queries.issued_invoices(request.user)
     if selected is not None:
         invoices = invoices.filter(supplier_id=selected.pk)
@@ -319,21 +321,22 @@ def acknowledgements(request):
     if request.method == "POST":
         acknowledge_all = "all" in request.POST
         ids = None if acknowledge_all else request.POST.getlist("invoice")
-        ids = None if ids is None else [pk for pk in ids if pk.isdigit()]
+        ids = None if ids is None else parse_ids(ids)
         if ids == []:
             messages.error(request, _("Sélectionnez au moins une facture à acquitter."))
             return redirect("invoicing:issued_acknowledgements")
         done = lif6.acknowledge_many(request.user, ids)
         if done:
             messages.success(request, _("Factures acquittées : %(n)s.") % {"n": done})
-        next_url = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
+        next_url = clean_param(request.POST.get("next"), max_length=2000)
+        # A path of this site only: redirect() would take "1E+30" for a view name.
+        if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
             next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
             next_url = reverse("invoicing:issued")
         if lif6.acknowledgement_blocks(request.user):
             next_url = reverse("invoicing:issued_acknowledgements")
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     pending = lif6.pending_acknowledgements(request.user)
     return render(
         request,

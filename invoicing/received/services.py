@@ -250,6 +250,14 @@ class NothingToDownload(InvoiceError):
     default_message = _("Aucun fichier n'est attaché à cette facture.")
 
 
+MISSING_NOTE_NAME = "FICHIERS-MANQUANTS.txt"
+
+
+def _missing_note(names: list[str]) -> str:
+    lines = [str(_("Ces fichiers du dossier sont introuvables sur le serveur :")), *names]
+    return "\n".join(lines) + "\n"
+
+
 def dossier_file(invoice: Invoice, *, actor):
     """The invoice's files in one zip (the main file first), as an open temporary file.
 
@@ -263,6 +271,7 @@ def dossier_file(invoice: Invoice, *, actor):
         raise DossierTooLarge()
     archive = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
     used: set[str] = set()
+    missing: list[str] = []
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         for attachment in attachments:
             name = files.sanitize_filename(attachment.original_name)
@@ -274,9 +283,15 @@ def dossier_file(invoice: Invoice, *, actor):
             used.add(candidate)
             try:
                 zipped.write(files.resolve_stored_path(attachment.path), arcname=candidate)
-            except OSError as error:
-                archive.close()
-                raise NothingToDownload() from error
+            except OSError:
+                # Issue 9: a stored file gone from the disk is skipped and named in a note,
+                # the others are still delivered (closing the archive here broke the zip).
+                missing.append(candidate)
+        if missing and len(missing) < len(attachments):
+            zipped.writestr(MISSING_NOTE_NAME, _missing_note(missing))
+    if missing and len(missing) == len(attachments):
+        archive.close()
+        raise NothingToDownload()
     archive.seek(0)
     workflow.mark_downloaded(invoice, actor=actor)
     return archive

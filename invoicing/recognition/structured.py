@@ -15,6 +15,7 @@ import invoicing.recognition.errors as errors
 import invoicing.recognition.xmlsafe as xmlsafe
 from invoicing.enums import Frame
 from invoicing.recognition.errors import UnreadableFile
+from invoicing.rules.fields import bounded_amount
 
 NS = {
     "rsm": xmlsafe.CII_NS,
@@ -55,9 +56,11 @@ def _decimal(value: str | None) -> Decimal | None:
     if value is None:
         return None
     try:
-        return Decimal(value.strip())
+        number = Decimal(value.strip())
     except InvalidOperation:
         return None
+    # Issue 9: 1E+30 or Infinity would break every later opening of the deposit form.
+    return bounded_amount(number)
 
 
 def _iso_date(value: str | None) -> datetime.date | None:

@@ -12,6 +12,7 @@ from typing import Any
 from stdnum import iban as stdnum_iban
 
 from invoicing.recognition.folding import fold
+from invoicing.rules.fields import bounded_amount
 
 BLANK = object()  # nothing follows the keyword on its line: look at the next line
 
@@ -155,6 +156,8 @@ def parse_amount(folded: str, pos: int = 0) -> Decimal | None:
     try:
         value = Decimal("".join(digits))
     except InvalidOperation:
+        return None
+    if bounded_amount(value) is None:  # issue 9: out of the money columns' bounds
         return None
     return -value if match.group("sign") else value
 

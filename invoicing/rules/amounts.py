@@ -16,10 +16,34 @@ from invoicing.rules.fields import (
     LINE_DESIGNATION_MAX,
     TOLERANCE,
     FieldErrors,
+    amount_in_bounds,
+    amount_too_large_message,
     decimal,
     money,
     text,
 )
+
+
+def line_in_bounds(line: Mapping) -> bool:
+    """Quantity, unit price, discount and the line's amount all fit their columns."""
+    try:
+        values = [
+            Decimal(str(line.get(name) or 0)) for name in ("quantity", "unit_price", "discount")
+        ]
+    except ArithmeticError:
+        return False
+    if not all(amount_in_bounds(value) for value in values):
+        return False
+    quantity, unit_price, discount = values
+    return amount_in_bounds(quantity * unit_price - discount)
+
+
+def totals_in_bounds(totals: Mapping) -> bool:
+    """The computed totals and VAT lines fit their columns."""
+    amounts = [totals[name] for name in ("amount_ht", "amount_tva", "amount_ttc")]
+    for vat in totals["vat_lines"]:
+        amounts += [vat["base_ht"], vat["amount_tva"]]
+    return all(amount_in_bounds(value) for value in amounts)
 
 
 def line_amount(line: Mapping) -> Decimal:
@@ -83,6 +107,8 @@ def check_lines(lines: list[Mapping], errors: FieldErrors) -> list[dict[str, Any
                 problems.append(_("la remise doit être comprise entre 0 et le montant de la ligne"))
             if not Decimal("0") <= vat_rate <= Decimal("100"):
                 problems.append(_("le taux de TVA doit être compris entre 0 et 100"))
+            if not line_in_bounds(line):
+                problems.append(amount_too_large_message())
         if problems:
             errors.add(
                 "lines",
@@ -136,6 +162,9 @@ def check_amounts(
         )
     if is_entry_mode and lines:
         computed = compute_totals(lines, discount)
+        if not totals_in_bounds(computed):
+            errors.add("lines", amount_too_large_message(), ReturnCode.AMOUNTS)
+            return values_of(ht, tva, ttc, discount, reason, to_pay), []
         given = data.get("vat_lines") or computed["vat_lines"]
         vat_lines = check_vat_recap(given, computed["vat_lines"], errors)
         tolerance = TOLERANCE * max(1, len(computed["vat_lines"]))
@@ -172,7 +201,11 @@ def check_amounts(
                 _("Le net à payer ne peut pas dépasser le montant TTC."),
                 ReturnCode.AMOUNTS,
             )
-    values = {
+    return values_of(ht, tva, ttc, discount, reason, to_pay), vat_lines
+
+
+def values_of(ht, tva, ttc, discount, reason, to_pay) -> dict[str, Any]:
+    return {
         "amount_ht": ht,
         "amount_tva": tva,
         "amount_ttc": ttc,
@@ -180,7 +213,6 @@ def check_amounts(
         "global_discount_reason": reason if discount > 0 else "",
         "amount_to_pay": to_pay,
     }
-    return values, vat_lines
 
 
 def check_vat_recap(given: list[Mapping], computed: list[dict], errors: FieldErrors) -> list[dict]:
@@ -192,6 +224,8 @@ def check_vat_recap(given: list[Mapping], computed: list[dict], errors: FieldErr
             rate = Decimal(str(vat.get("rate"))).quantize(CENT)
             base = Decimal(str(vat.get("base_ht")))
             amount = Decimal(str(vat.get("amount_tva")))
+            if not (amount_in_bounds(base) and amount_in_bounds(amount)):
+                raise ArithmeticError
         except ArithmeticError:
             errors.add("vat_lines", _("Une ligne du récapitulatif de TVA est incomplète."))
             return computed

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -33,6 +33,43 @@ CENT = Decimal("0.01")
 TOLERANCE = Decimal("0.01")  # INV-7, per VAT line
 CURRENCIES = ("EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD", "DKK", "SEK", "NOK", "PLN", "CZK")
 CURRENCIES += ("HUF", "RON", "BGN", "XPF", "MAD", "TND", "CNY")
+
+
+# Amounts are bounded by their column (numeric(19, 6) holds 13 integer digits): a larger
+# value would fail at the database, or at the rounding of the totals (issue 9).
+_MONEY_FIELD = Invoice._meta.get_field("amount_ht")
+AMOUNT_DECIMAL_PLACES = _MONEY_FIELD.decimal_places
+AMOUNT_MAX = (
+    Decimal(10) ** (_MONEY_FIELD.max_digits - _MONEY_FIELD.decimal_places)
+    - Decimal(10) ** -_MONEY_FIELD.decimal_places
+)
+
+
+def amount_in_bounds(value: Any) -> bool:
+    """A finite amount the money columns can store (lines, VAT lines and totals alike)."""
+    try:
+        value = Decimal(str(value))
+    except ArithmeticError:
+        return False
+    return value.is_finite() and abs(value) <= AMOUNT_MAX
+
+
+def bounded_amount(value: Any) -> Decimal | None:
+    """The amount as a Decimal, or None when it is not a finite number within the bounds
+    (a pre-filled value out of bounds is dropped, not carried into the form)."""
+    try:
+        value = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return value if amount_in_bounds(value) else None
+
+
+def amount_too_large_message() -> str:
+    return _("Le montant dépasse la valeur maximale autorisée (%(max)s).") % {
+        "max": f"{AMOUNT_MAX.quantize(CENT, rounding=ROUND_DOWN):,.2f}".replace(
+            ",", "\u202f"
+        ).replace(".", ",")
+    }
 
 
 def duplicate_number_message() -> str:
@@ -85,10 +122,16 @@ def decimal(data: Mapping, name: str, errors: FieldErrors, *, required: bool = T
             errors.add(name, _("Ce montant est obligatoire."))
         return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except ArithmeticError:
+        number = None
+    if number is None or not number.is_finite():
         errors.add(name, _("Ce montant n'est pas un nombre valide."))
         return None
+    if not amount_in_bounds(number):
+        errors.add(name, amount_too_large_message(), ReturnCode.AMOUNTS)
+        return None
+    return number
 
 
 def pk_of(value):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.areas import AreaCode, Mode
+from portal.params import clean_param
 from structures import memberships, openings, requests
 from structures.account.forms import (
     LinkRequestForm,
@@ -49,7 +50,7 @@ def my_subscriptions(request):
 @require_http_methods(["GET", "POST"])
 def link_request(request):
     """LNK-1: search structures, then ask to be attached to some of them."""
-    query = (request.POST.get("q") or request.GET.get("q") or "").strip()
+    query = clean_param(request.POST.get("q") or request.GET.get("q"))
     search_form = StructureSearchForm({"q": query} if query else None)
     form = LinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -101,7 +102,7 @@ def transfer(request):
     )
     if not form.fields["structure"].queryset.exists():
         raise PermissionDenied(_("Vous n'êtes gestionnaire principal d'aucune structure."))
-    search = (request.GET.get("search") or "").strip()
+    search = clean_param(request.GET.get("search"))
     found = memberships.search_accounts(search, actor=request.user) if search else None
     confirm = False
     if request.method == "POST" and form.is_valid():

@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
-from portal.middleware import MAX_ID
+from portal.params import MAX_ID
 from structures import billing, countries, identifier_change, identity
 from structures.enums import IdentifierType
 from structures.memberships import find_active_account

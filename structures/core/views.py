@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.middleware import STRUCTURE_SESSION_KEY
+from portal.params import clean_param
 from structures import access, billing, identifier_change, identity
 from structures.core.forms import (
     BankAccountForm,
@@ -295,7 +296,7 @@ def siret_change(request, pk: int):
         # A second click on « Valider »: the change is done, show its result.
         try:
             new = identifier_change.change_siret(
-                structure, request.POST.get("identifier", ""), actor=request.user
+                structure, clean_param(request.POST.get("identifier")), actor=request.user
             )
         except ValidationError:
             pass

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal import areas
 from portal.areas import AreaCode, Mode
 from portal.csv_export import csv_response
-from portal.middleware import MAX_ID
+from portal.params import parse_id, parse_ids
 from structures import access, memberships, openings, queries
 from structures.core.forms import apply_error
 from structures.enums import Role
@@ -235,11 +235,7 @@ def subscriptions_bulk(request, pk: int):
     structure = access.get_managed_structure_or_404(request.user, pk)
     simple_users = queries.structure_members(structure).filter(role=Role.USER)
     if request.method == "POST":
-        user_ids = [
-            int(v)
-            for v in request.POST.getlist("users")
-            if v.isascii() and v.isdigit() and int(v) <= MAX_ID
-        ]
+        user_ids = parse_ids(request.POST.getlist("users"))
         codes = [area.code for area in openings.requestable_areas()]
         try:
             grid = parse_subscription_grid(request.POST, user_ids, codes)
@@ -249,8 +245,8 @@ def subscriptions_bulk(request, pk: int):
         else:
             messages.success(request, _("%(count)d abonnement(s) modifié(s).") % {"count": changes})
         url = reverse("structures:subscriptions_bulk", args=[structure.pk])
-        page_number = request.POST.get("page") or ""
-        if page_number.isascii() and page_number.isdigit():
+        page_number = parse_id(request.POST.get("page"))
+        if page_number is not None:
             url = f"{url}?page={page_number}"
         return HttpResponseRedirect(url)
     page = _page(request, simple_users, per_page=50)

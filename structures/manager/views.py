@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.services import resend_activation as send_new_link
 from portal.areas import AreaCode
+from portal.params import clean_param
 from structures import access, memberships, queries, requests
 from structures.core.forms import apply_error
 from structures.manager.forms import (
@@ -173,7 +174,7 @@ def attach(request):
 def resend_activation(request):
     """LNK-3: a manager re-sends a pending user's activation mail (a new link, the previous
     ones stop working). The answer does not say whether such an account exists."""
-    email = (request.POST.get("email") or "").strip()
+    email = clean_param(request.POST.get("email"), max_length=1000)
     if not email or len(email) > 254 or "@" not in email:
         messages.error(request, _("Saisissez l'adresse de connexion de l'utilisateur."))
     else:

@@ -25,11 +25,7 @@ from tests.conftest import close_response
 from tests.factories.invoicing import InvoiceFactory
 from tests.factories.structures import BankAccountFactory, ServiceFactory, build_personas
 
-pytestmark = [
-    pytest.mark.django_db,
-    # Until the 500s this sweep found are fixed (issue 9), after the reshape of issue 8.
-    pytest.mark.xfail(reason="issue 9: known HTTP 500s being fixed", strict=False),
-]
+pytestmark = pytest.mark.django_db
 
 SKIPPED_PREFIXES = ("admin/", "dev/", "accounts/logout/", "accounts/^")
 HOSTILE_VALUES = (

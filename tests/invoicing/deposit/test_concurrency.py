@@ -4,9 +4,11 @@ is sent, the other click learns it was already sent."""
 from __future__ import annotations
 
 import threading
+from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from invoicing.deposit import drafts, services
 from invoicing.enums import InvoiceStatus
@@ -68,4 +70,79 @@ def test_concurrent_new_deposits_with_one_main_file_create_one_invoice(postgresq
 
     assert sum(isinstance(o, Invoice) for o in outcomes) == 1, outcomes
     assert sum(isinstance(o, drafts.AlreadySent) for o in outcomes) == 1, outcomes
+    assert Invoice.objects.count() == 1
+
+
+# --- Issue 9, Low 10: one form token, simultaneous clicks --------------------------------
+
+CLICKS = 6
+
+
+def _entry_data(personas):
+    personas.structure.billing_mandate_accepted_at = timezone.now()
+    personas.structure.save()
+    lines = [
+        {
+            "designation": "Conseil",
+            "quantity": Decimal("2"),
+            "unit": "jour",
+            "unit_price": Decimal("500"),
+            "discount": Decimal("0"),
+            "vat_rate": "20",
+        }
+    ]
+    return valid_data(personas.structure, personas.public, lines=lines, amount_to_pay=None)
+
+
+def test_simultaneous_draft_saves_with_one_token_make_one_draft(postgresql):
+    personas = build_personas()
+    actor = personas.simple_change
+    data = _entry_data(personas)
+
+    outcomes = _race(
+        lambda: drafts.save_draft(data, actor=actor, is_entry_mode=True, token="form-1"),
+        count=CLICKS,
+    )
+
+    assert all(isinstance(o, Invoice) for o in outcomes), outcomes
+    assert Invoice.objects.count() == 1
+    assert {o.pk for o in outcomes} == {Invoice.objects.get().pk}
+
+
+def test_simultaneous_sends_with_one_token_send_once_and_say_already_sent(postgresql):
+    personas = build_personas()
+    actor = personas.simple_change
+    data = _entry_data(personas)
+
+    outcomes = _race(
+        lambda: services.send_invoice(data, actor=actor, is_entry_mode=True, token="form-1"),
+        count=CLICKS,
+    )
+
+    sent = [o for o in outcomes if isinstance(o, Invoice)]
+    repeated = [o for o in outcomes if isinstance(o, drafts.AlreadySent)]
+    assert (len(sent), len(repeated)) == (1, CLICKS - 1), outcomes
+    assert {o.invoice.pk for o in repeated} == {sent[0].pk}
+    assert Invoice.objects.count() == 1
+
+
+def test_simultaneous_drafts_then_sends_with_one_token_make_one_invoice(postgresql):
+    personas = build_personas()
+    actor = personas.simple_change
+    main = upload_main(actor)
+    data = valid_data(personas.structure, personas.public)
+
+    _race(
+        lambda: drafts.save_draft(data, actor=actor, main_attachment_id=main.pk, token="form-2"),
+        count=CLICKS,
+    )
+    outcomes = _race(
+        lambda: services.send_invoice(
+            data, actor=actor, main_attachment_id=main.pk, token="form-2"
+        ),
+        count=CLICKS,
+    )
+
+    assert sum(isinstance(o, Invoice) for o in outcomes) == 1, outcomes
+    assert sum(isinstance(o, drafts.AlreadySent) for o in outcomes) == CLICKS - 1, outcomes
     assert Invoice.objects.count() == 1

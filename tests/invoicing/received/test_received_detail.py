@@ -139,6 +139,36 @@ def test_dossier_download_without_files_changes_nothing(client, world):
     assert invoice.downloaded_by_recipient_at is None
 
 
+def test_dossier_download_with_a_file_missing_on_disk_skips_it_with_a_note(client, world):
+    # Issue 9: closing the archive inside the zip writer answered a 500.
+    invoice = world.invoice()
+    add_file(invoice, "facture.pdf", b"%PDF-1.4 main")
+    gone = add_file(invoice, "annexe.pdf", b"%PDF-1.4 annexe", is_main=False)
+    files.resolve_stored_path(gone.path).unlink()
+    client.force_login(world.reviewer)
+
+    response = client.get(reverse("invoicing:received_download", args=[invoice.pk]))
+
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert sorted(archive.namelist()) == ["FICHIERS-MANQUANTS.txt", "facture.pdf"]
+    assert "annexe.pdf" in archive.read("FICHIERS-MANQUANTS.txt").decode()
+
+
+def test_dossier_download_with_every_file_missing_on_disk_says_so(client, world):
+    invoice = world.invoice()
+    gone = add_file(invoice)
+    files.resolve_stored_path(gone.path).unlink()
+    client.force_login(world.reviewer)
+
+    response = client.get(reverse("invoicing:received_download", args=[invoice.pk]), follow=True)
+
+    assert response.status_code == 200
+    assert "Aucun fichier" in response.content.decode()
+    invoice.refresh_from_db()
+    assert invoice.downloaded_by_recipient_at is None
+
+
 def test_dossier_download_above_120_mb_is_refused(client, world):
     invoice = world.invoice()
     big = add_file(invoice)

@@ -121,3 +121,11 @@ def test_transfer_to_unattached_active_account_attaches_it(personas):
     assert _role(personas.unattached, personas.structure) == Role.MAIN_MANAGER
     assert _role(personas.main_manager, personas.structure) == Role.SECONDARY_MANAGER
     assert access.has_area(_fresh(personas.unattached), personas.structure, "MANAGER")
+
+
+def test_transfer_search_with_a_nul_byte_finds_nothing(client, personas):
+    # Issue 9: PostgreSQL refuses a NUL byte in a query (a 500 before).
+    client.force_login(personas.main_manager)
+    response = client.get(TRANSFER, {"search": "a\x00b"})
+    assert response.status_code == 200
+    assert response.context["found"] is None

@@ -48,3 +48,11 @@ def test_resend_requires_login_and_post(client, personas):
     assert client.post(URL, {"email": "x@example.test"}).status_code == 302
     client.force_login(personas.main_manager)
     assert client.get(URL).status_code == 405
+
+
+def test_resend_with_a_nul_byte_asks_for_the_address(client, personas):
+    # Issue 9: PostgreSQL refuses a NUL byte in a query (a 500 before).
+    client.force_login(personas.main_manager)
+    response = client.post(URL, {"email": "a\x00b@example.test"}, follow=True)
+    assert "Saisissez l&#x27;adresse de connexion" in response.content.decode()
+    assert not Email.objects.exists()
