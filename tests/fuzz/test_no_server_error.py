@@ -6,8 +6,9 @@ and ids that no database holds; then every form field the site shows, and every 
 name a form of the site uses, is sent hostile values (a NUL byte, "²", 1E+30, very long text,
 markup...) by GET and by POST. One test per URL pattern, so that pytest-xdist spreads them.
 
-Bounded: a few ids per pattern and persona, then a dozen hostile requests on the first page\nthe persona may open. A 500 is collected with its request and
-the test fails listing every one of them.
+Bounded: a few ids per pattern and persona, then a dozen hostile requests on the first page
+the persona may open. A 500 is collected with its request and the test fails listing every
+one of them. The number of requests is summed at the end of the run (tests/fuzz/conftest.py).
 """
 
 from __future__ import annotations
@@ -140,7 +141,11 @@ def _client(world: World, persona: str) -> Client:
     return client
 
 
+REQUESTS = [0]  # requests sent by this process, reported per test
+
+
 def _consume(response) -> int:
+    REQUESTS[0] += 1
     if getattr(response, "streaming", False):
         b"".join(response.streaming_content)
     close_response(response)
@@ -175,7 +180,8 @@ def _all_field_names() -> set[str]:
 
 
 @pytest.mark.parametrize(("name", "kwargs"), PATTERNS, ids=[p[0] for p in PATTERNS])
-def test_no_request_answers_500(world, name, kwargs):
+def test_no_request_answers_500(world, name, kwargs, record_property):
+    started = REQUESTS[0]
     failures = []
     names = _all_field_names()
     for persona in PERSONAS:
@@ -206,5 +212,7 @@ def test_no_request_answers_500(world, name, kwargs):
                         failures.append(
                             f"{persona} {method.upper()} {url} all={value!r} -> {status}"
                         )
+    record_property("fuzz_requests", REQUESTS[0] - started)
+    record_property("fuzz_500s", len(failures))
     if failures:
         pytest.fail("HTTP 500:\n" + "\n".join(failures), pytrace=False)

@@ -58,7 +58,9 @@ def test_settings_refuse_a_weak_or_published_secret_key_when_debug_is_off(key):
 
 
 def test_check_deploy_is_clean_in_the_production_configuration():
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "TESTING", "DEBUG"}}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment does not.
+    test_only = {"PYTEST_VERSION", "TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in test_only}
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
