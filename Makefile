@@ -24,7 +24,7 @@ endef
 $(BIN)/activate:
 	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed and none is on the PATH."; \
 		echo "Install one (Debian/Ubuntu: sudo apt install python3 python3-venv), or name it: make run PYTHON=/path/to/python3.12"; exit 1; }
-	@$(PYTHON) -c '$(SUPPORTED_PYTHON)' || { echo "$(PYTHON) is not Python 3.11 to 3.13."; exit 1; }
+	@$(PYTHON) -c '$(SUPPORTED_PYTHON)' || { echo "$(PYTHON) does not run, or is not Python 3.11 to 3.13."; exit 1; }
 	@echo "Using $$($(PYTHON) -c 'import sys; print(sys.executable, sys.version.split()[0])')"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv \
