@@ -129,8 +129,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A busy timeout keeps the in-process worker and the web request from failing on a lock.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # `make run` on SQLite must behave under parallel clicks (issue 11): WAL lets readers go on
+    # while one request writes; BEGIN IMMEDIATE takes the write lock when a transaction starts
+    # (not half-way, where SQLite answers "database is locked" at once); and the busy timeout
+    # makes the loser wait for it, then see the winner's row as PostgreSQL's lock would.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when configured (shared lockouts, rate limits), memory otherwise -------
