@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "validation",
     "requests_app",
     "commitments",
+    "ninja",
+    "oauth2_provider",
+    "api",
     "demo",
 ]
 
@@ -348,6 +351,25 @@ DEMO_BANNER = True  # this is never the official portal
 # The login page lists the demo accounts (seed_demo) and their password: `make run` only.
 DEMO_MODE = env_bool("DEMO_MODE", default=DEBUG)
 TECHNICAL_ACCOUNT_DOMAIN = os.environ.get("TECHNICAL_ACCOUNT_DOMAIN", "chorus-demo.invalid")
+# TEC-8: the environment this deployment plays (QUALIFICATION or PRODUCTION). An API
+# application gets tokens only here if it was declared for this environment, and a
+# production deployment refuses application names starting with APP_SANDBOX_.
+DEPLOYMENT_ENVIRONMENT = os.environ.get("DEPLOYMENT_ENVIRONMENT", "QUALIFICATION").upper()
+if DEPLOYMENT_ENVIRONMENT not in ("QUALIFICATION", "PRODUCTION"):
+    raise ImproperlyConfigured("DEPLOYMENT_ENVIRONMENT must be QUALIFICATION or PRODUCTION.")
+# --- API (API.md): OAuth2 client credentials, 3,600 s tokens (AUTH-1..3) ----------------
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "SCOPES": {"openid": "OpenID"},
+    "DEFAULT_SCOPES": ["openid"],
+    "OAUTH2_VALIDATOR_CLASS": "api.oauth.Validator",
+    # Only the SHA-256 of a token is stored (RFC 9700); the raw value is never persisted.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+}
+# How long a verified cpro-account header (or client secret) is remembered, so the PBKDF2
+# check is not paid on every call; keyed on the stored hash, so a reset ends it at once.
+API_CREDENTIALS_CACHE_SECONDS = int(os.environ.get("API_CREDENTIALS_CACHE_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from api.urls import cpro_namespace, cpro_urls, token_urls
 from portal import views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
@@ -16,4 +17,6 @@ urlpatterns = [
     path("engagements/", include("commitments.urls")),
     path("admin/", admin.site.urls),
     path("dev/", include("notifications.urls")),
+    path("cpro/", include(cpro_urls, namespace=cpro_namespace)),
+    path("api/oauth/", include(token_urls)),
 ]

@@ -228,7 +228,7 @@ def _holdings(user) -> dict[int, dict[str, Mode]]:
     holdings: dict[int, dict[str, Mode]] = {}
     if not user.is_authenticated:
         return holdings
-    roles = dict(Membership.objects.filter(user=user).values_list("structure_id", "role"))
+    roles = dict(Membership.objects.of(user).values_list("structure_id", "role"))
     opened: dict[int, set[str]] = {sid: set() for sid in roles}
     for sid, code in OpenedArea.objects.filter(structure_id__in=roles).values_list(
         "structure_id", "area"
@@ -348,7 +348,7 @@ def service_scope(user, structure_ids: Iterable[int]) -> dict[int, set[int] | No
     """
     through = Membership.services.through
     scope: dict[int, set[int] | None] = {}
-    memberships = Membership.objects.filter(user=user, structure_id__in=list(structure_ids))
+    memberships = Membership.objects.of(user).filter(structure_id__in=list(structure_ids))
     roles = {m.pk: (m.structure_id, m.is_manager) for m in memberships}
     restricted: dict[int, set[int]] = {}
     for membership_id, service_id in through.objects.filter(

@@ -141,6 +141,38 @@ def validate_invoice(
     return locked
 
 
+@transaction.atomic
+def decide_prepared(
+    invoice: Invoice, *, actor, accept: bool, reason: str = "", message: str = "", document_id=None
+) -> Invoice:
+    """API `traiter/factureAValider` (VAL-3, VAL-4, VAL-6): the message is optional, the
+    reason of a refusal is a code of the list or free text, and the document is a file
+    uploaded before with `ajouter/fichier` by the same caller."""
+    document = None
+    if document_id is not None:
+        document = Attachment.objects.filter(
+            pk=document_id, invoice__isnull=True, uploaded_by=actor
+        ).first()
+        if document is None:
+            raise InvoiceError(
+                _("La pièce jointe %(id)s est inconnue.") % {"id": document_id},
+                field="idPieceJointe",
+                code=ReturnCode.UNKNOWN_ATTACHMENT,
+            )
+    if accept:
+        locked = workflow.validate(invoice, actor=actor, message=(message or "").strip())
+    else:
+        code = (reason or "").strip()
+        text = refusal_text(code) if code in RefusalReason.values else code
+        locked = workflow.refuse(invoice, actor=actor, reason=text)
+    if document is not None:
+        document.invoice = locked
+        document.designation = str(VALIDATOR_DOCUMENT_DESIGNATION)
+        document.attachment_type = AttachmentType.AUTRE
+        document.save(update_fields=["invoice", "designation", "attachment_type"])
+    return locked
+
+
 def refusal_text(reason: str, details: str = "") -> str:
     """The comment the supplier reads: the reason's label, then the free text."""
     try:

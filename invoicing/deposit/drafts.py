@@ -37,6 +37,12 @@ from invoicing.rules import routing as routing_rules
 
 S = InvoiceStatus
 TOKEN_MAX = 64
+# The deposit channel (§5.2): the portal's screens or the API (`soumettre`).
+PORTAL, API = "PORTAIL", "API"
+API_MODES = {
+    DepositMode.DEPOT_PDF_PORTAIL: DepositMode.DEPOT_PDF_API,
+    DepositMode.DEPOT_PDF_SIGNE_PORTAIL: DepositMode.DEPOT_PDF_SIGNE_API,
+}
 
 
 class AlreadySent(InvoiceError):
@@ -221,9 +227,15 @@ def lock_draft(draft: Invoice) -> Invoice:
     return locked
 
 
-def set_deposit_mode(invoice: Invoice, main: Attachment | None, *, is_entry_mode: bool) -> None:
+def set_deposit_mode(
+    invoice: Invoice, main: Attachment | None, *, is_entry_mode: bool, channel: str = PORTAL
+) -> None:
+    """§5.2 and §10.4: the mode follows the channel and the detected format."""
     if is_entry_mode:
-        invoice.deposit_mode, invoice.deposit_format = DepositMode.SAISIE_PORTAIL, ""
+        invoice.deposit_format = ""
+        invoice.deposit_mode = (
+            DepositMode.SAISIE_API if channel == API else DepositMode.SAISIE_PORTAIL
+        )
         return
     detected = detect_stored(main) if main is not None else None
     if detected is not None and detected.kind in KIND_TO_DEPOSIT:
@@ -231,6 +243,8 @@ def set_deposit_mode(invoice: Invoice, main: Attachment | None, *, is_entry_mode
     else:
         invoice.deposit_mode = DepositMode.DEPOT_PDF_PORTAIL
         invoice.deposit_format = DepositFormat.PDF_NON_SIGNE
+    if channel == API:
+        invoice.deposit_mode = API_MODES.get(invoice.deposit_mode, DepositMode.UPLOAD_API)
 
 
 @transaction.atomic

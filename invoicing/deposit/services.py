@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from commitments import rules as commitment_rules
 from invoicing import workflow
 from invoicing.deposit.drafts import (
+    API,
+    PORTAL,
     AlreadySent,
     clean_token,
     complete_lines,
@@ -66,13 +68,16 @@ from structures.models import Structure
 S = InvoiceStatus
 
 
-def with_entry_totals(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Entry mode: the VAT recap and totals are computed by the portal (INV-7)."""
+def with_entry_totals(data: Mapping[str, Any], *, keep_given: bool = False) -> dict[str, Any]:
+    """Entry mode: the VAT recap and totals are computed by the portal (INV-7). An API
+    client sends its own totals (`keep_given`): they are kept, and checked against the
+    lines by INV-7 rather than replaced."""
     data = dict(data)
     lines = complete_lines(data.get("lines"))
     totals = amounts.compute_totals(lines, data.get("global_discount") or 0)
     for name in ("amount_ht", "amount_tva", "amount_ttc"):
-        data[name] = totals[name]
+        if not (keep_given and data.get(name) not in (None, "")):
+            data[name] = totals[name]
     data.setdefault("vat_lines", totals["vat_lines"])
     if data.get("amount_to_pay") in (None, ""):
         data["amount_to_pay"] = totals["amount_to_pay"]
@@ -87,11 +92,12 @@ def validate_deposit(
     main_attachment_id=None,
     attachment_ids: Iterable = (),
     is_entry_mode: bool = False,
+    channel: str = PORTAL,
 ) -> checks.CheckedDeposit:
     """The "Valider et envoyer" button: every check, nothing written (the confirmation
     page follows)."""
     if is_entry_mode:
-        data = with_entry_totals(data)
+        data = with_entry_totals(data, keep_given=channel == API)
     errors = fields.FieldErrors()
     if not is_entry_mode and main_attachment_for(actor, main_attachment_id, draft=draft) is None:
         errors.add("file", _("Déposez d'abord la facture (fichier PDF ou XML)."))
@@ -183,6 +189,7 @@ def send_invoice(
     attachment_ids: Iterable = (),
     is_entry_mode: bool = False,
     token: str = "",
+    channel: str = PORTAL,
 ) -> Invoice:
     """The "Confirmer et envoyer" button (DEP-2): every check of §5.4, the snapshot, T2 (DEPOSEE, then
     MISE_A_DISPOSITION after commit) or T3 (A_VALIDER_1), the dossier fingerprint, the EJ
@@ -205,7 +212,7 @@ def send_invoice(
             if used is not None and used.status != S.BROUILLON:
                 raise AlreadySent(used)
     if is_entry_mode:
-        data = with_entry_totals(data)
+        data = with_entry_totals(data, keep_given=channel == API)
     deposit = validate_deposit(
         data,
         actor=actor,
@@ -213,6 +220,7 @@ def send_invoice(
         main_attachment_id=main.pk if main else main_attachment_id,
         attachment_ids=attachment_ids,
         is_entry_mode=is_entry_mode,
+        channel=channel,
     )
     attachments = dossier_attachments(actor, attachment_ids, draft=draft, lock=True)
     supplier = data["supplier"]
@@ -221,7 +229,7 @@ def send_invoice(
         routing_rules.check_supplier(invoice.supplier, actor=actor)
     _fill_sent(invoice, data, deposit)
     _snapshot(invoice, deposit, supplier)
-    set_deposit_mode(invoice, main, is_entry_mode=is_entry_mode)
+    set_deposit_mode(invoice, main, is_entry_mode=is_entry_mode, channel=channel)
     if not invoice.pk:
         invoice.deposit_token = clean_token(token)
     if invoice.pk:
@@ -247,6 +255,7 @@ def send_invoice(
                 attachment_ids=attachment_ids,
                 is_entry_mode=is_entry_mode,
                 token=token,
+                channel=channel,
             )
         raise field_error(
             "number", fields.duplicate_number_message(), ReturnCode.DUPLICATE

@@ -30,6 +30,16 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(role=Role.USER)
 
     def of(self, user) -> MembershipQuerySet:
+        """The user's memberships. A technical account (TEC-5) holds those of the current
+        main manager of the structure it was created for: its rights follow that
+        manager's portfolio and move with a main-manager transfer, with nothing copied."""
+        if getattr(user, "is_technical", False):
+            principal = self.model.objects.filter(
+                role=Role.MAIN_MANAGER,
+                structure__technical_accounts__user=user,
+                structure__technical_accounts__is_active=True,
+            ).values("user")[:1]
+            return self.filter(user__in=principal)
         return self.filter(user=user)
 
     def on(self, structure) -> MembershipQuerySet:

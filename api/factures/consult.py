@@ -1,0 +1,141 @@
+"""`consulter/fournisseur|recipiendaire|valideur` and `consulter/historique` (API.md §6.7,
+§6.8)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from api import params, scope
+from api.errors import ok
+from api.factures import serialize
+from api.formats import minute
+from api.schemas import body
+from invoicing.models import StatusEvent
+from structures.models import Membership
+
+Consult = body(
+    "ConsulterFacture",
+    "identifiantFactureCPP",
+    "idFacture",
+    "codeLangue",
+    "idUtilisateurCourant",
+    "numeroFacture",
+    "identifiantFournisseur",
+    "typeIdentifiantFournisseur",
+    "pLignesPoste",
+    "pListePiecesJointes",
+    "pLigneRecapTva",
+    "rechercheLignePoste",
+    "recherchePj",
+    "rechercheligneTvaRecap",
+)
+History = body(
+    "ConsulterHistoriqueFacture",
+    "idFacture",
+    "nbResultatsMaximum",
+    "paramRechercheHistoStatuts",
+    "paramRechercheHistoActionsUtilisateurs",
+    "paramRechercheHistoEvenementsComplementaires",
+    "idEspace",
+    "idUtilisateurCourant",
+)
+ROLE_QUERYSETS = {
+    "fournisseur": scope.supplier_invoices,
+    "recipiendaire": scope.recipient_invoices,
+    "valideur": scope.validator_invoices,
+}
+
+
+def invoice_id(data: Mapping) -> int:
+    """TOL-6: `identifiantFactureCPP` or its alias `idFacture`."""
+    value = data.get("identifiantFactureCPP")
+    if params.is_empty(value) or value == 0:
+        return params.required_id(data.get("idFacture"), "identifiantFactureCPP")
+    return params.required_id(value, "identifiantFactureCPP")
+
+
+def consult(user, data: Mapping, role: str) -> dict:
+    pk = invoice_id(data)
+    invoice = scope.one(serialize.for_detail(ROLE_QUERYSETS[role](user)), pk)
+    return ok(facture=serialize.full(invoice))
+
+
+def _person(event: StatusEvent, visible_ids: set[int]) -> dict:
+    actor = event.actor
+    if actor is None:
+        return {"nom": "Système", "prenom": None, "email": None, "telephone": None}
+    shown = actor.pk in visible_ids
+    return {
+        "nom": actor.last_name or actor.email,
+        "prenom": actor.first_name or None,
+        "email": actor.email if shown else None,
+        "telephone": (actor.phone or None) if shown else None,
+    }
+
+
+def history(user, data: Mapping) -> dict:
+    pk = params.required_id(data.get("idFacture"), "idFacture")
+    invoice = scope.one(scope.visible_invoices(user), pk)
+    limit = params.optional_id(data.get("nbResultatsMaximum"), "nbResultatsMaximum")
+    events = list(
+        StatusEvent.objects.filter(invoice=invoice)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+    actor_ids = {e.actor_id for e in events if e.actor_id}
+    in_scope = set(
+        Membership.objects.filter(
+            user_id__in=actor_ids, structure__in=scope.structures_in_scope(user)
+        ).values_list("user_id", flat=True)
+    )
+    in_scope |= {user.pk} & actor_ids
+    statuses = [e for e in events if not e.action or e.transition]
+    actions = [e for e in events if e.action]
+    if limit:
+        statuses, actions = statuses[:limit], actions[:limit]
+    histo = []
+    for event in statuses:
+        person = _person(event, in_scope)
+        histo.append(
+            {
+                "histoStatutId": event.pk,
+                "histoStatutCode": event.status,
+                "histoStatutDatePassage": minute(event.created_at),
+                "histoStatutCommentaire": event.comment or None,
+                "histoStatutUtilisateurNom": person["nom"],
+                "histoStatutUtilisateurPrenom": person["prenom"],
+                "histoStatutUtilisateurEmail": person["email"],
+                "histoStatutUtilisateurTelephone": person["telephone"],
+            }
+        )
+    histo_actions = []
+    for event in actions:
+        person = _person(event, in_scope)
+        histo_actions.append(
+            {
+                "histoActionId": event.pk,
+                "histoActionCode": event.action,
+                "histoActionDateHeure": minute(event.created_at),
+                "histoActionUtilisateurNom": person["nom"],
+                "histoActionUtilisateurPrenom": person["prenom"],
+            }
+        )
+    last = actions[0] if actions else None
+    return ok(
+        idFacture=invoice.pk,
+        numeroFacture=invoice.number,
+        modeDepot=invoice.deposit_mode or None,
+        statutCourantCode=invoice.status,
+        historiquesDesStatuts={
+            "histoStatut": histo,
+            "nbResultatsParPageListeHistoStatut": max(len(histo), 1),
+            "pageCouranteListeHistoStatut": 1,
+            "pagesListeHistoStatut": 1 if histo else 0,
+            "totalListeHistoStatut": len(histo),
+        },
+        historiquesDesActionsUtilisateurs={"histoAction": histo_actions},
+        historiquesDesEvenementsComplementaires={"evenement": []},
+        derniereAction=(
+            {"derniereActionId": last.pk, "derniereActionCode": last.action} if last else None
+        ),
+    )

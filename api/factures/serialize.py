@@ -1,0 +1,319 @@
+"""Invoices as the API shows them (API.md §6.4-§6.8)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from api.formats import day, iso, number, or_none
+from invoicing.enums import InvoiceStatus
+from invoicing.models import Attachment, Invoice
+
+LIST_RELATED = ("supplier_service", "recipient_service", "validator", "created_by")
+
+
+def for_lists(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    return queryset.select_related(*LIST_RELATED)
+
+
+def _service(service, attr: str):
+    return getattr(service, attr, None) if service is not None else None
+
+
+def _creator(invoice: Invoice) -> str | None:
+    user = invoice.created_by
+    if user is None:
+        return None
+    return or_none(f"{user.last_name} {user.first_name}".strip()) or user.email
+
+
+def supplier_row(invoice: Invoice, *, with_size: bool = False) -> dict:
+    """§6.4 `rechercher/fournisseur`."""
+    row = {
+        "identifiantFactureCPP": invoice.pk,
+        "numeroFacture": invoice.number,
+        "statut": invoice.status,
+        "numeroFluxDepot": None,
+        "typeDemandePaiement": "FACTURE",
+        "typeFacture": invoice.invoice_type,
+        "modeDepot": or_none(invoice.deposit_mode),
+        "codeFournisseur": invoice.supplier_identifier,
+        "typeIdentifiantFournisseur": or_none(invoice.supplier_identifier_type),
+        "designationFournisseur": invoice.supplier_name,
+        "codeServiceFournisseur": _service(invoice.supplier_service, "code"),
+        "nomServiceFournisseur": _service(invoice.supplier_service, "name"),
+        "idDestinataire": invoice.recipient_id,
+        "codeDestinataire": or_none(invoice.recipient_identifier),
+        "designationDestinataire": or_none(invoice.recipient_name),
+        "idServiceExecutant": invoice.recipient_service_id,
+        "codeServiceExecutant": or_none(invoice.recipient_service_code),
+        "nomServiceExecutant": or_none(invoice.recipient_service_name),
+        "dateFacture": day(invoice.invoice_date),
+        "dateDepot": day(invoice.deposited_at),
+        "dateHeureEtatCourant": iso(invoice.status_changed_at),
+        "commentaireEtatCourant": or_none(invoice.status_comment),
+        "montantHT": number(invoice.amount_ht),
+        "montantTTC": number(invoice.amount_ttc),
+        "montantAPayer": number(invoice.amount_to_pay),
+        "devise": invoice.currency,
+        "rejetTraite": invoice.rejection_processed,
+        "taille": getattr(invoice, "total_size", None) if with_size else None,
+        "nomPrenomUtilisateurCreateur": _creator(invoice),
+        "numeroBonCommande": or_none(invoice.engagement_number),
+        "numeroMarche": or_none(invoice.market_number),
+        "numeroFactureOrigine": or_none(invoice.original_invoice_number),
+        "codeValideur1": or_none(invoice.validator_identifier),
+        "raisonSocialeValideur1": or_none(invoice.validator_name),
+        "typeIdentifiantValideur1": _service(invoice.validator, "identifier_type"),
+        "dateValidation1": None,
+    }
+    return row
+
+
+def recipient_row(invoice: Invoice, *, with_size: bool = False) -> dict:
+    """§6.5 `rechercher/recipiendaire`."""
+    return {
+        "idFacture": invoice.pk,
+        "numeroFacture": invoice.number,
+        "statut": invoice.status,
+        "typeDemandePaiement": "FACTURE",
+        "typeFacture": invoice.invoice_type,
+        "typeFactureTravaux": None,
+        "codeFournisseur": invoice.supplier_identifier,
+        "typeIdentifiantFournisseur": or_none(invoice.supplier_identifier_type),
+        "designationFournisseur": invoice.supplier_name,
+        "codeServiceFournisseur": _service(invoice.supplier_service, "code"),
+        "nomServiceFournisseur": _service(invoice.supplier_service, "name"),
+        "idDestinataire": invoice.recipient_id,
+        "codeDestinataire": or_none(invoice.recipient_identifier),
+        "designationDestinataire": or_none(invoice.recipient_name),
+        "idServiceExecutant": invoice.recipient_service_id,
+        "codeServiceExecutant": or_none(invoice.recipient_service_code),
+        "nomServiceExecutant": or_none(invoice.recipient_service_name),
+        "dateDepot": day(invoice.deposited_at),
+        "dateFacture": day(invoice.invoice_date),
+        "dateHeureEtatCourant": iso(invoice.status_changed_at),
+        "commentaireEtatCourant": or_none(invoice.status_comment),
+        "devise": invoice.currency,
+        "montantHT": number(invoice.amount_ht),
+        "montantTTC": number(invoice.amount_ttc),
+        "montantAPayer": number(invoice.amount_to_pay),
+        "numeroBonCommande": or_none(invoice.engagement_number),
+        "numeroMarche": or_none(invoice.market_number),
+        "factureTelechargeeParDestinataire": invoice.downloaded_by_recipient_at is not None,
+        "taille": getattr(invoice, "total_size", None) if with_size else None,
+        "codeMOA": None,
+        "codeMOE": None,
+        "designationMOA": None,
+        "designationMOE": None,
+        "typeIdentifiantMOA": None,
+        "typeIdentifiantMOE": None,
+    }
+
+
+def validator_row(invoice: Invoice) -> dict:
+    """§6.6 `rechercher/valideur`."""
+    return {
+        "idFacture": invoice.pk,
+        "numeroFacture": invoice.number,
+        "statut": invoice.status,
+        "typeDemandePaiement": "FACTURE",
+        "typeFacture": invoice.invoice_type,
+        "dateDepot": day(invoice.deposited_at),
+        "dateFacture": day(invoice.invoice_date),
+        "idFournisseur": invoice.supplier_id,
+        "identifiantFournisseur": invoice.supplier_identifier,
+        "typeIdentifiantFournisseur": or_none(invoice.supplier_identifier_type),
+        "designationFournisseur": invoice.supplier_name,
+        "codeServiceFournisseur": _service(invoice.supplier_service, "code"),
+        "nomServiceFournisseur": _service(invoice.supplier_service, "name"),
+        "idDestinataire": invoice.recipient_id,
+        "identifiantDestinataire": or_none(invoice.recipient_identifier),
+        "typeIdentifiantDestinataire": "SIRET" if invoice.recipient_identifier else None,
+        "designationDestinataire": or_none(invoice.recipient_name),
+        "idServiceExecutant": invoice.recipient_service_id,
+        "codeServiceExecutant": or_none(invoice.recipient_service_code),
+        "nomServiceExecutant": or_none(invoice.recipient_service_name),
+        "idValideur": invoice.validator_id,
+        "identifiantValideur": or_none(invoice.validator_identifier),
+        "typeIdentifiantValideur": _service(invoice.validator, "identifier_type"),
+        "designationValideur": or_none(invoice.validator_name),
+        "montantHT": number(invoice.amount_ht),
+        "montantTTC": number(invoice.amount_ttc),
+        "montantAPayer": number(invoice.amount_to_pay),
+        "devise": invoice.currency,
+        "numeroEngagement": or_none(invoice.engagement_number),
+        "numeroMarche": or_none(invoice.market_number),
+    }
+
+
+# --- One invoice in full (§6.7) ----------------------------------------------------------
+
+
+def for_detail(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    return queryset.select_related(
+        "supplier",
+        "supplier_service",
+        "recipient",
+        "recipient_service",
+        "bank_account",
+        "validator",
+    ).prefetch_related(
+        "lines", "vat_lines", Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+    )
+
+
+def _sub_page(items: list, suffix: str) -> dict:
+    total = len(items)
+    return {
+        f"nbResultatsParPage{suffix}": max(total, 1),
+        f"pageCourante{suffix}": 1,
+        f"pages{suffix}": 1 if total else 0,
+        f"total{suffix}": total,
+    }
+
+
+def _vat_code(rate) -> str | None:
+    from api.references import VAT_CODE_BY_RATE
+
+    return VAT_CODE_BY_RATE.get(number(rate))
+
+
+def full(invoice: Invoice) -> dict:
+    recipient, supplier, bank = invoice.recipient, invoice.supplier, invoice.bank_account
+    attachments = list(invoice.attachments.all())
+    main = next((a for a in attachments if a.is_main), None)
+    lines = [
+        {
+            "lignePosteNumero": line.position,
+            "lignePosteReference": or_none(line.reference),
+            "lignePosteDenomination": line.designation,
+            "lignePosteQuantite": number(line.quantity),
+            "lignePosteUniteLibelle": or_none(line.unit),
+            "lignePosteMontantUnitaireHT": number(line.unit_price),
+            "lignePosteMontantRemiseHT": number(line.discount),
+            "lignePosteTauxTva": _vat_code(line.vat_rate),
+            "lignePosteTauxTvaManuel": number(line.vat_rate),
+            "lignePosteMontantHtApresRemise": number(line.amount_ht),
+            "lignePosteMontantTva": number(line.amount_ht * line.vat_rate / 100),
+            "lignePosteMontantTtcApresRemise": number(line.amount_ht * (100 + line.vat_rate) / 100),
+        }
+        for line in invoice.lines.all()
+    ]
+    vat_lines = [
+        {
+            "ligneTvaTauxRefCode": _vat_code(vat.rate),
+            "ligneTvaTauxRefLibelle": f"{number(vat.rate)} %",
+            "ligneTvaTauxRefValeur": number(vat.rate),
+            "ligneTvaTauxManuel": number(vat.rate),
+            "ligneTvaMontantBaseHtParTaux": number(vat.base_ht),
+            "ligneTvaMontantTvaParTaux": number(vat.amount_tva),
+        }
+        for vat in invoice.vat_lines.all()
+    ]
+    pieces = [
+        {
+            "pieceJointeId": a.pk,
+            "pieceJointeIdLiaison": a.pk,
+            "pieceJointeDesignation": or_none(a.designation) or a.original_name,
+            "pieceJointeExtension": a.original_name.rpartition(".")[2].upper() or None,
+            "pieceJointeTypeCode": "FACTURE" if a.is_main else or_none(a.attachment_type),
+            "pieceJointeTypeLibelle": or_none(a.get_attachment_type_display()),
+            "pieceJointeNumeroLigneFacture": None,
+        }
+        for a in attachments
+    ]
+    return {
+        "identifiantFactureCPP": invoice.pk,
+        "numeroFacture": invoice.number,
+        "statutFacture": invoice.status,
+        "modeDepot": or_none(invoice.deposit_mode),
+        "commentaire": or_none(invoice.comment),
+        "cadreDeFacturation": {
+            "codeCadreFacturation": invoice.frame,
+            "codeValideur1": or_none(invoice.validator_identifier),
+            "idValideur1": invoice.validator_id,
+            "nomValideur1": None,
+            "prenomValideur1": None,
+            "raisonSocialeValideur1": or_none(invoice.validator_name),
+            "typeIdentifiantValideur1": _service(invoice.validator, "identifier_type"),
+            "dateValidation1": None,
+        },
+        "destinataire": {
+            "codeDestinataire": or_none(invoice.recipient_identifier),
+            "idDestinataire": invoice.recipient_id,
+            "libelleDestinataire": or_none(invoice.recipient_name),
+            "codeServiceExecutant": or_none(invoice.recipient_service_code),
+            "idServiceExecutant": invoice.recipient_service_id,
+            "libelleServiceExecutant": or_none(invoice.recipient_service_name),
+            "destinataireEtat": bool(recipient and recipient.is_public),
+            "adresseDestinataireDetail": or_none(_service(recipient, "street")),
+            "adresseDestinataireComplement1": or_none(_service(recipient, "address_complement")),
+            "adresseDestinataireComplement2": None,
+            "adresseDestinataireCodePostal": or_none(_service(recipient, "postcode")),
+            "adresseDestinataireVille": or_none(_service(recipient, "city")),
+            "adresseDestinataireCodePays": or_none(_service(recipient, "country")),
+            "adresseDestinataireLibellePays": None,
+        },
+        "fournisseur": {
+            "idFournisseur": invoice.supplier_id,
+            "codeFournisseur": invoice.supplier_identifier,
+            "typeIdentifiantFournisseur": or_none(invoice.supplier_identifier_type),
+            "designationFournisseur": invoice.supplier_name,
+            "idServiceFournisseur": invoice.supplier_service_id,
+            "codeServiceFournisseur": _service(invoice.supplier_service, "code"),
+            "libelleServiceFournisseur": _service(invoice.supplier_service, "name"),
+            "numeroRcsFournisseur": or_none(_service(supplier, "rcs_number")),
+            "adresseFournisseurDetail": or_none(_service(supplier, "street")),
+            "adresseFournisseurCodePostal": or_none(_service(supplier, "postcode")),
+            "adresseFournisseurVille": or_none(_service(supplier, "city")),
+            "adresseFournisseurCodePays": or_none(_service(supplier, "country")),
+            "coordBancairesFournisseurId": invoice.bank_account_id,
+            "coordBancairesFournisseurLibelle": _service(bank, "label"),
+            "coordBancairesFournisseurCompteBancaire": or_none(invoice.supplier_iban),
+            "coordBancairesBicSwift": _service(bank, "bic"),
+            "affactureur": None,
+        },
+        "references": {
+            "typeFacture": invoice.invoice_type,
+            "typeTva": or_none(invoice.vat_type),
+            "codeDeviseFacture": invoice.currency,
+            "libelleDeviseFacture": invoice.currency,
+            "modePaiement": or_none(invoice.payment_mode),
+            "dateFacture": day(invoice.invoice_date),
+            "dateDepot": day(invoice.deposited_at),
+            "dateEcheancePaiement": day(invoice.due_date) if recipient else None,
+            "dateCreationFacture": day(invoice.created_at),
+            "motifExonerationTva": or_none(invoice.vat_exemption_reason),
+            "libelleMotifExonerationTva": or_none(invoice.get_vat_exemption_reason_display()),
+            "numeroBonCommande": or_none(invoice.engagement_number),
+            "numeroMarche": or_none(invoice.market_number),
+            "numeroFactureOrigine": or_none(invoice.original_invoice_number),
+            "numeroDpMandat": or_none(invoice.mandate_number),
+            "tailleTotalePiecesJointes": sum(a.size for a in attachments),
+        },
+        "montantTotal": {
+            "montantHtTotal": number(invoice.amount_ht),
+            "montantTVA": number(invoice.amount_tva),
+            "montantTtcAvantRemiseGlobalTTC": number(invoice.amount_ttc + invoice.global_discount),
+            "montantRemiseGlobaleTTC": number(invoice.global_discount),
+            "motifRemiseGlobaleTTC": or_none(invoice.global_discount_reason),
+            "montantTtcTotal": number(invoice.amount_ttc),
+            "montantAPayer": number(invoice.amount_to_pay),
+        },
+        "lignesDePoste": {"lignePoste": lines, **_sub_page(lines, "LignesPoste")},
+        "recapitulatifDeTva": {
+            "ligneTva": vat_lines,
+            **_sub_page(vat_lines, "LignesRecapitulativesTVA"),
+        },
+        "listeDesPiecesJointes": {
+            "pieceJointe": pieces,
+            **_sub_page(pieces, "ListePiecesJointe"),
+        },
+        "pieceJointePrincipale": {
+            "idPieceJointePrincipale": main.pk if main else None,
+            "idLiaisonPieceJointePrincipale": main.pk if main else None,
+        },
+    }
+
+
+HIDDEN = InvoiceStatus.BROUILLON

@@ -1,0 +1,68 @@
+"""The token endpoint `POST /api/oauth/token` (API.md §2.1, AUTH-1..AUTH-3).
+
+django-oauth-toolkit does the OAuth2 work (client credentials in the body or HTTP Basic,
+RFC 6749 error bodies). Around it: `scope` is `openid` or nothing (any other value is
+ignored, AUTH-1) and is echoed only when requested; an application whose connection is
+revoked, or declared for another environment (TEC-8), is an `invalid_client`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.views import TokenView
+
+from api import credentials
+
+OPENID = "openid"
+
+
+class Validator(OAuth2Validator):
+    def _check_secret(self, provided_secret, stored_secret):
+        if stored_secret.startswith(("pbkdf2_", "argon2", "bcrypt", "scrypt", "md5")):
+            return credentials.check_secret(provided_secret, stored_secret)
+        return super()._check_secret(provided_secret, stored_secret)
+
+    def _load_application(self, client_id, request):
+        application = super()._load_application(client_id, request)
+        if application is None:
+            return None
+        connection = getattr(application, "connection", None)
+        if (
+            connection is None
+            or connection.is_revoked
+            or connection.environment != settings.DEPLOYMENT_ENVIRONMENT
+        ):
+            request.client = None
+            return None
+        return application
+
+
+_token_view = TokenView.as_view()
+
+
+@csrf_exempt
+@login_not_required
+def token(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return JsonResponse(
+            {"error": "invalid_request", "error_description": "Use POST."}, status=405
+        )
+    post = request.POST.copy()
+    requested = OPENID in (post.get("scope") or "").split()
+    if requested:
+        post["scope"] = OPENID
+    else:
+        post.pop("scope", None)
+    request.POST = post
+    response = _token_view(request)
+    if response.status_code == 200 and not requested:
+        body = json.loads(response.content)
+        body.pop("scope", None)
+        response.content = json.dumps(body)
+    return response

@@ -1,0 +1,435 @@
+"""The `transverses` API (API.md §5), except `consulterCR` / `consulterCRDetaille` (flows)."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import zipfile
+from collections.abc import Mapping
+
+from django.db.models import Q
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from ninja import Router
+from stdnum.fr import siret as siret_number
+
+from api import pagination, params, scope
+from api.auth import BearerOnly
+from api.errors import EMPTY, ApiError, malformed, ok, unknown_value
+from api.factures import deposit
+from api.formats import day
+from api.operations import register
+from api.references import (
+    ALL_STATUSES,
+    ATTACHMENT_TYPES,
+    CURRENCY_NAMES,
+    EXEMPTION_REASONS,
+    IDENTIFIER_TYPES,
+    KNOWN_REQUEST_TYPES,
+    MODES_DEPOT,
+    OBJECT_TYPES,
+    PAYMENT_MODES,
+    REFUSAL_REASONS,
+    REQUEST_TYPES,
+    VAT_RATES,
+)
+from api.schemas import Empty, body
+from invoicing.enums import Frame, InvoiceStatus
+from invoicing.errors import ReturnCode
+from invoicing.models import Invoice
+from invoicing.rules.fields import CURRENCIES
+from invoicing.transitions import recipient_targets
+from portal.areas import AreaCode
+from structures import access
+from structures.countries import ISO_3166_ALPHA2
+from structures.models import BankAccount, Structure
+
+router = Router(tags=["transverses"])
+
+Paged = body("RecupererStructuresActives", "parametresRecherche", "idUtilisateurCourant")
+BankDetails = body("RecupererCoordonneesBancairesValides", "idStructure", "idUtilisateurCourant")
+States = body("RecupererEtatsPossiblesPourTraitement", "statutCourant", "idUtilisateurCourant")
+Language = body("ReferentielLangue", "codeLangue")
+FrameTypes = body("RecupererCadreFacturation", "typeDemandePaiement", "codeLangue")
+PieceTypes = body("RecupererTypesPiecesJointes", "typeObjet", "codeLangue")
+Refusals = body("RecupererMotifsRefus", "codeCadreFacturationAValider", "codeLangue")
+FindRecipient = body(
+    "RechercherDestinataire",
+    "identifiant",
+    "nomVilleCodePostal",
+    "typeStructure",
+    "parametresRecherche",
+)
+SiretInfo = body("ConsulterInformationsSIRET", "siretStructure")
+
+
+@router.get("/v1/health-check", auth=BearerOnly(), operation_id="healthCheck")
+def health_check(request):
+    """§5.1: no body, no cpro-account."""
+    return JsonResponse({"body": "OK", "statusCodeValue": 200, "statusCode": "OK"})
+
+
+def _active_structures(user, data: Mapping, area: AreaCode | None) -> dict:
+    qs = access.managed_structures(user).filter(is_active=True)
+    if area is not None:
+        qs = qs.filter(access.open_area_exists(area))
+    page = pagination.read(
+        data.get("parametresRecherche"),
+        field="parametresRecherche",
+        sorts={"IdentifiantStructure": "identifier", "DesignationStructure": "company_name"},
+        default="IdentifiantStructure",
+    )
+    rows, total = pagination.slice_of(qs, page)
+    items = [
+        {
+            "idStructureCPP": s.pk,
+            "identifiant": s.identifier,
+            "designationStructure": s.company_name,
+        }
+        for s in rows
+    ]
+    return pagination.listing("listeStructures", items, page, total, top_level=True)
+
+
+def active_for_supplier(user, data: Mapping) -> dict:
+    """§5.3: ISSUED is always open."""
+    return _active_structures(user, data, None)
+
+
+def active_for_recipient(user, data: Mapping) -> dict:
+    return _active_structures(user, data, AreaCode.RECEIVED)
+
+
+def bank_details(user, data: Mapping) -> dict:
+    structure_id = params.required_id(data.get("idStructure"), "idStructure")
+    structure = scope.one(scope.structures_in_scope(user), structure_id)
+    accounts = BankAccount.objects.filter(structure=structure, is_active=True).order_by(
+        "label", "pk"
+    )
+    items = [{"idCoordonneeBancaire": a.pk, "nomCoordonneeBancaire": a.label} for a in accounts]
+    body_ = ok(listeCoordonneeBancaire=items)
+    if not items:
+        body_.update(codeRetour=int(ReturnCode.NOT_FOUND), libelle=EMPTY)
+    return body_
+
+
+def _simple_list(name: str, items: list) -> dict:
+    result = ok(**{name: items})
+    if not items:
+        result.update(codeRetour=int(ReturnCode.NOT_FOUND), libelle=EMPTY)
+    return result
+
+
+def processing_states(user, data: Mapping) -> dict:
+    status = params.required(data.get("statutCourant"), "statutCourant")
+    if isinstance(status, list):
+        status = status[0] if status else ""
+    status = params.text(status, "statutCourant")
+    if status not in ALL_STATUSES:
+        raise unknown_value("statutCourant", status)
+    targets = []
+    if status in InvoiceStatus.values:
+        probe = Invoice(status=status, frame=Frame.A1, recipient=Structure())
+        targets = recipient_targets(probe)
+    return _simple_list(
+        "listeStatutsPossiblesPourTraitement",
+        [{"statutPossiblePourTraitement": t} for t in targets],
+    )
+
+
+def currencies(user, data: Mapping) -> dict:
+    return _simple_list(
+        "listeDevises",
+        [{"codeDevise": c, "libelleDevise": str(CURRENCY_NAMES.get(c, c))} for c in CURRENCIES],
+    )
+
+
+def countries(user, data: Mapping) -> dict:
+    return _simple_list(
+        "listePays",
+        [
+            {"codePays": code, "libellePays": _("France") if code == "FR" else code}
+            for code in sorted(ISO_3166_ALPHA2, key=lambda c: (c != "FR", c))
+        ],
+    )
+
+
+def vat_rates(user, data: Mapping) -> dict:
+    return _simple_list(
+        "listeTauxTva",
+        [
+            {"codeTauxTva": code, "libelleTauxTva": f"{value} %", "valeurTauxTva": value}
+            for code, value in VAT_RATES.items()
+        ],
+    )
+
+
+def deposit_modes(user, data: Mapping) -> dict:
+    return _simple_list("listeModeDepot", [{"modeDepot": m} for m in MODES_DEPOT])
+
+
+def payment_modes(user, data: Mapping) -> dict:
+    return _simple_list("listeModePaiement", [{"modePaiement": m} for m in PAYMENT_MODES])
+
+
+def frames(user, data: Mapping) -> dict:
+    kind = params.choice(
+        data.get("typeDemandePaiement"), "typeDemandePaiement", KNOWN_REQUEST_TYPES
+    )
+    codes = REQUEST_TYPES.get(kind or "FACTURE", [])
+    return _simple_list("listeCadreFacturation", [{"codeCadreFacturation": c} for c in codes])
+
+
+def request_types(user, data: Mapping) -> dict:
+    return _simple_list(
+        "listeTypeDemandePaiement", [{"typeDemandePaiement": t} for t in REQUEST_TYPES]
+    )
+
+
+def exemption_reasons(user, data: Mapping) -> dict:
+    return _simple_list(
+        "listeMotifsExonerationTva",
+        [
+            {"codeMotifExonerationTva": code, "libelleMotifExonerationTva": str(label)}
+            for code, label in EXEMPTION_REASONS
+        ],
+    )
+
+
+def piece_types(user, data: Mapping) -> dict:
+    kind = params.choice(data.get("typeObjet"), "typeObjet", OBJECT_TYPES) or "FACTURE"
+    items = (
+        [
+            {
+                "idTypePieceJointe": pk,
+                "codeTypePieceJointe": code,
+                "libelleTypePieceJointe": str(label),
+                "typeObjet": kind,
+            }
+            for pk, code, label in ATTACHMENT_TYPES
+        ]
+        if kind == "FACTURE"
+        else []
+    )
+    return _simple_list("listeTypePieceJointe", items)
+
+
+def identifier_types(user, data: Mapping) -> dict:
+    return _simple_list(
+        "listeTypeIdentifiant", [{"typeIdentifiantStructure": t} for t in IDENTIFIER_TYPES]
+    )
+
+
+def refusal_reasons(user, data: Mapping) -> dict:
+    return _simple_list(
+        "listeMotifRefusFactureAValider",
+        [
+            {"idMotif": pk, "codeMotif": code, "libelleMotif": str(label)}
+            for pk, code, label in REFUSAL_REASONS
+        ],
+    )
+
+
+def find_recipient(user, data: Mapping) -> dict:
+    """§5.7: active structures with RECEIVED open (DIR-2)."""
+    qs = Structure.objects.filter(is_active=True).filter(access.open_area_exists(AreaCode.RECEIVED))
+    identifier = params.text(data.get("identifiant"), "identifiant")
+    if identifier:
+        if len(identifier) < 3:
+            raise ApiError(
+                ReturnCode.FORMAT, _("Le champ identifiant doit compter au moins 3 caractères.")
+            )
+        qs = qs.filter(identifier__contains=identifier)
+    term = params.text(data.get("nomVilleCodePostal"), "nomVilleCodePostal")
+    if term:
+        qs = qs.filter(
+            Q(company_name__icontains=term) | Q(city__icontains=term) | Q(postcode__icontains=term)
+        )
+    kind = params.choice(data.get("typeStructure"), "typeStructure", ("PUBLIQUE", "PRIVEE"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    page = pagination.read(
+        data.get("parametresRecherche"),
+        field="parametresRecherche",
+        sorts={"IdentifiantStructure": "identifier", "DesignationStructure": "company_name"},
+        default="IdentifiantStructure",
+    )
+    rows, total = pagination.slice_of(qs, page)
+    items = [
+        {
+            "idStructureCPP": s.pk,
+            "siret": s.identifier,
+            "nomDestinataire": s.company_name,
+            "adresseCodePostal": s.postcode or None,
+            "adresseVille": s.city or None,
+        }
+        for s in rows
+    ]
+    return pagination.listing("listeDestinataires", items, page, total)
+
+
+DIRECTORY_COLUMNS = (
+    "TypeIdentifiant",
+    "Identifiant",
+    "RaisonSociale",
+    "EmetteurEdi",
+    "RecepteurEdi",
+    "GestionStatutMiseEnPaiement",
+    "GestionEngagement",
+    "GestionService",
+    "GestionServiceEngagement",
+    "EstMOA",
+    "EstMOAUniquement",
+    "StructureActive",
+    "Adresse",
+    "ComplementAdresse1",
+    "ComplementAdresse2",
+    "CodePostal",
+    "Ville",
+    "CodePays",
+)
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def directory(user, data: Mapping) -> dict:
+    """§5.10: the receiving structures as a CSV in a ZIP."""
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";", lineterminator="\n")
+    writer.writerow(DIRECTORY_COLUMNS)
+    receiving = (
+        Structure.objects.filter(is_active=True)
+        .filter(access.open_area_exists(AreaCode.RECEIVED))
+        .order_by("identifier")
+    )
+    for s in receiving.iterator():
+        writer.writerow(
+            [
+                s.identifier_type,
+                s.identifier,
+                s.company_name,
+                _flag(s.edi_connection),
+                _flag(s.receive_data_via_edi),
+                _flag(not s.payment_status_not_reported),
+                _flag(s.engagement_required),
+                _flag(s.service_code_required),
+                _flag(s.engagement_or_service_required),
+                _flag(s.is_moa),
+                _flag(s.is_moa_only),
+                _flag(s.is_active),
+                s.street,
+                s.address_complement,
+                "",
+                s.postcode,
+                s.city,
+                s.country,
+            ]
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("annuaire_destinataires.csv", text.getvalue().encode("utf-8"))
+    return ok(fichierResultat=base64.b64encode(buffer.getvalue()).decode("ascii"))
+
+
+def siret_information(user, data: Mapping) -> dict:
+    """§5.11: answered from the structures the mimic knows."""
+    value = params.text(
+        params.required(data.get("siretStructure"), "siretStructure"), "siretStructure"
+    )
+    compact = "".join(value.split())
+    if not siret_number.is_valid(compact):
+        raise malformed("siretStructure")
+    structure = (
+        Structure.objects.filter(identifier=compact)
+        .order_by("-is_active", "-pk")
+        .select_related("origin")
+        .first()
+    )
+    if structure is None:
+        raise ApiError(ReturnCode.NOT_FOUND, _("Aucune structure ne porte ce SIRET."))
+    successor = (
+        Structure.objects.filter(origin=structure).values_list("identifier", flat=True).first()
+    )
+    address = " ".join(p for p in (structure.street, structure.postcode, structure.city) if p)
+    return ok(
+        siret=compact,
+        siren=compact[:9],
+        raisonSociale=structure.company_name,
+        adresse=address or None,
+        estActif=structure.is_active,
+        siege=True,
+        civilite=None,
+        categorieEntreprise=None,
+        categorieJuridique=None,
+        dateCreationEntreprise=None,
+        dateCreationEtablissement=day(structure.created_at),
+        dateReactivationEtablissement=None,
+        localisationSiege=structure.city or None,
+        nonDiffusibleInsee=False,
+        numeroInterneClassement=None,
+        siretPredecesseurSuccesseur=(
+            structure.origin.identifier if structure.origin else successor
+        ),
+    )
+
+
+for path, schema, handler, name in (
+    ("/v1/ajouter/fichier", deposit.AddFile, deposit.add_file, "ajouterFichierDansSysteme"),
+    (
+        "/v1/recuperer/structures/actives/fournisseur",
+        Paged,
+        active_for_supplier,
+        "recupererStructuresActivesPourFournisseur",
+    ),
+    (
+        "/v1/recuperer/structures/actives/destinataire",
+        Paged,
+        active_for_recipient,
+        "recupererStructuresActivesPourDestinataire",
+    ),
+    (
+        "/v1/recuperer/coordbanc/valides",
+        BankDetails,
+        bank_details,
+        "recupererCoordonneesBancairesValides",
+    ),
+    (
+        "/v1/recuperer/etats/traitement",
+        States,
+        processing_states,
+        "recupererEtatsPossiblesPourTraitement",
+    ),
+    ("/v1/recuperer/devises", Language, currencies, "recupererDevises"),
+    ("/v1/recuperer/pays", Language, countries, "recupererPays"),
+    ("/v1/recuperer/tauxtva", Language, vat_rates, "recupererTauxTva"),
+    ("/v1/recuperer/modedepot", Empty, deposit_modes, "recupererModesDepot"),
+    ("/v1/recuperer/modereglements", Empty, payment_modes, "recupererModesReglement"),
+    ("/v1/recuperer/cadrefacturation", FrameTypes, frames, "recupererCadresFacturation"),
+    ("/v1/recuperer/typedp", Empty, request_types, "recupererTypesDemandePaiement"),
+    (
+        "/v1/recuperer/motifs/exonerationtva",
+        Language,
+        exemption_reasons,
+        "recupererMotifsExonerationTva",
+    ),
+    ("/v1/recuperer/typespj", PieceTypes, piece_types, "recupererTypesPieceJointe"),
+    (
+        "/v1/recuperer/typeidentifiant/structure",
+        Empty,
+        identifier_types,
+        "recupererTypesIdentifiantStructure",
+    ),
+    (
+        "/v1/recuperer/motifs/refus/Facture/AValider",
+        Refusals,
+        refusal_reasons,
+        "recupererMotifsRefusFactureAValider",
+    ),
+    ("/v1/rechercher/destinataire", FindRecipient, find_recipient, "rechercherDestinataire"),
+    ("/v1/telecharger/annuaire/destinataire", Empty, directory, "telechargerAnnuaireDestinataire"),
+    ("/v1/consulter/information/siret", SiretInfo, siret_information, "consulterInformationsSIRET"),
+):
+    register(router, path, schema, handler, operation_id=name)
