@@ -20,6 +20,18 @@ from oauth2_provider.views import TokenView
 from api import credentials
 
 OPENID = "openid"
+GRANT = "client_credentials"
+DESCRIPTIONS = {
+    "invalid_client": "Client authentication failed.",
+    "invalid_request": "The request is missing a required parameter or is malformed.",
+    "unsupported_grant_type": "Only the client_credentials grant is supported.",
+    "invalid_grant": "The grant is invalid.",
+    "unauthorized_client": "The client is not authorized to use this grant type.",
+}
+
+
+def _error(error: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": error, "error_description": DESCRIPTIONS[error]}, status=status)
 
 
 class Validator(OAuth2Validator):
@@ -54,6 +66,9 @@ def token(request: HttpRequest) -> HttpResponse:
             {"error": "invalid_request", "error_description": "Use POST."}, status=405
         )
     post = request.POST.copy()
+    grant = post.get("grant_type")
+    if grant and grant != GRANT:
+        return _error("unsupported_grant_type", 400)
     requested = OPENID in (post.get("scope") or "").split()
     if requested:
         post["scope"] = OPENID
@@ -61,8 +76,10 @@ def token(request: HttpRequest) -> HttpResponse:
         post.pop("scope", None)
     request.POST = post
     response = _token_view(request)
+    body = json.loads(response.content or b"{}")
     if response.status_code == 200 and not requested:
-        body = json.loads(response.content)
         body.pop("scope", None)
-        response.content = json.dumps(body)
+    elif "error" in body and not body.get("error_description"):
+        body["error_description"] = DESCRIPTIONS.get(body["error"], body["error"])
+    response.content = json.dumps(body)
     return response
