@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Schema
-from pydantic import ConfigDict, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, create_model, model_validator
 
 
-class Body(Schema):
+class Body(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     @model_validator(mode="before")

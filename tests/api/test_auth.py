@@ -17,8 +17,11 @@ PATH = "transverses/v1/recuperer/structures/actives/fournisseur"
 def test_token_without_scope_has_no_scope_and_lasts_3600_seconds(world, client):
     response = client.post(
         "/api/oauth/token",
-        {"grant_type": "client_credentials", "client_id": world.connection.application.client_id,
-         "client_secret": SECRET},
+        {
+            "grant_type": "client_credentials",
+            "client_id": world.connection.application.client_id,
+            "client_secret": SECRET,
+        },
     )
     body = response.json()
     assert response.status_code == 200
@@ -41,8 +44,12 @@ def test_token_with_openid_scope_and_basic_credentials_echoes_the_scope(world, c
 def test_token_with_another_scope_ignores_it(world, client):
     response = client.post(
         "/api/oauth/token",
-        {"grant_type": "client_credentials", "client_id": world.connection.application.client_id,
-         "client_secret": SECRET, "scope": "whatever"},
+        {
+            "grant_type": "client_credentials",
+            "client_id": world.connection.application.client_id,
+            "client_secret": SECRET,
+            "scope": "whatever",
+        },
     )
     assert response.status_code == 200
     assert "scope" not in response.json()
@@ -51,8 +58,11 @@ def test_token_with_another_scope_ignores_it(world, client):
 def test_token_with_a_wrong_secret_is_invalid_client(world, client):
     response = client.post(
         "/api/oauth/token",
-        {"grant_type": "client_credentials", "client_id": world.connection.application.client_id,
-         "client_secret": "wrong"},
+        {
+            "grant_type": "client_credentials",
+            "client_id": world.connection.application.client_id,
+            "client_secret": "wrong",
+        },
     )
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
@@ -62,8 +72,11 @@ def test_token_with_a_wrong_secret_is_invalid_client(world, client):
 def test_token_with_another_grant_type_is_unsupported(world, client):
     response = client.post(
         "/api/oauth/token",
-        {"grant_type": "password", "client_id": world.connection.application.client_id,
-         "client_secret": SECRET},
+        {
+            "grant_type": "password",
+            "client_id": world.connection.application.client_id,
+            "client_secret": SECRET,
+        },
     )
     assert response.status_code == 400
     assert response.json()["error"] == "unsupported_grant_type"
@@ -73,8 +86,11 @@ def test_revoked_application_gets_no_token_and_its_tokens_die(world, client):
     api_services.revoke_connection(world.connection, actor=world.personas.main_manager)
     response = client.post(
         "/api/oauth/token",
-        {"grant_type": "client_credentials", "client_id": world.connection.application.client_id,
-         "client_secret": SECRET},
+        {
+            "grant_type": "client_credentials",
+            "client_id": world.connection.application.client_id,
+            "client_secret": SECRET,
+        },
     )
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
@@ -86,8 +102,11 @@ def test_application_of_another_environment_is_invalid_client(world, client, set
     settings.DEPLOYMENT_ENVIRONMENT = "PRODUCTION"
     response = client.post(
         "/api/oauth/token",
-        {"grant_type": "client_credentials", "client_id": world.connection.application.client_id,
-         "client_secret": SECRET},
+        {
+            "grant_type": "client_credentials",
+            "client_id": world.connection.application.client_id,
+            "client_secret": SECRET,
+        },
     )
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
@@ -104,10 +123,18 @@ def test_missing_unknown_or_expired_bearer_is_401(world, client):
 
 
 def test_bad_cpro_account_headers_are_401(world):
-    for header in ("", "not base64!", base64.b64encode(b"nocolon").decode(),
-                   account_header(world.supplier_login, "wrong-password"),
-                   account_header("nobody@example.test", "x")):
-        response = world.supplier.post(PATH, account=header or None) if header else world.supplier.post(PATH, account=False)
+    for header in (
+        "",
+        "not base64!",
+        base64.b64encode(b"nocolon").decode(),
+        account_header(world.supplier_login, "wrong-password"),
+        account_header("nobody@example.test", "x"),
+    ):
+        response = (
+            world.supplier.post(PATH, account=header or None)
+            if header
+            else world.supplier.post(PATH, account=False)
+        )
         assert response.status_code == 401, header
         assert response.json() == AUTH_FAILED
 

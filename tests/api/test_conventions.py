@@ -21,7 +21,12 @@ def test_one_trailing_slash_is_tolerated(world):
 
 
 def test_empty_null_and_unknown_fields_bodies_are_accepted(world):
-    for raw in (b"", b"null", b"{}", b'{"unknownField": {"deep": [1, 2]}, "idUtilisateurCourant": 0}'):
+    for raw in (
+        b"",
+        b"null",
+        b"{}",
+        b'{"unknownField": {"deep": [1, 2]}, "idUtilisateurCourant": 0}',
+    ):
         response = world.supplier.post(PATH, raw=raw)
         assert response.status_code == 200, raw
         assert response.json()["codeRetour"] == 0
@@ -41,8 +46,11 @@ def test_wrong_method_is_405(world, client):
 
 def test_non_json_content_type_is_415(world, client):
     response = client.post(
-        f"/cpro/{PATH}", data="a=b", content_type="text/plain",
-        HTTP_AUTHORIZATION=f"Bearer {world.supplier.token}", HTTP_CPRO_ACCOUNT=world.supplier.account,
+        f"/cpro/{PATH}",
+        data="a=b",
+        content_type="text/plain",
+        HTTP_AUTHORIZATION=f"Bearer {world.supplier.token}",
+        HTTP_CPRO_ACCOUNT=world.supplier.account,
     )
     assert response.status_code == 415
     assert response.json()["codeRetour"] == 415
