@@ -8,11 +8,11 @@ import io
 import zipfile
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router
-from stdnum.fr import siret as siret_number
 
 from api import pagination, params, scope
 from api.auth import BearerOnly
@@ -44,6 +44,7 @@ from portal.areas import AreaCode
 from structures import access
 from structures.countries import ISO_3166_ALPHA2
 from structures.models import BankAccount, Structure
+from structures.validators import validate_siret
 
 router = Router(tags=["transverses"])
 
@@ -130,7 +131,7 @@ def processing_states(user, data: Mapping) -> dict:
         raise unknown_value("statutCourant", status)
     targets = []
     if status in InvoiceStatus.values:
-        probe = Invoice(status=status, frame=Frame.A1, recipient=Structure())
+        probe = Invoice(pk=0, status=status, frame=Frame.A1, recipient=Structure())
         targets = recipient_targets(probe)
     return _simple_list(
         "listeStatutsPossiblesPourTraitement",
@@ -339,9 +340,10 @@ def siret_information(user, data: Mapping) -> dict:
     value = params.text(
         params.required(data.get("siretStructure"), "siretStructure"), "siretStructure"
     )
-    compact = "".join(value.split())
-    if not siret_number.is_valid(compact):
-        raise malformed("siretStructure")
+    try:
+        compact = validate_siret(value)
+    except ValidationError:
+        raise malformed("siretStructure") from None
     structure = (
         Structure.objects.filter(identifier=compact)
         .order_by("-is_active", "-pk")
