@@ -14,35 +14,16 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from api import pagination, params, scope
+from api import pagination, params, referentials, scope
 from api.auth import BearerOnly
-from api.errors import EMPTY, ApiError, malformed, ok, unknown_value
+from api.errors import EMPTY, ApiError, malformed, ok
 from api.factures import deposit
 from api.formats import day
 from api.operations import register
-from api.references import (
-    ALL_STATUSES,
-    ATTACHMENT_TYPES,
-    CURRENCY_NAMES,
-    EXEMPTION_REASONS,
-    IDENTIFIER_TYPES,
-    KNOWN_REQUEST_TYPES,
-    MODES_DEPOT,
-    OBJECT_TYPES,
-    PAYMENT_MODES,
-    REFUSAL_REASONS,
-    REQUEST_TYPES,
-    VAT_RATES,
-)
 from api.schemas import Empty, body
-from invoicing.enums import Frame, InvoiceStatus
 from invoicing.errors import ReturnCode
-from invoicing.models import Invoice
-from invoicing.rules.fields import CURRENCIES
-from invoicing.transitions import recipient_targets
 from portal.areas import AreaCode
 from structures import access
-from structures.countries import ISO_3166_ALPHA2
 from structures.models import BankAccount, Structure
 from structures.validators import validate_siret
 
@@ -113,123 +94,6 @@ def bank_details(user, data: Mapping) -> dict:
     if not items:
         body_.update(codeRetour=int(ReturnCode.NOT_FOUND), libelle=EMPTY)
     return body_
-
-
-def _simple_list(name: str, items: list) -> dict:
-    result = ok(**{name: items})
-    if not items:
-        result.update(codeRetour=int(ReturnCode.NOT_FOUND), libelle=EMPTY)
-    return result
-
-
-def processing_states(user, data: Mapping) -> dict:
-    status = params.required(data.get("statutCourant"), "statutCourant")
-    if isinstance(status, list):
-        status = status[0] if status else ""
-    status = params.text(status, "statutCourant")
-    if status not in ALL_STATUSES:
-        raise unknown_value("statutCourant", status)
-    targets = []
-    if status in InvoiceStatus.values:
-        probe = Invoice(pk=0, status=status, frame=Frame.A1, recipient=Structure())
-        targets = recipient_targets(probe)
-    return _simple_list(
-        "listeStatutsPossiblesPourTraitement",
-        [{"statutPossiblePourTraitement": t} for t in targets],
-    )
-
-
-def currencies(user, data: Mapping) -> dict:
-    return _simple_list(
-        "listeDevises",
-        [{"codeDevise": c, "libelleDevise": str(CURRENCY_NAMES.get(c, c))} for c in CURRENCIES],
-    )
-
-
-def countries(user, data: Mapping) -> dict:
-    return _simple_list(
-        "listePays",
-        [
-            {"codePays": code, "libellePays": _("France") if code == "FR" else code}
-            for code in sorted(ISO_3166_ALPHA2, key=lambda c: (c != "FR", c))
-        ],
-    )
-
-
-def vat_rates(user, data: Mapping) -> dict:
-    return _simple_list(
-        "listeTauxTva",
-        [
-            {"codeTauxTva": code, "libelleTauxTva": f"{value} %", "valeurTauxTva": value}
-            for code, value in VAT_RATES.items()
-        ],
-    )
-
-
-def deposit_modes(user, data: Mapping) -> dict:
-    return _simple_list("listeModeDepot", [{"modeDepot": m} for m in MODES_DEPOT])
-
-
-def payment_modes(user, data: Mapping) -> dict:
-    return _simple_list("listeModePaiement", [{"modePaiement": m} for m in PAYMENT_MODES])
-
-
-def frames(user, data: Mapping) -> dict:
-    kind = params.choice(
-        data.get("typeDemandePaiement"), "typeDemandePaiement", KNOWN_REQUEST_TYPES
-    )
-    codes = REQUEST_TYPES.get(kind or "FACTURE", [])
-    return _simple_list("listeCadreFacturation", [{"codeCadreFacturation": c} for c in codes])
-
-
-def request_types(user, data: Mapping) -> dict:
-    return _simple_list(
-        "listeTypeDemandePaiement", [{"typeDemandePaiement": t} for t in REQUEST_TYPES]
-    )
-
-
-def exemption_reasons(user, data: Mapping) -> dict:
-    return _simple_list(
-        "listeMotifsExonerationTva",
-        [
-            {"codeMotifExonerationTva": code, "libelleMotifExonerationTva": str(label)}
-            for code, label in EXEMPTION_REASONS
-        ],
-    )
-
-
-def piece_types(user, data: Mapping) -> dict:
-    kind = params.choice(data.get("typeObjet"), "typeObjet", OBJECT_TYPES) or "FACTURE"
-    items = (
-        [
-            {
-                "idTypePieceJointe": pk,
-                "codeTypePieceJointe": code,
-                "libelleTypePieceJointe": str(label),
-                "typeObjet": kind,
-            }
-            for pk, code, label in ATTACHMENT_TYPES
-        ]
-        if kind == "FACTURE"
-        else []
-    )
-    return _simple_list("listeTypePieceJointe", items)
-
-
-def identifier_types(user, data: Mapping) -> dict:
-    return _simple_list(
-        "listeTypeIdentifiant", [{"typeIdentifiantStructure": t} for t in IDENTIFIER_TYPES]
-    )
-
-
-def refusal_reasons(user, data: Mapping) -> dict:
-    return _simple_list(
-        "listeMotifRefusFactureAValider",
-        [
-            {"idMotif": pk, "codeMotif": code, "libelleMotif": str(label)}
-            for pk, code, label in REFUSAL_REASONS
-        ],
-    )
 
 
 def find_recipient(user, data: Mapping) -> dict:
@@ -401,33 +265,38 @@ for path, schema, handler, name in (
     (
         "/v1/recuperer/etats/traitement",
         States,
-        processing_states,
+        referentials.processing_states,
         "recupererEtatsPossiblesPourTraitement",
     ),
-    ("/v1/recuperer/devises", Language, currencies, "recupererDevises"),
-    ("/v1/recuperer/pays", Language, countries, "recupererPays"),
-    ("/v1/recuperer/tauxtva", Language, vat_rates, "recupererTauxTva"),
-    ("/v1/recuperer/modedepot", Empty, deposit_modes, "recupererModesDepot"),
-    ("/v1/recuperer/modereglements", Empty, payment_modes, "recupererModesReglement"),
-    ("/v1/recuperer/cadrefacturation", FrameTypes, frames, "recupererCadresFacturation"),
-    ("/v1/recuperer/typedp", Empty, request_types, "recupererTypesDemandePaiement"),
+    ("/v1/recuperer/devises", Language, referentials.currencies, "recupererDevises"),
+    ("/v1/recuperer/pays", Language, referentials.countries, "recupererPays"),
+    ("/v1/recuperer/tauxtva", Language, referentials.vat_rates, "recupererTauxTva"),
+    ("/v1/recuperer/modedepot", Empty, referentials.deposit_modes, "recupererModesDepot"),
+    ("/v1/recuperer/modereglements", Empty, referentials.payment_modes, "recupererModesReglement"),
+    (
+        "/v1/recuperer/cadrefacturation",
+        FrameTypes,
+        referentials.frames,
+        "recupererCadresFacturation",
+    ),
+    ("/v1/recuperer/typedp", Empty, referentials.request_types, "recupererTypesDemandePaiement"),
     (
         "/v1/recuperer/motifs/exonerationtva",
         Language,
-        exemption_reasons,
+        referentials.exemption_reasons,
         "recupererMotifsExonerationTva",
     ),
-    ("/v1/recuperer/typespj", PieceTypes, piece_types, "recupererTypesPieceJointe"),
+    ("/v1/recuperer/typespj", PieceTypes, referentials.piece_types, "recupererTypesPieceJointe"),
     (
         "/v1/recuperer/typeidentifiant/structure",
         Empty,
-        identifier_types,
+        referentials.identifier_types,
         "recupererTypesIdentifiantStructure",
     ),
     (
         "/v1/recuperer/motifs/refus/Facture/AValider",
         Refusals,
-        refusal_reasons,
+        referentials.refusal_reasons,
         "recupererMotifsRefusFactureAValider",
     ),
     ("/v1/rechercher/destinataire", FindRecipient, find_recipient, "rechercherDestinataire"),

@@ -6,7 +6,7 @@ from django.urls import URLPattern, path, re_path
 
 from api import oauth
 from api.core import api, cpro_view, not_found_view
-from api.factures import router as factures
+from api.factures.routes import router as factures
 from api.structures_api import commitments_router, structures_router, users_router
 from api.transverses import router as transverses
 

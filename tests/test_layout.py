@@ -20,6 +20,7 @@ APPS = (
     "requests_app",
     "notifications",
     "commitments",
+    "api",
     "demo",
 )
 MAX_MODULE_LINES = 400
@@ -27,6 +28,7 @@ MAX_MODULE_LINES = 400
 SCREENS = {
     "invoicing": ("deposit", "issued", "received"),
     "structures": ("core", "account", "manager", "directory"),
+    "api": ("connections", "technical"),
 }
 
 

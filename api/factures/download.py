@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from api import params, scope
 from api.errors import ApiError, ok, unknown_value
-from api.factures.deposit import _domain
+from api.factures.deposit import domain
 from api.factures.pivot import ubl_invoice
 from api.schemas import body
 from invoicing import workflow
@@ -99,5 +99,5 @@ def download(user, data: Mapping) -> dict:
                     continue
     for pk in ids:
         if pk in received_ids:
-            _domain(workflow.mark_downloaded, invoices[pk], actor=user)
+            domain(workflow.mark_downloaded, invoices[pk], actor=user)
     return ok(fichierResultat=base64.b64encode(buffer.getvalue()).decode("ascii"))

@@ -9,15 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api import params, scope
-from api.errors import ApiError, from_domain, ok, unknown_value
+from api.errors import ApiError, ok, unknown_value
 from api.factures.consult import invoice_id
-from api.factures.deposit import API_FIELDS, _attachments
+from api.factures.deposit import domain
+from api.factures.submit import attachments_of
 from api.formats import day, minute
 from api.references import REFUSAL_REASONS
 from api.schemas import body
 from invoicing.deposit import prepared
 from invoicing.enums import InvoiceStatus
-from invoicing.errors import InvoiceError, ReturnCode
+from invoicing.errors import ReturnCode
 from invoicing.issued import services as issued
 from invoicing.models import Invoice
 from invoicing.received import services as received
@@ -86,13 +87,6 @@ Recycle = body(
 ProcessRejected = body("TraiterFacturesRejetees", "listeDemandePaiement", "motifRejet", "cpltInfos")
 
 
-def _domain(call, *args, **kwargs):
-    try:
-        return call(*args, **kwargs)
-    except InvoiceError as exc:
-        raise from_domain(exc, API_FIELDS) from exc
-
-
 def _in_role(user, pk: int, queryset, area: AreaCode, structure_field: str) -> Invoice:
     """SCP-2/SCP-3: the invoice in scope for this role (modification); in scope but the
     area not open → 20001; otherwise 20000."""
@@ -122,7 +116,7 @@ def process_received(user, data: Mapping) -> dict:
     invoice = _in_role(
         user, pk, scope.recipient_invoices(user, Mode.CHANGE), AreaCode.RECEIVED, "recipient_id"
     )
-    locked = _domain(
+    locked = domain(
         received.process_one, invoice, target, actor=user, reason=reason, mandate_number=mandate
     )
     return ok(
@@ -156,7 +150,7 @@ def process_to_validate(user, data: Mapping) -> dict:
     invoice = _in_role(
         user, pk, scope.validator_invoices(user, Mode.CHANGE), AreaCode.TO_VALIDATE, "validator_id"
     )
-    locked = _domain(
+    locked = domain(
         validation.decide_prepared,
         invoice,
         actor=user,
@@ -176,7 +170,7 @@ def process_to_validate(user, data: Mapping) -> dict:
 def complete(user, data: Mapping) -> dict:
     pk = invoice_id(data)
     comment = params.text(data.get("commentaire"), "commentaire", max_length=2000)
-    items = _attachments(data.get("pieceJointeComplementaire"))
+    items = attachments_of(data.get("pieceJointeComplementaire"))
     invoice = _in_role(
         user, pk, scope.supplier_invoices(user, Mode.CHANGE), AreaCode.ISSUED, "supplier_id"
     )
@@ -185,7 +179,7 @@ def complete(user, data: Mapping) -> dict:
             ReturnCode.ILLEGAL_TRANSITION,
             _("Le statut de la demande de paiement n'est pas défini à « Suspendue »."),
         )
-    locked = _domain(
+    locked = domain(
         prepared.complete_prepared, invoice, actor=user, comment=comment, attachments=items
     )
     return ok(
@@ -222,7 +216,7 @@ def recycle(user, data: Mapping) -> dict:
     identifier = params.text(recipient.get("codeDestinataire"), "codeDestinataire")
     service = params.text(recipient.get("codeServiceExecutant"), "codeServiceExecutant")
     engagement = params.text(reference.get("numeroBonCommande"), "numeroBonCommande", max_length=50)
-    locked = _domain(
+    locked = domain(
         issued.recycle_invoice,
         invoice,
         actor=user,
@@ -262,5 +256,5 @@ def process_rejected(user, data: Mapping) -> dict:
     found = {i.pk: i for i in scope.supplier_invoices(user, Mode.CHANGE).filter(pk__in=ids)}
     if len(found) != len(set(ids)):
         raise ApiError(ReturnCode.NOT_FOUND)
-    _domain(prepared.process_rejections, [found[pk] for pk in dict.fromkeys(ids)], actor=user)
+    domain(prepared.process_rejections, [found[pk] for pk in dict.fromkeys(ids)], actor=user)
     return ok()
