@@ -52,7 +52,10 @@ def _connection(structure: Structure, manager, name: str, client_id: str, secret
         application.client_id = client_id
         application.client_secret = secret
         application.save()
-    if connection.revoked_at is not None or connection.environment != settings.DEPLOYMENT_ENVIRONMENT:
+    if (
+        connection.revoked_at is not None
+        or connection.environment != settings.DEPLOYMENT_ENVIRONMENT
+    ):
         Connection.objects.filter(pk=connection.pk).update(
             revoked_at=None, environment=settings.DEPLOYMENT_ENVIRONMENT
         )

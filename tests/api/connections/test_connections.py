@@ -17,9 +17,15 @@ def _open(personas):
 def _declare(client, personas, name="APP_SANDBOX_LOGICIEL"):
     return client.post(
         reverse("connections:declare"),
-        {"structure": personas.structure.pk, "name": name, "environment": "QUALIFICATION",
-         "usage": "EDITEUR", "contact_name": "Jean Technique", "contact_email": "tech@example.test",
-         "contact_phone": "0102030405"},
+        {
+            "structure": personas.structure.pk,
+            "name": name,
+            "environment": "QUALIFICATION",
+            "usage": "EDITEUR",
+            "contact_name": "Jean Technique",
+            "contact_email": "tech@example.test",
+            "contact_phone": "0102030405",
+        },
     )
 
 
@@ -44,9 +50,14 @@ def test_declare_shows_the_secret_once_and_the_token_works(client, personas):
     assert secret not in connection.application.client_secret
     listing = client.get(reverse("connections:list")).content.decode()
     assert connection.application.client_id in listing and secret not in listing
-    token = client.post("/api/oauth/token", {"grant_type": "client_credentials",
-                                             "client_id": connection.application.client_id,
-                                             "client_secret": secret})
+    token = client.post(
+        "/api/oauth/token",
+        {
+            "grant_type": "client_credentials",
+            "client_id": connection.application.client_id,
+            "client_secret": secret,
+        },
+    )
     assert token.status_code == 200
 
 
@@ -64,7 +75,9 @@ def test_names_are_unique_and_sandbox_refused_in_production(client, personas, se
 
 def test_simple_user_in_consultation_cannot_declare(client, personas):
     _open(personas)
-    access.grant_area(personas.simple_view, personas.structure, AreaCode.CONNECTIONS, "view", actor=None)
+    access.grant_area(
+        personas.simple_view, personas.structure, AreaCode.CONNECTIONS, "view", actor=None
+    )
     client.force_login(personas.simple_view)
     assert client.get(reverse("connections:list")).status_code == 200
     assert client.get(reverse("connections:declare")).status_code == 403
@@ -76,14 +89,26 @@ def test_revoke_kills_tokens_at_once(client, personas):
     _declare(client, personas)
     connection = Connection.objects.get()
     client.logout()
-    html = client.post("/api/oauth/token", {"grant_type": "client_credentials",
-                                            "client_id": connection.application.client_id,
-                                            "client_secret": "x"})
+    html = client.post(
+        "/api/oauth/token",
+        {
+            "grant_type": "client_credentials",
+            "client_id": connection.application.client_id,
+            "client_secret": "x",
+        },
+    )
     assert html.status_code == 401
     client.force_login(personas.main_manager)
-    AccessToken.objects.create(application=connection.application, token="t",
-                               expires="2999-01-01T00:00:00Z", scope="openid")
-    assert "Révoquer" in client.get(reverse("connections:revoke", args=[connection.pk])).content.decode()
+    AccessToken.objects.create(
+        application=connection.application,
+        token="t",
+        expires="2999-01-01T00:00:00Z",
+        scope="openid",
+    )
+    assert (
+        "Révoquer"
+        in client.get(reverse("connections:revoke", args=[connection.pk])).content.decode()
+    )
     client.post(reverse("connections:revoke", args=[connection.pk]))
     connection.refresh_from_db()
     assert connection.revoked_at is not None
