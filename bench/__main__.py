@@ -23,7 +23,7 @@ def main() -> int:
 
     django.setup()
 
-    from bench import certificate, recognition, upload
+    from bench import api, certificate, recognition, upload
 
     rows = []
     started = time.perf_counter()
@@ -35,6 +35,11 @@ def main() -> int:
             rows.append(
                 {"name": bench.__name__, "figure": f"ERROR: {exc}", "target": "", "ok": False}
             )
+    try:
+        rows.extend(api.run())
+    except Exception as exc:  # a broken bench is reported, the others still ran
+        traceback.print_exc()
+        rows.append({"name": "api", "figure": f"ERROR: {exc}", "target": "", "ok": False})
     width = max(len(row["name"]) for row in rows)
     print()
     print(f"{'benchmark'.ljust(width)}  {'target'.ljust(32)}  verdict  figures")

@@ -36,7 +36,16 @@ def upload(request):
     )
 
 
+@login_not_required
+def floor(request):
+    """The API benchmark's floor: one indexed read, no authentication (bench/api.py)."""
+    from structures.models import Structure
+
+    return JsonResponse({"id": Structure.objects.filter(pk=1).values_list("pk", flat=True).first()})
+
+
 urlpatterns = [
     path("bench/upload/", upload),
+    path("bench/floor/", floor),
     path("", include("portal.urls")),
 ]
