@@ -22,6 +22,7 @@ from invoicing.rules.fields import MANDATE_MAX
 from invoicing.steps import MAX_REASON, invoice_status_changed, make_available
 from invoicing.transitions import (
     BY_CODE,
+    CHAIN_SOURCES,
     TABLE,
     R,
     S,
@@ -31,6 +32,7 @@ from invoicing.transitions import (
     is_allowed,
     recipient_targets,
     recipient_viewer,
+    reports_payment_status,
     transitions_to,
 )
 
@@ -286,6 +288,9 @@ def advance(
         )
     updates = {"mandate_number": mandate_number} if target == S.MANDATEE and mandate_number else {}
     if target == S.MISE_EN_PAIEMENT:
+        if invoice.status in CHAIN_SOURCES and not reports_payment_status(invoice):
+            # RCV-4, said as the API says it (API.md §6.9).
+            raise IllegalTransition(_("Le destinataire ne gère pas le statut mise en paiement."))
         return steps.apply(invoice, "T14", actor=actor, comment=comment, updates=updates)
     return steps.apply(invoice, "T13", actor=actor, target=target, comment=comment, updates=updates)
 

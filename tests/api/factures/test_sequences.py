@@ -246,3 +246,22 @@ def test_other_structures_account_gets_the_unknown_id_answer_everywhere(
     ):
         body = other_api.post(path, {}).json()
         assert body["codeRetour"] == 20000 and body["listeFactures"] == [], path
+
+
+def test_mise_en_paiement_refused_when_the_recipient_does_not_report_it(world):
+    """RCV-4 answers 20002 with its own libellé; nothing is written."""
+    from tests.factories.invoicing import InvoiceFactory
+
+    public = world.personas.public
+    public.payment_status_not_reported = True
+    public.save()
+    invoice = InvoiceFactory(supplier=world.personas.structure, recipient=public, status=S.SERVICE_FAIT)
+    body = world.public.post(
+        "factures/v1/traiter/recue", {"idFacture": invoice.pk, "nouveauStatut": "MISE_EN_PAIEMENT"}
+    ).json()
+    assert body == {
+        "codeRetour": 20002,
+        "libelle": "Le destinataire ne gère pas le statut mise en paiement.",
+    }
+    invoice.refresh_from_db()
+    assert invoice.status == S.SERVICE_FAIT

@@ -1,0 +1,23 @@
+"""Technical accounts and API connections in the admin (support desk: read and revoke)."""
+
+from django.contrib import admin
+
+from api.models import Connection, TechnicalAccount
+
+
+@admin.register(Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "structure", "environment", "usage", "created_at", "revoked_at")
+    list_filter = ("environment", "usage")
+    search_fields = ("name", "structure__identifier", "structure__company_name")
+    readonly_fields = ("application", "created_at", "created_by")
+    raw_id_fields = ("structure",)
+
+
+@admin.register(TechnicalAccount)
+class TechnicalAccountAdmin(admin.ModelAdmin):
+    list_display = ("user", "structure", "sequence", "is_active", "created_at")
+    list_filter = ("is_active",)
+    search_fields = ("user__email", "structure__identifier")
+    readonly_fields = ("user", "sequence", "created_at", "created_by", "password_set_at")
+    raw_id_fields = ("structure",)
