@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from invoicing import queries
 from invoicing.deposit import drafts, services, uploads
 from invoicing.deposit.contexts import lookup_context, mandate_context, totals, validator_context
+from invoicing.deposit.disagreements import disagreements
 from invoicing.deposit.forms import (
     AttachmentForm,
     DepositForm,
@@ -346,7 +347,9 @@ def _confirmation_page(request, page: _FormPage, deposit, data):
     )
     if form.is_entry_mode:
         data = services.with_entry_totals(data)
+    structured = uploads.stored_prefill(page.main) if page.main is not None else None
     context = {
+        "disagreements": disagreements(structured, data),
         "form": form,
         "data": data,
         "deposit": deposit,

@@ -53,11 +53,13 @@ class Prefill:
     frame_raw: str | None = None  # XML only: BT-23 as written
     recipient_siret: str | None = None
     recipient_name: str | None = None
+    recipient_siren: str | None = None  # XML only: a SIREN under 0002, no SIRET given
     service_code: str | None = None
     engagement_number: str | None = None
     market_number: str | None = None
     supplier_siret: str | None = None
     supplier_name: str | None = None
+    supplier_siren: str | None = None  # XML only: as recipient_siren
     supplier_iban: str | None = None
     due_date: datetime.date | None = None
     comment: str | None = None
