@@ -61,6 +61,7 @@ class Prefill:
     supplier_name: str | None = None
     supplier_siren: str | None = None  # XML only: as recipient_siren
     supplier_iban: str | None = None
+    payment_means: str | None = None  # XML only: UNTDID 4461 code (BT-81)
     due_date: datetime.date | None = None
     comment: str | None = None
     amount_ht: Decimal | None = None

@@ -130,7 +130,12 @@ def _tax_amount(nodes, currency: str | None) -> Decimal | None:
 
 def parse_invoice_xml(source) -> dict[str, Any]:
     """Pre-fill fields from UBL or CII bytes / binary file; UnreadableFile when refused."""
-    root = xmlsafe.parse(source)
+    return values_of(xmlsafe.parse(source))
+
+
+def values_of(root) -> dict[str, Any]:
+    """The FLW-7 values of a parsed UBL or CII root (the flows parse once, validate the
+    tree against its schema, then read it here)."""
     syntax = xmlsafe.syntax_of(root)
     if syntax is None:
         raise UnreadableFile(errors.XML_OTHER_KIND, code="xml_other_kind")
@@ -241,6 +246,7 @@ def _from_cii(root) -> dict[str, Any]:
         **_party("supplier", parties(seller)),
         "recipient_name": _text(buyer, "ram:Name"),
         **_party("recipient", parties(buyer)),
+        "payment_means": _text(settlement, "ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode"),
         "supplier_iban": _text(
             settlement,
             "ram:SpecifiedTradeSettlementPaymentMeans/ram:PayeePartyCreditorFinancialAccount/ram:IBANID",
@@ -334,6 +340,7 @@ def _from_ubl(root, root_name: str) -> dict[str, Any]:
         **_party("supplier", parties(seller)),
         "recipient_name": name_of(buyer),
         **_party("recipient", parties(buyer)),
+        "payment_means": _text(root, "cac:PaymentMeans/cbc:PaymentMeansCode"),
         "supplier_iban": _text(root, "cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID"),
         "due_date": _iso_date(
             _text(root, "cbc:DueDate") or _text(root, "cac:PaymentMeans/cbc:PaymentDueDate")

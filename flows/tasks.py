@@ -1,0 +1,48 @@
+"""Thin Celery wrappers over `flows.integration` (ARCHITECTURE rule 5, FLW-3)."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from flows import integration
+from flows.enums import FlowState
+from flows.models import Flow
+
+# A flow still IN_RECU this long after its deposit missed its task (broker outage).
+WAITING_AFTER = timedelta(minutes=2)
+
+beat_schedule = {
+    "flows-integrate-waiting-flows": {
+        "task": "flows.tasks.integrate_waiting_flows",
+        "schedule": 300.0,
+    },
+}
+
+
+@shared_task(bind=True, max_retries=integration.MAX_ATTEMPTS - 1)
+def integrate_flow(self, flow_id: int) -> None:
+    """Three attempts at most; the service marks the third failure IN_REJETE."""
+    try:
+        integration.integrate_flow(flow_id)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            return
+        raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
+
+
+@shared_task
+def integrate_waiting_flows() -> int:
+    """The sweep: flows whose task was lost, and claims left by a dead worker."""
+    now = timezone.now()
+    waiting = Flow.objects.filter(
+        state=FlowState.IN_RECU, deposited_at__lt=now - WAITING_AFTER
+    ).values_list("pk", flat=True)
+    stale = Flow.objects.filter(
+        state=FlowState.IN_EN_COURS_TRAITEMENT_CPP,
+        claimed_at__lt=now - integration.LEASE,
+    ).values_list("pk", flat=True)
+    ids = [*waiting[:500], *stale[:500]]
+    for flow_id in ids:
+        integrate_flow.delay(flow_id)
+    return len(ids)
