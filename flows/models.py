@@ -95,3 +95,6 @@ class FlowInvoice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["flow", "position"], name="flow_invoice_position"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.flow_id}#{self.position}"
