@@ -84,12 +84,14 @@ def test_path_traversal_entry_rejects_the_lot(integrated, supplier, recipient):
 
 def test_zip_bomb_entry_is_refused_past_10_mb(integrated):
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("bomb.xml", "w") as entry:
-            entry.write(b"<a>")
-            for _ in range(11):
-                entry.write(b" " * (1024 * 1024))
-            entry.write(b"</a>")
+    with (
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("bomb.xml", "w") as entry,
+    ):
+        entry.write(b"<a>")
+        for _ in range(11):
+            entry.write(b" " * (1024 * 1024))
+        entry.write(b"</a>")
     assert len(out.getvalue()) < 100_000
 
     flow = integrated(out.getvalue(), "lot.zip")
