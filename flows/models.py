@@ -67,6 +67,17 @@ class Flow(models.Model):
                 fields=["structure", "-deposited_at", "-id"], name="flow_structure_recent"
             ),
             models.Index(fields=["state", "state_changed_at"], name="flow_state_changed"),
+            # Manager activities: the structures' rejected flows, latest first.
+            models.Index(
+                fields=["structure", "state", "-state_changed_at"], name="flow_structure_outcome"
+            ),
+            # FLW-11's filters, each within the user's structures and in the default order.
+            models.Index(
+                fields=["structure", "state", "-deposited_at"], name="flow_structure_state"
+            ),
+            models.Index(
+                fields=["structure", "syntax", "-deposited_at"], name="flow_structure_syntax"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from flows import tasks
-from flows.enums import FlowChannel, FlowSyntax
+from flows.enums import FlowChannel, FlowState, FlowSyntax
 from flows.errors import FlowError, ReturnCode
 from flows.models import NUMBER_DIGITS, NUMBER_PREFIX, Flow
 from flows.reading import MAX_FLOW_SIZE
@@ -159,11 +159,77 @@ def invoices_of_flow(queryset: QuerySet, number: str) -> QuerySet:
     return queryset.filter(flow_link__flow__number=(number or "").strip())
 
 
-def rejected_flows_for_manager(user) -> QuerySet[Flow]:
-    """FLW-11: rejected and partially integrated flows of the structures the user manages."""
+def rejected_flows_for_manager(structure_ids) -> QuerySet[Flow]:
+    """FLW-11 / NOT-3: rejected and partially integrated flows of the managed structures."""
     return (
-        Flow.objects.filter(structure__in=access.managed_structures(user))
-        .filter(Q(state="IN_REJETE") | Q(state="IN_INTEGRE_PARTIEL"))
+        Flow.objects.filter(structure_id__in=structure_ids)
+        .filter(Q(state=FlowState.IN_REJETE) | Q(state=FlowState.IN_INTEGRE_PARTIEL))
         .select_related("structure")
         .order_by("-state_changed_at", "-id")
+    )
+
+
+# --- The portal's structured upload (§5.2 UPLOAD_PORTAIL, FMT-2) ----------------------------
+
+LOT_NAMES = (".zip", ".tar.gz", ".tgz")
+FLOW_EXTENSIONS = (".xml", ".pdf", *LOT_NAMES)
+
+
+def is_lot_name(name: str) -> bool:
+    return (name or "").lower().endswith(LOT_NAMES)
+
+
+def _portal_syntax(uploaded_file) -> str:
+    """The syntax of a portal upload, from its content: a lot's entries must all be XML or
+    Factur-X of one syntax (FMT-2), a single file must be structured."""
+    from invoicing.recognition import ARCHIVE, STRUCTURED_KINDS, UnreadableFile, detect_format
+
+    try:
+        detected = detect_format(uploaded_file)
+    except UnreadableFile as exc:
+        raise FlowError(exc.message, field="file", code=ReturnCode.FILE_REFUSED) from exc
+    if detected.kind == ARCHIVE:
+        kinds = {kind for _name, kind in detected.entries}
+        if len(kinds) != 1 or not kinds <= STRUCTURED_KINDS:
+            raise FlowError(
+                _(
+                    "Un lot ne peut contenir que des factures XML (UBL ou CII) ou Factur-X, "
+                    "toutes de la même syntaxe : pas de PDF simple ni de mélange."
+                ),
+                field="file",
+                code=ReturnCode.FILE_REFUSED,
+            )
+        return next(iter(kinds))
+    if detected.kind not in STRUCTURED_KINDS:
+        raise FlowError(
+            _("Seul un fichier structuré (XML UBL ou CII, Factur-X) ou un lot part en flux."),
+            field="file",
+            code=ReturnCode.FILE_REFUSED,
+        )
+    return detected.kind
+
+
+def deposit_portal_upload(*, actor, structure, uploaded_file) -> Flow:
+    """The deposit page's structured upload: a lot, or a structured file sent as it is,
+    becomes a flow (UPLOAD_PORTAIL); the user is then sent to it."""
+    name = getattr(uploaded_file, "name", "") or ""
+    if not name.lower().endswith(FLOW_EXTENSIONS):
+        raise FlowError(
+            _("Un flux se dépose en .xml, .pdf (Factur-X), .zip ou .tar.gz."),
+            field="file",
+            code=ReturnCode.FILE_REFUSED,
+        )
+    if getattr(uploaded_file, "size", 0) > MAX_FLOW_SIZE:
+        raise FlowError(
+            _("Le fichier dépasse la taille maximale de 30 Mo."),
+            field="file",
+            code=ReturnCode.TOO_LARGE,
+        )
+    syntax = _portal_syntax(uploaded_file)
+    return deposit_flow(
+        actor=actor,
+        structure=structure,
+        uploaded_file=uploaded_file,
+        syntax=syntax,
+        channel=FlowChannel.PORTAIL,
     )

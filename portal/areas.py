@@ -111,7 +111,7 @@ AREAS: tuple[Area, ...] = (
     Area(AreaCode.JUSTICE, _("Mémoires de frais de justice"), None, Subscription.REQUEST),
     Area(AreaCode.TIC, _("Demande de remboursement TIC"), None, Subscription.REQUEST),
     Area(AreaCode.CONNECTIONS, _("Raccordement EDI et API"), None, Subscription.REQUEST),
-    Area(AreaCode.FLOWS, _("Suivi des flux"), None, Subscription.REQUEST),
+    Area(AreaCode.FLOWS, _("Suivi des flux"), "flows:index", Subscription.REQUEST),
     Area(AreaCode.REQUESTS_SENT, _("Sollicitations émises"), None, Subscription.NONE),
     Area(AreaCode.REQUESTS_RECEIVED, _("Sollicitations reçues"), None, Subscription.NONE),
     Area(AreaCode.SUPPORT, _("Support"), None, Subscription.STAFF),
