@@ -1,11 +1,15 @@
 """FLW-8: the files of an integrated invoice. A Factur-X PDF is the main attachment; an E1
-XML gets a PDF rendered from its data (and is kept beside it); embedded files become
+XML is, and gets a PDF rendered from its data after commit; embedded files become
 complementary attachments, each checked under §5.5 like any upload."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,41 +68,24 @@ def _store(content: bytes, name: str, *, flow, stored: list, **fields) -> Attach
 
 def store_invoice_files(flow, item, values: dict, root, *, stored: list):
     """(main, complementary attachments), stored unlinked for `send_invoice` to link.
-    `stored` collects the paths written, for the caller to forget on failure."""
-    number = values.get("invoice_number") or "facture"
-    if item.pdf is not None:
-        main = _store(
-            item.pdf,
-            short_name(item.name, "pdf"),
-            flow=flow,
-            stored=stored,
-            content_type="application/pdf",
-            is_main=True,
-        )
-    else:
-        main = _store(
-            render_e1_pdf(values, flow),
-            short_name(f"facture-{number}", "pdf"),
-            flow=flow,
-            stored=stored,
-            content_type="application/pdf",
-            is_main=True,
-        )
+    `stored` collects the paths written, for the caller to forget on failure.
+
+    The main file is the Factur-X PDF, or for E1 the XML itself (the invoice that counts);
+    E1's PDF and the certificates are rendered after commit (`complete_documents`): two
+    WeasyPrint renderings per invoice would divide the integration's throughput by ten."""
+    is_facturx = item.pdf is not None
+    main = _store(
+        item.pdf if is_facturx else item.xml,
+        short_name(item.name, "pdf" if is_facturx else "xml"),
+        flow=flow,
+        stored=stored,
+        content_type="application/pdf" if is_facturx else "application/xml",
+        is_main=True,
+        designation=_("Facture"),
+    )
     extras = []
-    if item.pdf is None:
-        extras.append(
-            _store(
-                item.xml,
-                short_name(item.name, "xml"),
-                flow=flow,
-                stored=stored,
-                content_type="application/xml",
-                designation=_("Facture structurée (XML)"),
-                attachment_type=AttachmentType.AUTRE,
-            )
-        )
     embedded = list(xml_attachments(root))
-    if item.pdf is not None:
+    if is_facturx:
         embedded += pdf_attachments(item.pdf, item.detected.embedded_xml_name)
     for document in embedded:
         upload = ContentFile(document.data, name=document.name)
@@ -127,3 +114,42 @@ def forget(paths: list) -> None:
     """The files of an invoice whose integration was rolled back."""
     for path in paths:
         delete_stored(path)
+
+
+def complete_documents(flow) -> int:
+    """After integration: each E1 invoice gets its PDF (FLW-8), then every invoice its
+    deposit certificate (DEP-4), the dossier fingerprint counting the PDF. Idempotent: an
+    invoice with a certificate is done. Returns the number of invoices completed."""
+    from invoicing.documents.certificate import store_certificate
+    from invoicing.documents.files import sha256_of_paths
+    from invoicing.models import Invoice
+    from invoicing.recognition import xmlsafe
+    from invoicing.recognition.structured import values_of
+
+    done = 0
+    for link in flow.integrated.filter(invoice__certificate_file="").order_by("position"):
+        with transaction.atomic():
+            invoice = Invoice.objects.select_for_update(of=("self",)).get(pk=link.invoice_id)
+            if invoice.certificate_file:
+                continue
+            main = invoice.attachments.filter(is_main=True).first()
+            if main is not None and main.content_type == "application/xml":
+                values = values_of(
+                    xmlsafe.parse((Path(settings.MEDIA_ROOT) / main.path).read_bytes())
+                )
+                pdf = _store(
+                    render_e1_pdf(values, flow),
+                    short_name(f"facture-{invoice.number}", "pdf"),
+                    flow=flow,
+                    stored=[],
+                    content_type="application/pdf",
+                    designation=_("Facture (représentation PDF)"),
+                    attachment_type=AttachmentType.AUTRE,
+                )
+                Attachment.objects.filter(pk=pdf.pk).update(invoice=invoice)
+            paths = [a.path for a in invoice.attachments.order_by("-is_main", "pk")]
+            invoice.dossier_sha256 = sha256_of_paths(paths)
+            invoice.save(update_fields=["dossier_sha256", "updated_at"])
+            store_certificate(invoice)
+        done += 1
+    return done

@@ -8,6 +8,7 @@ from flows.enums import FlowState
 from flows.integration import integrate_flow
 from flows.models import Flow
 from flows.services import deposit_flow
+from invoicing.documents.files import sha256_of_paths
 from invoicing.enums import DepositMode, InvoiceStatus
 from invoicing.models import Invoice, StatusEvent
 from tests.flows.helpers import facturx, invoice_xml, upload
@@ -45,8 +46,12 @@ def test_e1_invoice_is_integrated_as_an_ordinary_invoice(
     assert invoice.deposit_format == declared
     assert invoice.certificate_sha256
     assert invoice.flow_link.flow == flow
+    # FLW-8: the XML is the invoice; its PDF is rendered after the integration.
     names = sorted(invoice.attachments.values_list("is_main", "content_type"))
-    assert names == [(False, "application/xml"), (True, "application/pdf")]
+    assert names == [(False, "application/pdf"), (True, "application/xml")]
+    assert invoice.dossier_sha256 == sha256_of_paths(
+        invoice.attachments.order_by("-is_main", "pk").values_list("path", flat=True)
+    )
     assert StatusEvent.objects.filter(invoice=invoice, transition="T2").exists()
 
 
