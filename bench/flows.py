@@ -22,10 +22,9 @@ PREFILL_RUNS = 200
 
 
 def _setup():
+    from structures.enums import Role
     from tests.factories.accounts import UserFactory
     from tests.factories.structures import PublicStructureFactory, StructureFactory, attach
-
-    from structures.enums import Role
 
     supplier = StructureFactory(company_name="Fournisseur bench")
     recipient = PublicStructureFactory(company_name="Destinataire bench")
@@ -101,6 +100,7 @@ def _prefill_median(content: bytes) -> float:
 
 def measure() -> list[dict]:
     from django.conf import settings
+
     from tests.flows.helpers import facturx
 
     settings.MEDIA_ROOT = os.path.join(settings.BASE_DIR, "var", "bench-media")
