@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from flows import files, validation
+from flows import files, notices, validation
 from flows.enums import FINAL_STATES, ErrorNature, FlowState
 from flows.mapping import deposit_data
 from flows.models import Flow, FlowInvoice
@@ -120,6 +120,7 @@ def _reject_internal(flow: Flow) -> None:
     ]
     flow.integrated_count = FlowInvoice.objects.filter(flow=flow).count()
     flow.save()
+    notices.notify_outcome(flow)
 
 
 @transaction.atomic
@@ -135,6 +136,7 @@ def _finish(flow_id: int, outcome: Outcome) -> Flow | None:
     flow.invoice_errors = outcome.invoice_errors
     flow.technical_errors = outcome.technical_errors
     flow.save()
+    notices.notify_outcome(flow)
     return flow
 
 

@@ -139,3 +139,42 @@ def test_two_workers_at_once_integrate_the_flow_once(
 
     assert sorted(r is None for r in results) == [False, True]
     assert Invoice.objects.count() == 1
+
+
+def test_rejected_flow_mails_the_managers_and_flows_users(
+    personas, actor, supplier, recipient, django_capture_on_commit_callbacks
+):
+    """NOT-3: one mail per manager and FLOWS user; none for an integrated flow."""
+    from django.core import mail
+
+    from portal.areas import Mode
+    from structures import access
+
+    access.open_area(supplier, "FLOWS", actor=None)
+    access.grant_area(personas.simple_view, supplier, "FLOWS", Mode.VIEW, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        flow = deposit_flow(
+            actor=actor,
+            structure=supplier,
+            uploaded_file=upload(
+                invoice_xml(supplier, recipient, buyer_ids=[("0009", "11000201100036")])
+            ),
+            syntax="IN_DP_E1_CII_16B",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        deposit_flow(
+            actor=actor,
+            structure=supplier,
+            uploaded_file=upload(invoice_xml(supplier, recipient, number="OK-1")),
+            syntax="IN_DP_E1_CII_16B",
+        )
+
+    flow.refresh_from_db()
+    to = sorted(address for message in mail.outbox for address in message.to)
+    expected = sorted(
+        u.notification_email
+        for u in (personas.main_manager, personas.secondary_manager, personas.simple_view)
+    )
+    assert to == expected
+    assert all(flow.number in message.subject for message in mail.outbox)
+    assert "Rejeté" in mail.outbox[0].subject
