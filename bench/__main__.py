@@ -23,11 +23,11 @@ def main() -> int:
 
     django.setup()
 
-    from bench import api, certificate, recognition, upload
+    from bench import api, certificate, flows, recognition, upload
 
     rows = []
     started = time.perf_counter()
-    for bench in (recognition, certificate, upload):
+    for bench in (recognition, certificate, upload, flows):
         try:
             rows.append(bench.run())
         except Exception as exc:  # a broken bench is reported, the others still run

@@ -113,7 +113,7 @@ AREAS: tuple[Area, ...] = (
     Area(
         AreaCode.CONNECTIONS, _("Raccordement EDI et API"), "connections:list", Subscription.REQUEST
     ),
-    Area(AreaCode.FLOWS, _("Suivi des flux"), None, Subscription.REQUEST),
+    Area(AreaCode.FLOWS, _("Suivi des flux"), "flows:index", Subscription.REQUEST),
     Area(AreaCode.REQUESTS_SENT, _("Sollicitations émises"), None, Subscription.NONE),
     Area(AreaCode.REQUESTS_RECEIVED, _("Sollicitations reçues"), None, Subscription.NONE),
     Area(AreaCode.SUPPORT, _("Support"), None, Subscription.STAFF),

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "ninja",
     "oauth2_provider",
     "api",
+    "flows",
     "demo",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("factures/", include("invoicing.urls")),
     path("validation/", include("validation.urls")),
     path("engagements/", include("commitments.urls")),
+    path("flux/", include("flows.urls")),
     path("admin/", admin.site.urls),
     path("dev/", include("notifications.urls")),
     path("raccordements/", include("api.connections.urls")),

@@ -21,6 +21,7 @@ APPS = (
     "notifications",
     "commitments",
     "api",
+    "flows",
     "demo",
 )
 MAX_MODULE_LINES = 400

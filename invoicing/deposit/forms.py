@@ -64,9 +64,16 @@ class UploadForm(forms.Form):
         label=_("Fichier de la facture"),
         help_text=_(
             "PDF (signé ou non), Factur-X, ou XML UBL 2.1 / CII D16B ; 10 Mo au plus, nom de "
-            "50 caractères au plus. Le format est reconnu automatiquement."
+            "50 caractères au plus. Le format est reconnu automatiquement. Un lot zip ou "
+            "tar.gz (30 Mo au plus) est traité comme un flux."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.xml", "class": "fr-upload"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.xml,.zip,.tar.gz,.tgz", "class": "fr-upload"}
+        ),
+    )
+    as_flow = forms.BooleanField(
+        label=_("Envoyer le fichier structuré tel quel, comme un flux (sans formulaire)"),
+        required=False,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from invoicing import parties
 from invoicing.deposit import uploads
 from invoicing.deposit.forms import VAT_RATES, deposit_structures
 from invoicing.enums import (
@@ -74,10 +75,17 @@ def initial_from_prefill(prefill: Prefill, *, user) -> dict:
         initial["frame"] = prefill.frame
     if "amount_to_pay" not in initial and "amount_ttc" in initial:
         initial["amount_to_pay"] = initial["amount_ttc"]
+    if "recipient_identifier" not in initial and prefill.recipient_siren:
+        resolved = parties.recipient_siret(None, prefill.recipient_siren)
+        if resolved:
+            initial["recipient_identifier"] = resolved
     structures = list(deposit_structures(user))
     supplier = None
-    if prefill.supplier_siret:
-        siret = fields.normalise_identifier(prefill.supplier_siret)
+    supplier_siret = parties.supplier_siret(
+        prefill.supplier_siret, prefill.supplier_siren, deposit_structures(user)
+    )
+    if supplier_siret:
+        siret = fields.normalise_identifier(supplier_siret)
         supplier = next((s for s in structures if s.identifier == siret), None)
     if supplier is not None:
         initial["supplier"] = supplier.pk

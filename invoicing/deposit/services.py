@@ -190,12 +190,15 @@ def send_invoice(
     is_entry_mode: bool = False,
     token: str = "",
     channel: str = PORTAL,
+    with_certificate: bool = True,
 ) -> Invoice:
     """The "Confirmer et envoyer" button (DEP-2): every check of §5.4, the snapshot, T2 (DEPOSEE, then
     MISE_A_DISPOSITION after commit) or T3 (A_VALIDER_1), the dossier fingerprint, the EJ
     link and the deposit certificate, in one transaction.
 
     Raises InvoiceValidationError (nothing saved) or AlreadySent (a repeated click).
+    `with_certificate=False` (flows, issue 13): the certificate is rendered after commit by
+    the caller's task, or on first download (`ensure_certificate`).
     """
     already = sent_with_token(actor, token)
     if already is not None:
@@ -256,6 +259,7 @@ def send_invoice(
                 is_entry_mode=is_entry_mode,
                 token=token,
                 channel=channel,
+                with_certificate=with_certificate,
             )
         raise field_error(
             "number", fields.duplicate_number_message(), ReturnCode.DUPLICATE
@@ -269,7 +273,8 @@ def send_invoice(
     invoice.dossier_sha256 = sha256_of_paths([a.path for a in files])
     invoice.save(update_fields=["dossier_sha256", "updated_at"])
     commitment_rules.link_invoice(invoice)
-    store_certificate(invoice)
+    if with_certificate:
+        store_certificate(invoice)
     return invoice
 
 

@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from invoicing import queries
-from invoicing.deposit import drafts, services, uploads
+from invoicing.deposit import drafts, flow_upload, services, uploads
 from invoicing.deposit.contexts import lookup_context, mandate_context, totals, validator_context
+from invoicing.deposit.disagreements import disagreements
 from invoicing.deposit.forms import (
     AttachmentForm,
     DepositForm,
@@ -90,6 +91,8 @@ def deposit_upload(request):
     if request.method == "GET":
         return redirect("invoicing:deposit")
     form = UploadForm(request.POST, request.FILES)
+    if form.is_valid() and flow_upload.wanted(form):
+        return flow_upload.upload_as_flow(request, form) or _choose_page(request, form, status=400)
     if form.is_valid():
         try:
             upload = uploads.upload_main_file(form.cleaned_data["file"], actor=request.user)
@@ -346,7 +349,9 @@ def _confirmation_page(request, page: _FormPage, deposit, data):
     )
     if form.is_entry_mode:
         data = services.with_entry_totals(data)
+    structured = uploads.stored_prefill(page.main) if page.main is not None else None
     context = {
+        "disagreements": disagreements(structured, data),
         "form": form,
         "data": data,
         "deposit": deposit,

@@ -53,12 +53,15 @@ class Prefill:
     frame_raw: str | None = None  # XML only: BT-23 as written
     recipient_siret: str | None = None
     recipient_name: str | None = None
+    recipient_siren: str | None = None  # XML only: a SIREN under 0002, no SIRET given
     service_code: str | None = None
     engagement_number: str | None = None
     market_number: str | None = None
     supplier_siret: str | None = None
     supplier_name: str | None = None
+    supplier_siren: str | None = None  # XML only: as recipient_siren
     supplier_iban: str | None = None
+    payment_means: str | None = None  # XML only: UNTDID 4461 code (BT-81)
     due_date: datetime.date | None = None
     comment: str | None = None
     amount_ht: Decimal | None = None

@@ -25,10 +25,12 @@ NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
 }
 SIRET_SCHEME = "0009"
+SIREN_SCHEME = "0002"
 # UNTDID 1001 codes of credit notes; every other document code is an invoice (BT-3).
 CREDIT_NOTE_CODES = frozenset({"381", "261", "262", "296", "308", "396", "420", "458", "532"})
 DEFAULT_FRAME = "A1_FACTURE_FOURNISSEUR"  # FLW-7: BT-23 absent or unknown
 _SIRET = re.compile(r"\d{14}")
+_SIREN = re.compile(r"\d{9}")
 
 
 def frame_of(value: str | None) -> str:
@@ -47,9 +49,10 @@ def _text(element, path: str) -> str | None:
     if element is None:
         return None
     found = element.find(path, NS)
-    if found is None or found.text is None:
+    if found is None:
         return None
-    return found.text.strip() or None
+    # itertext() skips comments and processing instructions inside the value.
+    return "".join(found.itertext()).strip() or None
 
 
 def _decimal(value: str | None) -> Decimal | None:
@@ -83,16 +86,30 @@ def _cii_date(element, path: str) -> datetime.date | None:
     return _iso_date(text)
 
 
-def _siret_of(candidates) -> str | None:
-    """The first identifier in scheme 0009 (SIRET), or a bare 14-digit one."""
+def party_identifiers(candidates) -> tuple[str | None, str | None]:
+    """(SIRET, SIREN) of a party (BT-30 / BT-47 and their alternatives), each or None.
+
+    A SIRET is 14 digits under scheme 0009, under 0002 (ISO 6523 "SIRENE": many French
+    files write the SIRET, i.e. SIREN + NIC, there) or with no scheme at all. A SIREN is
+    9 digits under 0002: it names a legal unit, not an establishment, so the caller
+    matches it only when one structure fits (`invoicing.parties.resolve_siren`).
+    The first SIRET wins over any SIREN, whatever their order in the file."""
+    siren = None
     for node in candidates:
-        if node is None or not node.text:
+        if node is None:
             continue
-        value = node.text.strip().replace(" ", "")
+        value = "".join(node.itertext()).strip().replace(" ", "").replace("\u00a0", "")
         scheme = (node.get("schemeID") or "").strip()
-        if scheme == SIRET_SCHEME or (not scheme and _SIRET.fullmatch(value)):
-            return value
-    return None
+        if scheme in (SIRET_SCHEME, SIREN_SCHEME, "") and _SIRET.fullmatch(value):
+            return value, None
+        if scheme == SIREN_SCHEME and siren is None and _SIREN.fullmatch(value):
+            siren = value
+    return None, siren
+
+
+def _party(role: str, candidates) -> dict[str, str | None]:
+    siret, siren = party_identifiers(candidates)
+    return {f"{role}_siret": siret, f"{role}_siren": siren}
 
 
 def _invoice_type(code: str | None, credit_note_root: bool = False) -> str | None:
@@ -113,7 +130,12 @@ def _tax_amount(nodes, currency: str | None) -> Decimal | None:
 
 def parse_invoice_xml(source) -> dict[str, Any]:
     """Pre-fill fields from UBL or CII bytes / binary file; UnreadableFile when refused."""
-    root = xmlsafe.parse(source)
+    return values_of(xmlsafe.parse(source))
+
+
+def values_of(root) -> dict[str, Any]:
+    """The FLW-7 values of a parsed UBL or CII root (the flows parse once, validate the
+    tree against its schema, then read it here)."""
     syntax = xmlsafe.syntax_of(root)
     if syntax is None:
         raise UnreadableFile(errors.XML_OTHER_KIND, code="xml_other_kind")
@@ -221,9 +243,10 @@ def _from_cii(root) -> dict[str, Any]:
             settlement, "ram:InvoiceReferencedDocument/ram:IssuerAssignedID"
         ),
         "supplier_name": _text(seller, "ram:Name"),
-        "supplier_siret": _siret_of(parties(seller)),
+        **_party("supplier", parties(seller)),
         "recipient_name": _text(buyer, "ram:Name"),
-        "recipient_siret": _siret_of(parties(buyer)),
+        **_party("recipient", parties(buyer)),
+        "payment_means": _text(settlement, "ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode"),
         "supplier_iban": _text(
             settlement,
             "ram:SpecifiedTradeSettlementPaymentMeans/ram:PayeePartyCreditorFinancialAccount/ram:IBANID",
@@ -314,9 +337,10 @@ def _from_ubl(root, root_name: str) -> dict[str, Any]:
             root, "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID"
         ),
         "supplier_name": name_of(seller),
-        "supplier_siret": _siret_of(parties(seller)),
+        **_party("supplier", parties(seller)),
         "recipient_name": name_of(buyer),
-        "recipient_siret": _siret_of(parties(buyer)),
+        **_party("recipient", parties(buyer)),
+        "payment_means": _text(root, "cac:PaymentMeans/cbc:PaymentMeansCode"),
         "supplier_iban": _text(root, "cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID"),
         "due_date": _iso_date(
             _text(root, "cbc:DueDate") or _text(root, "cac:PaymentMeans/cbc:PaymentDueDate")

@@ -77,8 +77,13 @@ def scan_root(fh: IO[bytes], *, whole: bool = True):
                     break
             elif event == "end":
                 element.clear()
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
+                # The root's siblings are comments and processing instructions (the
+                # official EN 16931 examples open with a comment): they have no parent
+                # element to be deleted from, and are kept.
+                parent = element.getparent()
+                if parent is not None:
+                    while element.getprevious() is not None:
+                        del parent[0]
     except etree.XMLSyntaxError as exc:
         raise UnreadableFile(errors.XML_INVALID, code="xml_invalid") from exc
     if root is None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.services import resend_activation as send_new_link
+from flows.services import rejected_flows_for_manager
 from portal.areas import AreaCode
 from portal.params import clean_param
 from structures import access, memberships, queries, requests
@@ -66,6 +67,7 @@ def manager(request):
             ),
             "structures": structures,
             "actions": actions,
+            "rejected_flows": list(rejected_flows_for_manager(ids)[:10]),
         },
     )
 

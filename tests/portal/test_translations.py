@@ -28,6 +28,7 @@ SOURCE_DIRS = [
     "requests_app",
     "notifications",
     "commitments",
+    "flows",
     "demo",
     "templates",
 ]

@@ -95,7 +95,8 @@ def test_upload_prefill_picks_the_bank_details_by_iban(logged, bank_account):
         (samples.encrypted_pdf, "f.pdf", "protégé par un mot de passe"),
         (samples.truncated_pdf, "f.pdf", "illisible ou incomplet"),
         (samples.random_bytes, "f.pdf", "ne correspond pas à son extension"),
-        (lambda: samples.zip_lot({"a.xml": samples.ubl_xml()}), "lot.zip", "format PDF ou XML"),
+        # A lot is no longer refused here: it becomes a flow (tests/flows/test_views.py).
+        (lambda: samples.zip_lot({"a.txt": b"hello"}), "lot.zip", "toutes de la même syntaxe"),
         (lambda: b"hello", "notes.txt", "format PDF ou XML"),
     ],
 )

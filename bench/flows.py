@@ -1,0 +1,196 @@
+"""(d) Structured invoices (issue 13): detection + pre-fill of one file, and integration
+throughput of lots (CII, UBL, Factur-X) by one process, on a throw-away database.
+
+    make bench                                   # with the other benchmarks (SQLite in memory)
+    DATABASE_URL=postgres://…/wt_flows python -m bench.flows   # creates and drops test_<name>
+
+Targets: detection + pre-fill ≤ 5 ms median; integration ≥ 200 UBL/CII invoices/s and
+≥ 50 Factur-X invoices/s per worker process on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import resource
+import statistics
+import time
+
+INVOICES = int(os.environ.get("FLOWS_BENCH_INVOICES", "200"))
+FACTURX_INVOICES = max(10, INVOICES // 4)
+PREFILL_RUNS = 200
+
+
+def _setup():
+    from structures.enums import Role
+    from tests.factories.accounts import UserFactory
+    from tests.factories.structures import PublicStructureFactory, StructureFactory, attach
+
+    supplier = StructureFactory(company_name="Fournisseur bench")
+    recipient = PublicStructureFactory(company_name="Destinataire bench")
+    user = UserFactory(email="bench-flows@example.test")
+    attach(user, supplier, Role.USER, {"ISSUED": "change"})
+    return user, supplier, recipient
+
+
+def _xml(supplier, recipient, number: str, syntax: str) -> bytes:
+    from tests.invoicing.recognition.corpus.spec import Case
+    from tests.invoicing.recognition.corpus.writers import cii, ubl
+
+    case = Case(
+        "bench",
+        syntax=syntax,
+        number=number,
+        seller_ids=[("0009", supplier.identifier)],
+        buyer_ids=[("0009", recipient.identifier)],
+        buyer_reference=None,
+        order=None,
+    )
+    return (cii if syntax == "CII" else ubl)(case).encode()
+
+
+def _lot(entries: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _integrate(user, supplier, content: bytes, syntax: str, name: str):
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+
+    from flows import services
+    from flows.integration import integrate_flow
+
+    previous = services.send_integration
+    services.send_integration = lambda flow_id: None  # timed below, not on commit
+    try:
+        with transaction.atomic():
+            flow = services.deposit_flow(
+                actor=user,
+                structure=supplier,
+                uploaded_file=ContentFile(content, name=name),
+                syntax=syntax,
+            )
+    finally:
+        services.send_integration = previous
+    start, start_cpu = time.perf_counter(), time.process_time()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    flow = integrate_flow(flow.pk)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1024
+    return flow, elapsed, cpu, grown
+
+
+def _prefill_median(content: bytes) -> float:
+    from invoicing.recognition import detect_format, prefill
+
+    timings = []
+    for _ in range(PREFILL_RUNS):
+        start = time.perf_counter()
+        source = io.BytesIO(content)
+        prefill(source, detect_format(source))
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+def measure() -> list[dict]:
+    from django.conf import settings
+
+    from tests.flows.helpers import facturx
+
+    settings.MEDIA_ROOT = os.path.join(settings.BASE_DIR, "var", "bench-media")
+    user, supplier, recipient = _setup()
+    rows = []
+    median = _prefill_median(_xml(supplier, recipient, "PF-1", "CII"))
+    rows.append(
+        {
+            "name": "structured detection + pre-fill",
+            "figure": f"median {median:.2f} ms (CII, N={PREFILL_RUNS})",
+            "target": "median ≤ 5 ms",
+            "ok": median <= 5,
+        }
+    )
+    for syntax, declared in (("CII", "IN_DP_E1_CII_16B"), ("UBL", "IN_DP_E1_UBL_INVOICE")):
+        lot = _lot(
+            {
+                f"f{n}.xml": _xml(supplier, recipient, f"{syntax}-{n}", syntax)
+                for n in range(INVOICES)
+            }
+        )
+        flow, elapsed, cpu, grown = _integrate(user, supplier, lot, declared, "lot.zip")
+        rate = flow.integrated_count / elapsed
+        rows.append(
+            {
+                "name": f"flow integration {syntax} (N={INVOICES})",
+                "figure": f"{rate:.0f} invoices/s ({elapsed:.1f} s, CPU {cpu:.1f} s, "
+                f"{flow.state}, peak RSS +{grown:.0f} MB)",
+                "target": "≥ 200 invoices/s (PostgreSQL)",
+                "ok": rate >= 200,
+            }
+        )
+    pdfs = {
+        f"fx{n}.pdf": facturx(_xml(supplier, recipient, f"FX-{n}", "CII"))
+        for n in range(FACTURX_INVOICES)
+    }
+    flow, elapsed, cpu, grown = _integrate(
+        user, supplier, _lot(pdfs), "IN_DP_E2_CII_FACTURX", "lot.zip"
+    )
+    rate = flow.integrated_count / elapsed
+    rows.append(
+        {
+            "name": f"flow integration Factur-X (N={FACTURX_INVOICES})",
+            "figure": f"{rate:.0f} invoices/s ({elapsed:.1f} s, CPU {cpu:.1f} s, {flow.state}, "
+            f"peak RSS +{grown:.0f} MB)",
+            "target": "≥ 50 invoices/s (PostgreSQL)",
+            "ok": rate >= 50,
+        }
+    )
+    return rows
+
+
+def run() -> dict:
+    """For `python -m bench` (an in-memory SQLite database): one summary row."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    rows = measure()
+    return {
+        "name": "flows (SQLite in memory)",
+        "figure": "; ".join(f"{row['name']}: {row['figure']}" for row in rows),
+        "target": "see python -m bench.flows",
+        "ok": all(row["ok"] for row in rows),
+    }
+
+
+def main() -> None:
+    """`python -m bench.flows`: on DATABASE_URL's server, in a test database it creates."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ["TESTING"] = "1"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        print(f"database: {connection.vendor}")
+        for row in measure():
+            verdict = {True: "OK", False: "MISSED"}[row["ok"]]
+            print(f"{row['name']:<40} {row['target']:<32} {verdict:<7} {row['figure']}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        from portal.celery import app
+
+        if not app.conf.task_always_eager:  # T4 messages sent to REDIS_URL's queue
+            app.control.purge()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,256 @@
+"""FLW-3..FLW-8: a flow's integration, exactly once.
+
+    integrate_flow(flow_id)   claim → read → validate → integrate each invoice → final state
+
+Exactly once even if two workers receive the task: the claim takes the row lock and moves
+IN_RECU to IN_EN_COURS_TRAITEMENT_CPP with a timestamp; a second worker finds the flow
+claimed and returns. An attempt that crashes releases its claim, and the task retries; the
+third failure ends in IN_REJETE "Erreur interne de traitement". Invoices are integrated
+one transaction each and recorded with their rank in the flow, so a retry skips those
+already integrated instead of depositing them twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from flows import files, notices, validation
+from flows.enums import FINAL_STATES, ErrorNature, FlowState
+from flows.mapping import deposit_data
+from flows.models import Flow, FlowInvoice
+from flows.reading import FlowFileError, read_items
+from invoicing import parties
+from invoicing.deposit.forms import deposit_structures
+from invoicing.deposit.services import send_invoice
+from invoicing.enums import DepositMode
+from invoicing.errors import InvoiceError, InvoiceValidationError
+from invoicing.models import Invoice
+from invoicing.recognition import UnreadableFile, xmlsafe
+from invoicing.recognition.structured import values_of
+
+MAX_ATTEMPTS = 3  # FLW-3
+# Invoices per transaction: short enough for SQLite's single writer to let the web in.
+BATCH = 20
+LEASE = timedelta(minutes=15)  # a claim older than this is a dead worker's
+INTERNAL_ERROR = "Erreur interne de traitement"
+UNKNOWN_SUPPLIER = (
+    "L'identifiant fournisseur de la demande de paiement n'est pas référencé dans notre système"
+)
+S = FlowState
+
+
+@dataclass
+class Outcome:
+    invoice_count: int = 0
+    integrated: int = 0
+    invoice_errors: list = field(default_factory=list)
+    technical_errors: list = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        if self.technical_errors or not self.integrated:
+            return S.IN_REJETE
+        return S.IN_INTEGRE if self.integrated == self.invoice_count else S.IN_INTEGRE_PARTIEL
+
+
+def technical_error(code: str, message: str, nature: str = ErrorNature.FICHIER) -> dict:
+    return {"codeErreur": code, "libelleErreur": str(message), "natureErreur": str(nature)}
+
+
+def integrate_flow(flow_id: int) -> Flow | None:
+    """The task's body; returns the flow in its final state, or None when there was
+    nothing to do (gone, final, or claimed by another worker). Re-raises a crash after
+    releasing the claim (the task retries)."""
+    flow = _claim(flow_id)
+    if flow is None:
+        return None
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            outcome = _process(flow)
+    except Exception:
+        _release(flow_id)
+        raise
+    return _finish(flow_id, outcome)
+
+
+@transaction.atomic
+def _claim(flow_id: int) -> Flow | None:
+    flow = Flow.objects.select_for_update(of=("self",)).filter(pk=flow_id).first()
+    if flow is None or flow.state in FINAL_STATES:
+        return None
+    now = timezone.now()
+    if flow.claimed_at is not None and now - flow.claimed_at < LEASE:
+        return None  # another worker holds it
+    if flow.attempts >= MAX_ATTEMPTS:
+        _reject_internal(flow)
+        return None
+    flow.attempts += 1
+    flow.claimed_at = now
+    if flow.state != S.IN_EN_COURS_TRAITEMENT_CPP:
+        flow.state = S.IN_EN_COURS_TRAITEMENT_CPP
+        flow.state_changed_at = now
+    flow.save(update_fields=["attempts", "claimed_at", "state", "state_changed_at"])
+    return flow
+
+
+@transaction.atomic
+def _release(flow_id: int) -> None:
+    flow = Flow.objects.select_for_update(of=("self",)).get(pk=flow_id)
+    flow.claimed_at = None
+    flow.save(update_fields=["claimed_at"])
+    if flow.attempts >= MAX_ATTEMPTS and flow.state not in FINAL_STATES:
+        _reject_internal(flow)
+
+
+def _reject_internal(flow: Flow) -> None:
+    """FLW-3: the third failed attempt."""
+    flow.state = S.IN_REJETE
+    flow.state_changed_at = timezone.now()
+    flow.claimed_at = None
+    flow.technical_errors = [
+        *flow.technical_errors,
+        technical_error("ERREUR_INTERNE", INTERNAL_ERROR, ErrorNature.TRAITEMENT),
+    ]
+    flow.integrated_count = FlowInvoice.objects.filter(flow=flow).count()
+    flow.save()
+    notices.notify_outcome(flow)
+
+
+@transaction.atomic
+def _finish(flow_id: int, outcome: Outcome) -> Flow | None:
+    flow = Flow.objects.select_for_update(of=("self",)).get(pk=flow_id)
+    if flow.state in FINAL_STATES:
+        return None
+    flow.state = outcome.state
+    flow.state_changed_at = timezone.now()
+    flow.claimed_at = None
+    flow.invoice_count = outcome.invoice_count
+    flow.integrated_count = outcome.integrated
+    flow.invoice_errors = outcome.invoice_errors
+    flow.technical_errors = outcome.technical_errors
+    flow.save()
+    notices.notify_outcome(flow)
+    return flow
+
+
+def _process(flow: Flow) -> Outcome:
+    outcome = Outcome()
+    path = Path(settings.MEDIA_ROOT) / flow.path
+    done = set(FlowInvoice.objects.filter(flow=flow).values_list("position", flat=True))
+    try:
+        # FLW-4 first, over the whole file: a lot with one unreadable entry or an entry
+        # of another syntax is rejected before any of its invoices is integrated.
+        with open(path, "rb") as fh:
+            outcome.invoice_count = sum(
+                1 for _item in read_items(fh, file_name=flow.file_name, syntax=flow.syntax)
+            )
+        with open(path, "rb") as fh:
+            items = enumerate(read_items(fh, file_name=flow.file_name, syntax=flow.syntax), 1)
+            while _integrate_batch(flow, items, done, outcome):
+                pass
+    except FlowFileError as exc:
+        outcome.technical_errors.append(technical_error(exc.code, exc.message, exc.nature))
+    except OSError:
+        outcome.technical_errors.append(
+            technical_error("fichier_absent", _("Le fichier du flux est introuvable."))
+        )
+    return outcome
+
+
+def _integrate_batch(flow: Flow, items, done: set, outcome: Outcome) -> bool:
+    """Up to BATCH invoices in one transaction, each in its own savepoint: one commit (one
+    disk sync) per batch instead of per invoice. False once the items are exhausted. A
+    crash loses the batch's invoices whole, and the retry integrates them again."""
+    with transaction.atomic():
+        for _count in range(BATCH):
+            position_item = next(items, None)
+            if position_item is None:
+                return False
+            position, item = position_item
+            if position in done:
+                outcome.integrated += 1
+                continue
+            errors = integrate_item(flow, item, position)
+            outcome.invoice_errors.extend(errors)
+            outcome.integrated += not errors
+    return True
+
+
+def _dp_error(values: dict | None, reason) -> dict:
+    """One `listeErreurDP` entry (API.md §5.9)."""
+    values = values or {}
+    return {
+        "identifiantDestinataire": values.get("recipient_siret")
+        or values.get("recipient_siren")
+        or None,
+        "identifiantFournisseur": values.get("supplier_siret")
+        or values.get("supplier_siren")
+        or None,
+        "numeroDP": values.get("invoice_number") or None,
+        "libelleErreurDP": str(reason),
+    }
+
+
+def _supplier(flow: Flow, values: dict):
+    """FLW-6: BT-30 must be a structure the depositor may issue for."""
+    if flow.created_by is None:
+        return None
+    structures = deposit_structures(flow.created_by)
+    siret = parties.supplier_siret(
+        values.get("supplier_siret"), values.get("supplier_siren"), structures
+    )
+    return structures.filter(identifier=siret).first() if siret else None
+
+
+def integrate_item(flow: Flow, item, position: int) -> list[dict]:
+    """One invoice: [] once integrated, else its `listeErreurDP` entries (FLW-5)."""
+    values = None
+    try:
+        root = xmlsafe.parse(item.xml)
+        values = values_of(root)
+    except UnreadableFile as exc:
+        return [_dp_error(values, exc.message)]
+    reasons = validation.schema_errors(root, facturx=item.pdf is not None)
+    reasons += validation.en16931_errors(values)
+    if reasons:
+        return [_dp_error(values, reason) for reason in reasons]
+    supplier = _supplier(flow, values)
+    if supplier is None:
+        return [_dp_error(values, UNKNOWN_SUPPLIER)]
+    data = deposit_data(values, supplier)
+    stored = []
+    try:
+        with transaction.atomic():
+            main, extras = files.store_invoice_files(flow, item, values, root, stored=stored)
+            invoice = send_invoice(
+                data,
+                actor=flow.created_by,
+                main_attachment_id=main.pk,
+                attachment_ids=[a.pk for a in extras],
+                with_certificate=False,  # files.complete_documents, after commit
+            )
+            mode = DepositMode.UPLOAD_API if flow.channel == "API" else DepositMode.UPLOAD_PORTAIL
+            Invoice.objects.filter(pk=invoice.pk).update(
+                deposit_mode=mode, deposit_format=flow.syntax
+            )
+            FlowInvoice.objects.create(flow=flow, invoice=invoice, position=position)
+    except files.RefusedAttachment as exc:
+        files.forget(stored)
+        return [_dp_error(values, exc.message)]
+    except InvoiceValidationError as exc:
+        files.forget(stored)
+        return [_dp_error(values, m) for messages in exc.errors.values() for m in messages]
+    except InvoiceError as exc:
+        files.forget(stored)
+        return [_dp_error(values, exc.message)]
+    except BaseException:
+        files.forget(stored)
+        raise
+    return []
