@@ -14,6 +14,7 @@ urlpatterns = [
     path("factures/", include("invoicing.urls")),
     path("validation/", include("validation.urls")),
     path("engagements/", include("commitments.urls")),
+    path("sollicitations/", include("requests_app.urls")),
     path("admin/", admin.site.urls),
     path("dev/", include("notifications.urls")),
 ]
