@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "validation",
     "requests_app",
     "commitments",
+    "assistant",
     "demo",
 ]
 

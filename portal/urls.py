@@ -15,6 +15,7 @@ urlpatterns = [
     path("validation/", include("validation.urls")),
     path("engagements/", include("commitments.urls")),
     path("sollicitations/", include("requests_app.urls")),
+    path("assistant/", include("assistant.urls")),
     path("admin/", admin.site.urls),
     path("dev/", include("notifications.urls")),
 ]

@@ -20,6 +20,7 @@ APPS = (
     "requests_app",
     "notifications",
     "commitments",
+    "assistant",
     "demo",
 )
 MAX_MODULE_LINES = 400
