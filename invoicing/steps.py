@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError
 
+from invoicing import activity
 from invoicing.errors import (
     IllegalTransition,
     NotAllowed,
@@ -75,6 +76,7 @@ def record(
         actor_role=actor_role,
         comment=comment,
     )
+    activity.status_event(invoice, event)  # NOT-3, in this transaction
     invoice_status_changed.send(
         sender=Invoice, invoice=invoice, event=event, previous_status=previous_status
     )

@@ -72,3 +72,60 @@ class Email(models.Model):
         if self.body_html:
             message.attach_alternative(self.body_html, "text/html")
         return message
+
+
+class EventKind(models.TextChoices):
+    """NOT-3: the activity events a digest reports."""
+
+    INVOICE_STATUS = "INVOICE_STATUS", _("Changement de statut d'une facture émise")
+    INVOICE_RECEIVED = "INVOICE_RECEIVED", _("Nouvelle facture reçue")
+    INVOICE_TO_VALIDATE = "INVOICE_TO_VALIDATE", _("Facture à valider")
+    LINK_REQUEST = "LINK_REQUEST", _("Demande de rattachement")
+    SUBSCRIPTION_REQUEST = "SUBSCRIPTION_REQUEST", _("Demande d'abonnement")
+    SOLLICITATION_CREATED = "SOLLICITATION_CREATED", _("Nouvelle sollicitation")
+    SOLLICITATION_ANSWERED = "SOLLICITATION_ANSWERED", _("Sollicitation répondue")
+    SOLLICITATION_INFO_REQUESTED = (
+        "SOLLICITATION_INFO_REQUESTED",
+        _("Complément demandé sur une sollicitation"),
+    )
+    SOLLICITATION_RELAUNCHED = "SOLLICITATION_RELAUNCHED", _("Sollicitation relancée")
+
+
+class ActivityEvent(models.Model):
+    """One activity event (NOT-3, NOT-5), written in the transaction of the change.
+
+    Its audience is stated, not listed: the users holding `area` on `structure` (within
+    `service` when set, SRV-3), or only `user` when set. Digests read it at send time, so a
+    user who lost a right no longer sees the event."""
+
+    kind = models.CharField(max_length=40, choices=EventKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    structure = models.ForeignKey(
+        "structures.Structure", on_delete=models.CASCADE, related_name="activity_events"
+    )
+    area = models.CharField(max_length=20)
+    service = models.ForeignKey(
+        "structures.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activity_events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    link = models.CharField(max_length=200, blank=True)  # a path of the portal
+    params = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["structure", "created_at"], name="activity_structure_created"),
+            models.Index(fields=["user", "created_at"], name="activity_user_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.structure_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -114,9 +114,16 @@ AREAS: tuple[Area, ...] = (
         AreaCode.CONNECTIONS, _("Raccordement EDI et API"), "connections:list", Subscription.REQUEST
     ),
     Area(AreaCode.FLOWS, _("Suivi des flux"), "flows:index", Subscription.REQUEST),
-    Area(AreaCode.REQUESTS_SENT, _("Sollicitations émises"), None, Subscription.NONE),
-    Area(AreaCode.REQUESTS_RECEIVED, _("Sollicitations reçues"), None, Subscription.NONE),
-    Area(AreaCode.SUPPORT, _("Support"), None, Subscription.STAFF),
+    Area(
+        AreaCode.REQUESTS_SENT, _("Sollicitations émises"), "requests_app:sent", Subscription.NONE
+    ),
+    Area(
+        AreaCode.REQUESTS_RECEIVED,
+        _("Sollicitations reçues"),
+        "requests_app:received",
+        Subscription.NONE,
+    ),
+    Area(AreaCode.SUPPORT, _("Support"), "requests_app:support", Subscription.STAFF),
     Area(AreaCode.ACCOUNT, _("Mon compte"), "accounts:my_account", Subscription.NONE),
 )
 

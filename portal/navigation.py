@@ -13,6 +13,11 @@ def tabs_for(user) -> list[Area]:
     held = access.area_codes_of(user)
     tabs = []
     for area in AREAS:
+        if area.code == AreaCode.SUPPORT:
+            # SOL-6: the support desk's queue, for staff of the "Support" group only.
+            if user.is_staff and access.is_support(user) and area.built:
+                tabs.append(area)
+            continue
         if (area.code in (AreaCode.HOME, AreaCode.ACCOUNT) or area.code in held) and area.built:
             tabs.append(area)
     return tabs

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "api",
     "flows",
+    "assistant",
     "demo",
 ]
 

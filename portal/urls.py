@@ -16,6 +16,8 @@ urlpatterns = [
     path("validation/", include("validation.urls")),
     path("engagements/", include("commitments.urls")),
     path("flux/", include("flows.urls")),
+    path("sollicitations/", include("requests_app.urls")),
+    path("assistant/", include("assistant.urls")),
     path("admin/", admin.site.urls),
     path("dev/", include("notifications.urls")),
     path("raccordements/", include("api.connections.urls")),

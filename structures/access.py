@@ -217,43 +217,72 @@ def grant_default_areas(user, structure: Structure, *, actor) -> None:
 
 
 def _holdings(user) -> dict[int, dict[str, Mode]]:
-    """{structure_id: {area_code: mode}} for every structure the user is attached to.
-
-    Three queries whatever the number of structures; cached on the user object for the
-    request (a grant or revoke clears it, so a new tab shows at the next page, AREA-8).
-    """
+    """{structure_id: {area_code: mode}} of the user, cached on it for the request (AREA-8)."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    holdings: dict[int, dict[str, Mode]] = {}
-    if not user.is_authenticated:
-        return holdings
-    roles = dict(Membership.objects.of(user).values_list("structure_id", "role"))
-    opened: dict[int, set[str]] = {sid: set() for sid in roles}
-    for sid, code in OpenedArea.objects.filter(structure_id__in=roles).values_list(
+    holdings = holdings_of([user]).get(user.pk, {}) if user.is_authenticated else {}
+    setattr(user, _CACHE_ATTR, holdings)
+    return holdings
+
+
+def _membership_rows(users, structure_ids=None) -> list[tuple[int, int, int, str]]:
+    """(membership id, user id, structure id, role) of `users` (objects or ids), in one query
+    per technical account plus one for the others. A technical account (TEC-5) holds the
+    memberships of its structure's current main manager (`Membership.objects.of`), reported
+    under its own id."""
+    rows: list[tuple[int, int, int, str]] = []
+    plain: list[int] = []
+    for user in users:
+        if getattr(user, "is_technical", False):
+            held = Membership.objects.of(user)
+            if structure_ids is not None:
+                held = held.filter(structure_id__in=list(structure_ids))
+            rows += [
+                (pk, user.pk, sid, role)
+                for pk, sid, role in held.values_list("pk", "structure_id", "role")
+            ]
+        else:
+            plain.append(getattr(user, "pk", user))
+    if plain:
+        held = Membership.objects.filter(user_id__in=plain)
+        if structure_ids is not None:
+            held = held.filter(structure_id__in=list(structure_ids))
+        rows += list(held.values_list("pk", "user_id", "structure_id", "role"))
+    return rows
+
+
+def holdings_of(users: Iterable) -> dict[int, dict[int, dict[str, Mode]]]:
+    """{user_id: {structure_id: {area_code: mode}}}: roles (ROL-5, AREA-1) and subscriptions
+    of many users (objects or ids) in three queries (the digests read a batch at once)."""
+    roles: dict[int, dict[int, str]] = {}
+    for _pk, uid, sid, role in _membership_rows(users):
+        roles.setdefault(uid, {})[sid] = role
+    sids = {sid for held in roles.values() for sid in held}
+    opened: dict[int, set[str]] = {sid: set() for sid in sids}
+    for sid, code in OpenedArea.objects.filter(structure_id__in=sids).values_list(
         "structure_id", "area"
     ):
         opened[sid].add(code)
     always = {area.code for area in areas.AREAS if area.always_open}
+    result: dict[int, dict[int, dict[str, Mode]]] = {}
+    for uid, held_roles in roles.items():
+        for sid, role in held_roles.items():
+            held: dict[str, Mode] = dict.fromkeys(ROLE_AREAS, Mode.CHANGE)
+            if role in (Role.MAIN_MANAGER, Role.SECONDARY_MANAGER):
+                held[AreaCode.MANAGER] = Mode.CHANGE
+                held.update(dict.fromkeys(opened[sid] | always, Mode.CHANGE))
+            result.setdefault(uid, {})[sid] = held
     perms = StructureUserObjectPermission.objects.filter(
-        user=user, content_object_id__in=roles
-    ).values_list("content_object_id", "permission__codename")
-    for sid, role in roles.items():
-        held: dict[str, Mode] = dict.fromkeys(ROLE_AREAS, Mode.CHANGE)
-        if role in (Role.MAIN_MANAGER, Role.SECONDARY_MANAGER):
-            held[AreaCode.MANAGER] = Mode.CHANGE
-            for code in opened[sid] | always:
-                held[code] = Mode.CHANGE
-        holdings[sid] = held
-    for sid, codename in perms:
+        user_id__in=list(roles), content_object_id__in=sids
+    ).values_list("user_id", "content_object_id", "permission__codename")
+    for uid, sid, codename in perms:
         code, mode = AREA_BY_CODENAME.get(codename, (None, None))
-        if code is None or not (code in opened[sid] or code in always):
+        if sid not in roles[uid] or code is None or not (code in opened[sid] or code in always):
             continue
-        current = holdings[sid].get(code)
-        if current != Mode.CHANGE:
-            holdings[sid][code] = mode
-    setattr(user, _CACHE_ATTR, holdings)
-    return holdings
+        if result[uid][sid].get(code) != Mode.CHANGE:
+            result[uid][sid][code] = mode
+    return result
 
 
 def area_mode(user, structure: Structure | int, code: str) -> Mode | None:
@@ -342,23 +371,27 @@ def sees_service(user, structure: Structure | int, service_id: int | None) -> bo
 
 
 def service_scope(user, structure_ids: Iterable[int]) -> dict[int, set[int] | None]:
-    """{structure_id: allowed service ids, or None for the whole structure}, in two queries.
+    """{structure_id: allowed service ids, or None for the whole structure}, in two queries
+    (scoped querysets filter by service without a query per row)."""
+    return service_scopes_of([user], structure_ids).get(user.pk, {})
 
-    Used by scoped querysets (received invoices) to filter by service without a query per row.
-    """
-    through = Membership.services.through
-    scope: dict[int, set[int] | None] = {}
-    memberships = Membership.objects.of(user).filter(structure_id__in=list(structure_ids))
-    roles = {m.pk: (m.structure_id, m.is_manager) for m in memberships}
+
+def service_scopes_of(users, structure_ids=None) -> dict[int, dict[int, set[int] | None]]:
+    """`service_scope` of many users (objects or ids): {user_id: {structure_id: services or None}}."""
+    roles = {
+        pk: (uid, sid, role in (Role.MAIN_MANAGER, Role.SECONDARY_MANAGER))
+        for pk, uid, sid, role in _membership_rows(users, structure_ids)
+    }
     restricted: dict[int, set[int]] = {}
-    for membership_id, service_id in through.objects.filter(
+    for membership_id, service_id in Membership.services.through.objects.filter(
         membership_id__in=list(roles)
     ).values_list("membership_id", "service_id"):
         restricted.setdefault(membership_id, set()).add(service_id)
-    for membership_id, (structure_id, manager) in roles.items():
+    scopes: dict[int, dict[int, set[int] | None]] = {}
+    for membership_id, (uid, sid, manager) in roles.items():
         services = restricted.get(membership_id)
-        scope[structure_id] = None if (manager or not services) else services
-    return scope
+        scopes.setdefault(uid, {})[sid] = None if (manager or not services) else services
+    return scopes
 
 
 def open_area_exists(code: str) -> Exists:

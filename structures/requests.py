@@ -17,7 +17,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from notifications.services import notify_user, send_transactional
+from notifications import activity
+from notifications.models import EventKind
+from notifications.services import send_transactional
 from portal import areas
 from portal.areas import Mode, Subscription
 from structures import access, openings
@@ -37,16 +39,17 @@ def _structure_context(structure: Structure) -> dict:
     }
 
 
-def _notify_managers(structure: Structure, template: str, *, context: dict, key: str) -> None:
-    """NOT-3: a link or subscription request is an activity event for the managers."""
-    for manager in access.managers_of(structure):
-        notify_user(
-            manager,
-            template,
-            context=context,
-            structure=structure,
-            dedup_key=f"{key}:{manager.pk}",
-        )
+def _notify_managers(structure: Structure, kind: str, *, actor, params: dict) -> None:
+    """NOT-3: a link or subscription request is an activity event for the managers (the
+    users holding MANAGER on the structure), reported in their digest."""
+    activity.record(
+        kind,
+        structure=structure,
+        area=areas.AreaCode.MANAGER,
+        link=("structures:manager",),
+        params={"requester": actor.get_full_name() or actor.email, **params},
+        actor=actor,
+    )
 
 
 def _send_decision(user, template: str, *, context: dict, structure: Structure, key: str) -> None:
@@ -113,17 +116,7 @@ def request_links(
             ) from exc
         link_request.services.set([s for s in services if s.structure_id == structure.pk])
         created.append(link_request)
-        _notify_managers(
-            structure,
-            "link_request_received",
-            context={
-                **_structure_context(structure),
-                "requester_name": actor.get_full_name() or actor.email,
-                "requester_email": actor.email,
-                "url": _absolute("structures:manager"),
-            },
-            key=f"link_request_received:{link_request.pk}",
-        )
+        _notify_managers(structure, EventKind.LINK_REQUEST, actor=actor, params={})
     return created
 
 
@@ -166,17 +159,7 @@ def request_subscription(
             _("Une demande d'abonnement à cet espace est déjà en attente.")
         ) from exc
     _notify_managers(
-        structure,
-        "subscription_request_received",
-        context={
-            **_structure_context(structure),
-            "requester_name": actor.get_full_name() or actor.email,
-            "requester_email": actor.email,
-            "area_label": area.label,
-            "mode_label": areas.MODE_LABELS[mode],
-            "url": _absolute("structures:manager"),
-        },
-        key=f"subscription_request_received:{subscription_request.pk}",
+        structure, EventKind.SUBSCRIPTION_REQUEST, actor=actor, params={"area": code, "mode": mode}
     )
     return subscription_request
 

@@ -22,6 +22,7 @@ APPS = (
     "commitments",
     "api",
     "flows",
+    "assistant",
     "demo",
 )
 MAX_MODULE_LINES = 400

@@ -6,12 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from notifications.models import ActivityEvent
 from portal.areas import Mode
 from structures import access, openings, requests
 from structures.models import SubscriptionRequest
 from tests.factories.accounts import UserFactory
 from tests.factories.structures import attach
-from tests.structures.members_support import client_of, outbox
+from tests.structures.members_support import client_of
 
 
 def _fresh(user):
@@ -84,9 +85,12 @@ def test_subscription_request_notifies_managers(personas, django_capture_on_comm
             mode="view",
         )
 
-    assert outbox(
-        "subscription_request_received", personas.main_manager.notification_email
-    ).exists()
+    event = ActivityEvent.objects.get(kind="SUBSCRIPTION_REQUEST")
+    assert (event.structure, event.area, event.params["area"]) == (
+        personas.structure,
+        "MANAGER",
+        "TO_VALIDATE",
+    )
 
 
 def test_subscription_request_to_area_not_opened_refused(personas):

@@ -1,0 +1,50 @@
+"""NOT-3 for invoices: which activity events a status change writes, and for whom.
+
+Called once per status event by `invoicing.steps.record`, inside the transaction of the
+change (NOT-5): the supplier's ISSUED users learn every status change; the recipient's
+RECEIVED users (within the invoice's service) a new invoice made available; the validator's
+TO_VALIDATE users an invoice to validate. Logged actions that change no status write none.
+"""
+
+from __future__ import annotations
+
+from invoicing.enums import InvoiceStatus
+from notifications import activity
+from notifications.models import EventKind
+from portal.areas import AreaCode
+
+S = InvoiceStatus
+
+
+def status_event(invoice, event) -> None:
+    if not event.transition or event.status == S.BROUILLON:
+        return
+    params = {"number": invoice.number, "status": event.status}
+    actor = event.actor
+    activity.record(
+        EventKind.INVOICE_STATUS,
+        structure=invoice.supplier,
+        area=AreaCode.ISSUED,
+        link=("invoicing:issued_detail", invoice.pk),
+        params=params,
+        actor=actor,
+    )
+    if event.status == S.MISE_A_DISPOSITION and invoice.recipient_id:
+        activity.record(
+            EventKind.INVOICE_RECEIVED,
+            structure=invoice.recipient,
+            area=AreaCode.RECEIVED,
+            service=invoice.recipient_service,
+            link=("invoicing:received_detail", invoice.pk),
+            params={**params, "supplier": invoice.supplier_name},
+            actor=actor,
+        )
+    if event.status == S.A_VALIDER_1 and invoice.validator_id:
+        activity.record(
+            EventKind.INVOICE_TO_VALIDATE,
+            structure=invoice.validator,
+            area=AreaCode.TO_VALIDATE,
+            link=("validation:detail", invoice.pk),
+            params={**params, "supplier": invoice.supplier_name},
+            actor=actor,
+        )

@@ -1,0 +1,201 @@
+"""Activity digests (NOT-2 to NOT-6): the daily digest (06:00) and the weekly recap
+(Monday 06:00) of the events of NOT-3, one mail per user, grouped by structure.
+
+Users are read in batches; each batch costs a fixed number of queries whatever its size
+(users, their roles and subscriptions, their services, the events of their structures, one
+bulk insert, one read-back). Each mail carries the key `digest:<period>:<start>:<user>`,
+unique in the outbox: a digest is built once per user and period, even when the task runs
+twice or on two workers at once. What a user reads is decided at send time from his rights
+then, so an event of a structure or service he cannot see never reaches him.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from notifications import rendering
+from notifications.models import ActivityEvent, Email, EmailStatus, EventKind
+from portal import areas
+from portal.areas import AreaCode
+from structures import access
+from structures.enums import Role
+from structures.models import Membership
+
+DAILY = "daily"
+WEEKLY = "weekly"
+BATCH_SIZE = 500
+MAX_LINES = 200  # per mail; the rest is counted
+TEMPLATE = "activity_digest"
+# SRV-3: in these areas a user attached to some services sees only their objects.
+SERVICE_SCOPED = {AreaCode.RECEIVED, AreaCode.REQUESTS_RECEIVED}
+
+
+def window(period: str, now: datetime.datetime | None = None):
+    """(start, end) of the period reported at `now`: the previous day (Europe/Paris), or
+    the previous week from Monday to Sunday."""
+    today = timezone.localtime(now or timezone.now()).date()
+    end_day = today if period == DAILY else today - datetime.timedelta(days=today.weekday())
+    start_day = end_day - datetime.timedelta(days=1 if period == DAILY else 7)
+    tz = timezone.get_current_timezone()
+
+    def midnight(day):
+        return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+
+    return midnight(start_day), midnight(end_day)
+
+
+def describe(event: ActivityEvent) -> str:
+    """The event's line, in the active language (NOT-6)."""
+    from invoicing.enums import InvoiceStatus  # a leaf module: labels only
+
+    p = dict(event.params)
+    if event.kind == EventKind.INVOICE_STATUS:
+        p["status"] = InvoiceStatus(p["status"]).label
+        return _("Facture %(number)s : nouveau statut « %(status)s »") % p
+    if event.kind == EventKind.INVOICE_RECEIVED:
+        return _("Nouvelle facture %(number)s reçue de %(supplier)s") % p
+    if event.kind == EventKind.INVOICE_TO_VALIDATE:
+        return _("Facture %(number)s de %(supplier)s à valider") % p
+    if event.kind == EventKind.LINK_REQUEST:
+        return _("Demande de rattachement de %(requester)s") % p
+    if event.kind == EventKind.SUBSCRIPTION_REQUEST:
+        p["area"] = areas.get(p["area"]).label
+        return _("Demande d'abonnement de %(requester)s à l'espace « %(area)s »") % p
+    if event.kind == EventKind.SOLLICITATION_CREATED:
+        return _("Nouvelle sollicitation %(number)s : %(subject)s") % p
+    if event.kind == EventKind.SOLLICITATION_ANSWERED:
+        return _("Réponse à votre sollicitation %(number)s : %(subject)s") % p
+    if event.kind == EventKind.SOLLICITATION_INFO_REQUESTED:
+        return _("Complément demandé sur votre sollicitation %(number)s : %(subject)s") % p
+    return _("Sollicitation %(number)s relancée : %(subject)s") % p
+
+
+@dataclass
+class Audience:
+    """The rights of a batch of users, read at once."""
+
+    holdings: dict
+    scopes: dict
+
+    def sees(self, user_id: int, event: ActivityEvent) -> bool:
+        if event.actor_id == user_id:  # one's own actions are not news
+            return False
+        if event.user_id is not None and event.user_id != user_id:
+            return False
+        held = self.holdings.get(user_id, {}).get(event.structure_id, {})
+        if event.area not in held:
+            return False
+        if event.area in SERVICE_SCOPED:
+            allowed = self.scopes.get(user_id, {}).get(event.structure_id)
+            return allowed is None or event.service_id in allowed
+        return True
+
+
+def recipients():
+    """NOT-2 / NOT-4: active, non-technical users who ticked the box, and main managers."""
+    main = Membership.objects.filter(user=OuterRef("pk"), role=Role.MAIN_MANAGER)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_technical=False)
+        .filter(Q(notify_activity=True) | Exists(main))
+        .order_by("pk")
+    )
+
+
+def _mail(user, period: str, start, end, grouped: dict, extra: int) -> dict:
+    base = settings.PORTAL_BASE_URL
+    sections = [
+        {
+            "structure": structure,
+            "lines": [
+                {"text": describe(e), "url": base + e.link, "at": e.created_at} for e in events
+            ],
+        }
+        for structure, events in sorted(grouped.items(), key=lambda kv: kv[0].company_name)
+    ]
+    return {
+        "user": user,
+        "period": period,
+        "start": timezone.localtime(start).date(),
+        "end": timezone.localtime(end - datetime.timedelta(seconds=1)).date(),
+        "sections": sections,
+        "extra": extra,
+    }
+
+
+def build_batch(users: list, period: str, start, end) -> list[int]:
+    """Queue the digests of `users` (a fixed number of queries); returns the outbox ids."""
+    ids = [user.pk for user in users]
+    audience = Audience(access.holdings_of(ids), access.service_scopes_of(ids))
+    structure_ids = {sid for held in audience.holdings.values() for sid in held}
+    events = list(
+        ActivityEvent.objects.filter(
+            structure_id__in=structure_ids, created_at__gte=start, created_at__lt=end
+        )
+        .select_related("structure")
+        .order_by("created_at", "id")
+    )
+    rows = []
+    for user in users:
+        mine = [event for event in events if audience.sees(user.pk, event)]
+        if not mine:
+            continue  # nothing to say, nothing sent
+        grouped: dict = defaultdict(list)
+        for event in mine[:MAX_LINES]:
+            grouped[event.structure].append(event)
+        language = user.language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            context = _mail(user, period, start, end, grouped, len(mine) - MAX_LINES)
+            subject, text, html = rendering.render_email(TEMPLATE, context, language)
+        rows.append(
+            Email(
+                to=user.notification_email,
+                subject=subject[:255],
+                body_text=text,
+                body_html=html,
+                template=TEMPLATE,
+                language=language,
+                user=user,
+                dedup_key=f"digest:{period}:{start.date():%Y-%m-%d}:{user.pk}",
+            )
+        )
+    return _store(rows)
+
+
+def _store(rows: list[Email]) -> list[int]:
+    """One insert for the batch, skipping the keys already stored (a concurrent or earlier
+    run built them), then the ids of those still pending, for the caller to send."""
+    if not rows:
+        return []
+    Email.objects.bulk_create(rows, ignore_conflicts=True)
+    keys = [row.dedup_key for row in rows]
+    return list(
+        Email.objects.filter(dedup_key__in=keys, status=EmailStatus.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def send_digests(period: str, now=None, batch_size: int = BATCH_SIZE) -> list[int]:
+    """Build the digests of `period` for every recipient, one transaction per batch;
+    returns the ids of the pending digest mails (the task hands them to the workers; the
+    periodic sweep sends them anyway if the broker is down)."""
+    start, end = window(period, now)
+    ids: list[int] = []
+    last = 0
+    while True:
+        users = list(recipients().filter(pk__gt=last)[:batch_size])
+        if not users:
+            return ids
+        with transaction.atomic():
+            ids += build_batch(users, period, start, end)
+        last = users[-1].pk

@@ -1,0 +1,46 @@
+"""Scoped querysets of sollicitations (ARCHITECTURE rule 2): a sollicitation outside them
+is a 404. Received ones are scoped by structure and services exactly like received invoices."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from invoicing.queries import issued_invoices, received_invoices
+from portal.areas import AreaCode
+from requests_app.models import Sollicitation
+from structures import access
+
+LIST_RELATED = ("sender", "sender_structure", "addressee_structure", "addressee_service", "invoice")
+
+
+def sent(user) -> QuerySet[Sollicitation]:
+    """REQUESTS_SENT: the sollicitations the user sent from a structure he still belongs to."""
+    ids = access.structure_ids_with_area(user, AreaCode.REQUESTS_SENT)
+    return Sollicitation.objects.filter(sender_id=user.pk, sender_structure_id__in=ids)
+
+
+def received(user) -> QuerySet[Sollicitation]:
+    """REQUESTS_RECEIVED: addressed to the user's structures, within his services (SRV-3);
+    a sollicitation transferred to the support desk leaves the structure's list."""
+    ids = access.structure_ids_with_area(user, AreaCode.REQUESTS_RECEIVED)
+    condition = Q(pk__in=[])
+    for structure_id, services in access.service_scope(user, ids).items():
+        if services is None:
+            condition |= Q(addressee_structure_id=structure_id)
+        else:
+            condition |= Q(addressee_structure_id=structure_id, addressee_service_id__in=services)
+    return Sollicitation.objects.filter(condition, at_support=False)
+
+
+def support_queue(user) -> QuerySet[Sollicitation]:
+    if not access.is_support(user):
+        return Sollicitation.objects.none()
+    return Sollicitation.objects.filter(at_support=True)
+
+
+def invoices_for_follow_up(user):
+    """SUIVI_FACTURE: an invoice of the user's structures, issued (not a draft) or received."""
+    issued = issued_invoices(user).exclude(status="BROUILLON").exclude(recipient__isnull=True)
+    return issued.model.objects.filter(
+        Q(pk__in=issued.values("pk")) | Q(pk__in=received_invoices(user).values("pk"))
+    )

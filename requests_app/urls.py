@@ -1,0 +1,20 @@
+from django.urls import path
+
+from requests_app import views
+
+app_name = "requests_app"
+
+urlpatterns = [path("emises/nouvelle/", views.create, name="create")]
+for scope, prefix in (("sent", "emises"), ("received", "recues"), ("support", "support")):
+    kwargs = {"scope_name": scope}
+    urlpatterns += [
+        path(f"{prefix}/", views.listing, kwargs, name=scope),
+        path(f"{prefix}/<int:pk>/", views.detail, kwargs, name=f"{scope}_detail"),
+        path(f"{prefix}/<int:pk>/<str:action>/", views.act, kwargs, name=f"{scope}_act"),
+        path(
+            f"{prefix}/<int:pk>/fichiers/<int:file_id>/",
+            views.download,
+            kwargs,
+            name=f"{scope}_download",
+        ),
+    ]
