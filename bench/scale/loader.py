@@ -142,6 +142,14 @@ def ts(value: dt.datetime) -> str:
     return value.isoformat()
 
 
+def due_date(deposited: dt.datetime) -> str:
+    """The stored due date (DOMAIN §5.10): the deposit's day in Paris + the default period
+    (the loaded structures keep the default 30 days)."""
+    from invoicing.models import payment_due_date
+
+    return payment_due_date(deposited, 30).isoformat()
+
+
 def to_text(value) -> str:
     if value is None:
         return NULL
@@ -533,7 +541,7 @@ def invoice_rows(plan: Plan, info: dict, services_of: dict, state_commitments: l
                 ident[validator - 1] if validator else "", name[validator - 1] if validator else "",
                 str(supplier_user) if supplier == BIG_SUPPLIER_ID else NULL,
                 ts(deposited), ts(changed), NULL if draft else ts(deposited), ts(changed),
-                acknowledged,
+                acknowledged, NULL if draft else due_date(deposited),
             ],
             rows,
         )  # fmt: skip
@@ -547,6 +555,7 @@ INVOICE_COLUMNS = [
     "recipient_identifier", "recipient_name", "recipient_address", "recipient_service_code",
     "recipient_service_name", "validator_identifier", "validator_name", "created_by_id",
     "created_at", "updated_at", "deposited_at", "status_changed_at", "acknowledged_at",
+    "due_date",
 ]  # fmt: skip
 EVENT_COLUMNS = ["id", "invoice_id", "status", "transition", "actor_role", "created_at"]
 

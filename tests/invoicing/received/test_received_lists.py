@@ -96,7 +96,9 @@ def test_synthesis_due_date_follows_the_recipient_payment_delay(client, world):
 
     row = response.context["invoices"][0]
     assert row.pk == invoice.pk
-    assert row.due_at == deposited + timedelta(days=50)
+    assert row.due_at == timezone.localdate(deposited) + timedelta(days=50)
+    invoice.refresh_from_db()
+    assert invoice.due_date == row.due_at  # stored at deposit (issue 10), not computed
     assert row.is_overdue is False
     assert b"data-overdue" not in response.content
 
