@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     F,
     Q,
     QuerySet,
@@ -34,6 +33,7 @@ from invoicing.enums import RECIPIENT_TO_PROCESS, InvoiceStatus
 from invoicing.errors import InvoiceError, NotFound, ReturnCode
 from invoicing.models import Invoice
 from portal.areas import AreaCode, Mode
+from portal.pagination import bounded_counts
 from structures import access
 
 S = InvoiceStatus
@@ -128,11 +128,15 @@ def to_process(user) -> QuerySet[Invoice]:
 
 
 def synthesis_counts(user) -> dict[str, int]:
-    """How many invoices wait, and how many of them are overdue (one query)."""
-    return list_queryset(user).aggregate(
-        waiting=Count("pk", filter=Q(status__in=TO_PROCESS)),
-        overdue=Count("pk", filter=Q(is_overdue=True)),
-        suspended=Count("pk", filter=Q(status=S.SUSPENDUE)),
+    """How many invoices wait, how many of them are overdue, how many are suspended (one
+    query); each count stops at `COUNT_CAP + 1` ("plus de 10 000"): an index-only scan each,
+    never a count of a big recipient's whole scope (issue 10)."""
+    scope = queries.received_invoices(user)
+    waiting = scope.filter(status__in=TO_PROCESS)
+    return bounded_counts(
+        waiting=waiting,
+        overdue=waiting.filter(due_date__lt=timezone.localdate()),
+        suspended=scope.filter(status=S.SUSPENDUE),
     )
 
 

@@ -303,3 +303,38 @@ def test_received_lists_same_query_count_for_1_and_3_rows(client, world, url, pa
     three = _count(client, url, params)
     assert len(client.get(url, params or {}).context["invoices"]) == 3
     assert one == three
+
+
+# --- Issue 10: bounded counts ------------------------------------------------------------
+
+
+def test_search_above_the_cap_says_refine_instead_of_counting(client, world, monkeypatch):
+    from portal import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    for _ in range(3):
+        world.invoice()
+    client.force_login(world.reviewer)
+
+    response = client.get(SEARCH)
+
+    assert response.context["page"].paginator.count == 3  # cap + 1, not an exact count
+    assert "Plus de 2 factures, affinez votre recherche" in response.content.decode()
+    assert client.get(SEARCH + "?page=2000").context["page"].number == 1  # 2 rows: one page
+
+
+def test_synthesis_counts_stop_at_the_cap(client, world, monkeypatch):
+    from portal import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    old = timezone.now() - timedelta(days=120)
+    for _ in range(3):
+        world.invoice(deposited_at=old)
+    client.force_login(world.reviewer)
+
+    response = client.get(SYNTHESIS + "?lang=fr")
+
+    assert response.context["counts"] == {"waiting": 3, "overdue": 3, "suspended": 0}
+    content = response.content.decode()
+    assert "Plus de 2 factures à traiter" in content and "Plus de 2 en retard" in content
+    assert "0 suspendue" in content
