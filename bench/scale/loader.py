@@ -775,7 +775,28 @@ def _load_tables(plan, info_pg, info, services_of, state_commitments, rebuild) -
         started_analyze = time.perf_counter()
         pg.execute("VACUUM (ANALYZE)")
         print(f"  VACUUM (ANALYZE)  {time.perf_counter() - started_analyze:.1f} s")
+        tune_database(pg)
     return total_rows
+
+
+# The per-database part of docker-compose.yml's PostgreSQL tuning (issue 10); the server-wide
+# part (shared_buffers, effective_cache_size) needs the server's configuration and a restart.
+DATABASE_TUNING = {"jit": "off", "work_mem": "32MB", "random_page_cost": "1.1"}
+
+
+def tune_database(pg) -> None:
+    from psycopg import sql
+
+    name = pg.info.dbname
+    for setting, value in DATABASE_TUNING.items():
+        pg.execute(
+            sql.SQL("ALTER DATABASE {} SET {} = {}").format(
+                sql.Identifier(name), sql.Identifier(setting), sql.Literal(value)
+            )
+        )
+    print(
+        f"  ALTER DATABASE {name} SET " + ", ".join(f"{k}={v}" for k, v in DATABASE_TUNING.items())
+    )
 
 
 def grant_personas(recipient_user, supplier_user) -> None:
