@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
 from invoicing import queries
 from invoicing.enums import CURRENT_FRAMES, HIDDEN_FROM_RECIPIENT, InvoiceStatus
@@ -15,6 +14,7 @@ from invoicing.received import services
 from invoicing.rules import fields
 from invoicing.workflow import MAX_REASON
 from portal.areas import AreaCode
+from portal.forms import DsfrForm
 from structures import access
 from structures.models import Service, Structure
 
@@ -41,7 +41,7 @@ class IdListField(forms.Field):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
 
 
-class _ActionFields(DsfrBaseForm):
+class _ActionFields(DsfrForm):
     """Target status, reason and mandate number, checked the way the workflow will."""
 
     reason = forms.CharField(
@@ -156,7 +156,7 @@ def _amount(label):
     )
 
 
-class SearchForm(DsfrBaseForm):
+class SearchForm(DsfrForm):
     supplier = forms.CharField(
         label=_("Fournisseur (SIRET ou raison sociale)"), max_length=255, required=False
     )
