@@ -338,3 +338,30 @@ def test_synthesis_counts_stop_at_the_cap(client, world, monkeypatch):
     content = response.content.decode()
     assert "Plus de 2 factures à traiter" in content and "Plus de 2 en retard" in content
     assert "0 suspendue" in content
+
+
+def test_rows_rendered_in_python_escape_and_show_every_column(world):
+    """Issue 10: the Received rows are written by invoicing/received/rows.py, not by the
+    template engine per field; same markup, every value escaped."""
+    from django.utils import translation
+
+    from invoicing.received import services
+    from invoicing.received.rows import render_rows
+    from invoicing.templatetags.invoicing_tags import money
+
+    invoice = world.invoice(
+        number="F<1>",
+        supplier_name="Dupont & <Fils>",
+        deposited_at=timezone.now() - timedelta(days=400),
+        amount_ttc=Decimal("1234.5"),
+    )
+    row = services.list_queryset(world.reviewer).get(pk=invoice.pk)
+    with translation.override("fr"):
+        html = render_rows([row], can_change=True)
+    assert f'<tr data-invoice="{invoice.pk}" class="received-overdue">' in html
+    assert "F&lt;1&gt;" in html and "Dupont &amp; &lt;Fils&gt;" in html
+    assert f'value="{invoice.pk}" id="select-{invoice.pk}"' in html
+    assert "Sélectionner la facture F&lt;1&gt;" in html
+    assert f"<td>{money(Decimal('1234.5'), 'EUR')}</td>" in html
+    assert "data-overdue" in html and "Non téléchargée" in html
+    assert timezone.localdate(row.deposited_at).strftime("%d/%m/%Y") in html
