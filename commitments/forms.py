@@ -7,16 +7,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
 from commitments.enums import CommitmentState, CommitmentType, SupplierAnswer
 from commitments.models import NUMBER_MAX_LENGTH
+from portal.forms import DsfrForm
 from structures.models import Service
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class _DsfrForm(DsfrBaseForm):
+class _DsfrForm(DsfrForm):
     """DSFR classes on the widgets, without DsfrBaseForm.get_context's transition warning
     (the test suite turns warnings into errors); optional fields are marked."""
 

@@ -87,6 +87,9 @@ class Commitment(models.Model):
             models.Index(fields=["recipient", "is_active", "date"], name="commitment_recipient"),
             models.Index(fields=["supplier", "is_active", "date"], name="commitment_supplier"),
             models.Index(fields=["number"], name="commitment_number"),
+            # The lists' default sort (-date, -id) for each side (issue 10).
+            models.Index(fields=["recipient", "-date", "-id"], name="commitment_recipient_date"),
+            models.Index(fields=["supplier", "-date", "-id"], name="commitment_supplier_date"),
         ]
 
     def __str__(self) -> str:

@@ -12,12 +12,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commitments.enums import CommitmentState, SupplierAnswer
-from commitments.models import Commitment
+from commitments.models import Commitment, CommitmentInvoice
 from portal.areas import AreaCode, Mode
 from structures import access
 from structures.enums import StructureKind
@@ -53,11 +54,20 @@ def commitments_visible_to(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Commi
 
 
 def published_by(structure: Structure) -> QuerySet[Commitment]:
-    """The recipient's list (EJ-2), with the number of linked invoices."""
+    """The recipient's list (EJ-2), with the number of linked invoices: a subquery per
+    listed row, where a join and GROUP BY aggregated every commitment of the structure
+    before the page could be sorted (issue 10)."""
+    links = (
+        CommitmentInvoice.objects.filter(commitment=OuterRef("pk"))
+        .order_by()
+        .values("commitment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Commitment.objects.filter(recipient=structure)
         .select_related("supplier", "service")
-        .annotate(invoice_count=Count("invoice_links"))
+        .annotate(invoice_count=Coalesce(Subquery(links, output_field=IntegerField()), 0))
         .order_by("-date", "-id")
     )
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -22,6 +21,7 @@ from commitments.enums import SupplierAnswer
 from commitments.forms import AnswerForm, CommitmentForm, FilterForm, apply_error
 from portal.areas import AreaCode, Mode
 from portal.csv_export import csv_response
+from portal.pagination import BoundedPaginator
 from structures import access
 from structures.models import Structure
 
@@ -68,7 +68,7 @@ def _listing(request):
 @require_GET
 def index(request):
     structures, current, supplier_side, form, queryset = _listing(request)
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

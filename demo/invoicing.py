@@ -34,7 +34,14 @@ from invoicing import workflow
 from invoicing.documents.attachments import store_attachment
 from invoicing.documents.invoice_pdf import invoice_filename, render_invoice_pdf
 from invoicing.enums import DepositMode, Frame, InvoiceStatus, PaymentMode, VatType
-from invoicing.models import Attachment, Invoice, InvoiceLine, StatusEvent, VatLine
+from invoicing.models import (
+    Attachment,
+    Invoice,
+    InvoiceLine,
+    StatusEvent,
+    VatLine,
+    payment_due_date,
+)
 from structures.enums import IdentifierType
 from structures.models import Service, Structure
 
@@ -246,6 +253,10 @@ def _backdate(invoice: Invoice, stamps: dict[int, datetime.datetime]) -> None:
     }
     if deposits:
         updates["deposited_at"] = deposits[-1]
+        if invoice.recipient_id:  # the stored due date follows the deposit date (§5.10)
+            updates["due_date"] = payment_due_date(
+                deposits[-1], invoice.recipient.payment_delay_days
+            )
     if invoice.acknowledged_at is not None and acknowledgements:
         updates["acknowledged_at"] = acknowledgements[-1]
     Invoice.objects.filter(pk=invoice.pk).update(**updates)

@@ -234,7 +234,6 @@ def integrate_item(flow: Flow, item, position: int) -> list[dict]:
                 actor=flow.created_by,
                 main_attachment_id=main.pk,
                 attachment_ids=[a.pk for a in extras],
-                with_certificate=False,  # files.complete_documents, after commit
             )
             mode = DepositMode.UPLOAD_API if flow.channel == "API" else DepositMode.UPLOAD_PORTAIL
             Invoice.objects.filter(pk=invoice.pk).update(

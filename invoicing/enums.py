@@ -49,6 +49,9 @@ CHAIN_RANK = {
 # RCV-2: what the recipient never sees.
 HIDDEN_FROM_RECIPIENT = frozenset({S.BROUILLON, S.A_VALIDER_1, S.REFUSEE_1, S.DEPOSEE})
 HIDDEN_FROM_RECIPIENT |= frozenset({S.VALIDEE_1, S.ABSENCE_VALIDATION_1_HORS_DELAI})
+# The recipient's "Synthèse": what still waits for the reviewer (open statuses and the chain
+# before payment).
+RECIPIENT_TO_PROCESS = frozenset(OPEN_STATUSES | set(CHAIN_RANK) - {S.MISE_EN_PAIEMENT})
 FINAL_STATUSES = frozenset({S.REJETEE, S.REFUSEE_1, S.MISE_EN_PAIEMENT})
 
 

@@ -3,7 +3,7 @@ a deposited invoice is never edited, only moved through statuses by `invoicing.w
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoicing.enums import (
+    HIDDEN_FROM_RECIPIENT,
+    RECIPIENT_TO_PROCESS,
     ActionCode,
     AttachmentType,
     DepositFormat,
@@ -26,6 +28,26 @@ from invoicing.enums import (
 )
 
 MONEY = {"max_digits": 19, "decimal_places": 6}  # DAT-4: six decimals stored
+
+# Partial-index conditions (issue 10): the rows a recipient may list (RCV-2), the rows its
+# "Synthèse" lists, the rows of the validator's pending list. Sorted: the SQL is the same in
+# every process, and PostgreSQL proves the queries' identical conditions imply them.
+RECEIVABLE = ~Q(status__in=sorted(HIDDEN_FROM_RECIPIENT))
+TO_PROCESS = Q(status__in=sorted(RECIPIENT_TO_PROCESS))
+PENDING_VALIDATION = Q(status=InvoiceStatus.A_VALIDER_1)
+
+
+def payment_due_date(deposited_at: datetime | None, delay_days: int | None) -> date | None:
+    """DOMAIN §5.10: the deposit's calendar day in the portal's time zone (not UTC's: a
+    deposit just after midnight in Paris is still the previous day in UTC) + the recipient's
+    legal payment period."""
+    if deposited_at is None or delay_days is None:
+        return None
+    return timezone.localdate(deposited_at) + timedelta(days=delay_days)
+
+
+def _index(name: str, *fields: str, condition: Q | None = None) -> models.Index:
+    return models.Index(fields=list(fields), name=name, condition=condition)
 
 
 class Invoice(models.Model):
@@ -160,6 +182,12 @@ class Invoice(models.Model):
     status_changed_at = models.DateTimeField(
         _("Date du dernier changement de statut"), default=timezone.now
     )
+    # Stored (issue 10) so that the lists sort and filter on it with an index: set by `save`
+    # from the deposit date and the recipient's period, i.e. at deposit and by every change
+    # of either (recycling, T16). Informational, never enforced (§5.10).
+    due_date = models.DateField(
+        _("Date d'échéance du paiement (indicative)"), null=True, blank=True, editable=False
+    )
     status_comment = models.TextField(_("Commentaire du dernier changement de statut"), blank=True)
     mandate_number = models.CharField(_("Numéro de mandat"), max_length=50, blank=True)
     rejection_processed = models.BooleanField(_("Rejet traité"), default=False)
@@ -199,6 +227,54 @@ class Invoice(models.Model):
             models.Index(fields=["validator", "status"]),
             models.Index(fields=["number"]),
             models.Index(fields=["status", "status_changed_at"]),
+            # Received (RCV-1): the scope, then each sort of Rechercher (PostgreSQL reads a
+            # B-tree both ways, so one index serves a sort and its reverse).
+            _index("inv_rcv_deposited", "recipient", "-deposited_at", "-id", condition=RECEIVABLE),
+            _index(
+                "inv_rcv_svc_deposited",
+                "recipient",
+                "recipient_service",
+                "-deposited_at",
+                "-id",
+                condition=RECEIVABLE,
+            ),
+            _index(
+                "inv_rcv_changed", "recipient", "-status_changed_at", "-id", condition=RECEIVABLE
+            ),
+            _index(
+                "inv_rcv_invoice_date", "recipient", "-invoice_date", "-id", condition=RECEIVABLE
+            ),
+            _index("inv_rcv_number", "recipient", "number", "id", condition=RECEIVABLE),
+            _index("inv_rcv_supplier", "recipient", "supplier_name", "id", condition=RECEIVABLE),
+            _index("inv_rcv_amount", "recipient", "amount_ttc", "id", condition=RECEIVABLE),
+            _index("inv_rcv_due", "recipient", "due_date", "id", condition=RECEIVABLE),
+            # Received "Synthèse": what waits, earliest due first, whole structure or services.
+            _index("inv_rcv_todo", "recipient", "due_date", "id", condition=TO_PROCESS),
+            _index(
+                "inv_rcv_svc_todo",
+                "recipient",
+                "recipient_service",
+                "due_date",
+                "id",
+                condition=TO_PROCESS,
+            ),
+            # Issued (drafts included): the default sort, then the others of Rechercher.
+            _index("inv_iss_changed", "supplier", "-status_changed_at", "-id"),
+            _index("inv_iss_deposited", "supplier", "-deposited_at", "-id"),
+            _index("inv_iss_invoice_date", "supplier", "-invoice_date", "-id"),
+            _index("inv_iss_number", "supplier", "number", "id"),
+            _index("inv_iss_amount", "supplier", "amount_ttc", "id"),
+            # To validate: pending (oldest deposit first), decided (latest change first).
+            _index(
+                "inv_val_pending", "validator", "deposited_at", "id", condition=PENDING_VALIDATION
+            ),
+            _index(
+                "inv_val_changed",
+                "validator",
+                "-status_changed_at",
+                "-id",
+                condition=Q(validator__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -206,24 +282,26 @@ class Invoice(models.Model):
 
     def save(self, *args, **kwargs):
         self.invoice_year = self.invoice_date.year if self.invoice_date else None
-        if kwargs.get("update_fields") is not None and "invoice_date" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "invoice_year"}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "invoice_date" in update_fields:
+            kwargs["update_fields"] = update_fields = {*update_fields, "invoice_year"}
+        if update_fields is None or {"deposited_at", "recipient", "recipient_id"} & set(
+            update_fields
+        ):
+            self.due_date = self.payment_due_date()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "due_date"}
         super().save(*args, **kwargs)
 
     @property
     def is_draft(self) -> bool:
         return self.status == InvoiceStatus.BROUILLON
 
-    @property
-    def due_date(self):
-        """Informational payment due date (DOMAIN §5.10): deposit + the recipient's period."""
+    def payment_due_date(self) -> date | None:
+        """What `due_date` holds: deposit + the recipient's period (DOMAIN §5.10)."""
         if not self.deposited_at or not self.recipient_id:
             return None
-        # The deposit's calendar day in the portal's time zone, not UTC's (a deposit just
-        # after midnight in Paris is still the previous day in UTC).
-        return timezone.localdate(self.deposited_at) + timedelta(
-            days=self.recipient.payment_delay_days
-        )
+        return payment_due_date(self.deposited_at, self.recipient.payment_delay_days)
 
 
 class InvoiceLine(models.Model):

@@ -6,7 +6,10 @@ Filter by structure first (the user's structures holding the area), then by invo
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from invoicing.enums import HIDDEN_FROM_RECIPIENT, InvoiceStatus
 from invoicing.models import Invoice
@@ -31,7 +34,8 @@ def received_invoices(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
             condition |= Q(recipient_id=structure_id)
         else:
             condition |= Q(recipient_id=structure_id, recipient_service_id__in=services)
-    return Invoice.objects.filter(condition).exclude(status__in=HIDDEN_FROM_RECIPIENT)
+    # Sorted: the partial indexes' condition (models.RECEIVABLE), word for word.
+    return Invoice.objects.filter(condition).exclude(status__in=sorted(HIDDEN_FROM_RECIPIENT))
 
 
 def invoices_to_validate(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
@@ -47,3 +51,38 @@ def any_visible(user) -> QuerySet[Invoice]:
         | Q(pk__in=received_invoices(user).values("pk"))
         | Q(pk__in=invoices_to_validate(user).values("pk"))
     )
+
+
+# --- Date filters (issue 10) ------------------------------------------------------------
+
+
+def day_start(day: date) -> datetime:
+    """Midnight of `day` in the portal's time zone (Europe/Paris), as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def on_or_after(field: str, day: date) -> Q:
+    """`field` (a timestamp) on `day` or later, Paris time: a range an index serves, where
+    `field__date__gte` computes a date per row."""
+    return Q(**{f"{field}__gte": day_start(day)})
+
+
+def on_or_before(field: str, day: date) -> Q:
+    """`field` on `day` or earlier, Paris time: before the next day's midnight (half-open)."""
+    return Q(**{f"{field}__lt": day_start(day + timedelta(days=1))})
+
+
+# --- Party searches (issue 10) ----------------------------------------------------------
+
+MIN_IDENTIFIER_PREFIX = 3  # DOMAIN DIR-3 / LNK-1: a partial identifier has 3 characters or more
+
+
+def party_search(party: str, term: str) -> Q:
+    """A supplier / recipient search field: digits (3 or more, spaces ignored) are the start
+    of its identifier (SIRET…), anything else a part of its name. Each form has its index on
+    PostgreSQL (a B-tree with pattern operators, a trigram index on the name), where
+    "identifier or name" could use neither."""
+    compact = "".join(term.split())
+    if compact.isdigit() and len(compact) >= MIN_IDENTIFIER_PREFIX:
+        return Q(**{f"{party}_identifier__startswith": compact})
+    return Q(**{f"{party}_name__icontains": term.strip()})

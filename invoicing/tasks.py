@@ -9,7 +9,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from invoicing import steps
-from invoicing.documents import files
+from invoicing.documents import files, invoice_pdf
 from invoicing.enums import InvoiceStatus
 from invoicing.models import Attachment, Invoice
 
@@ -61,7 +61,8 @@ def purge_unlinked_uploads() -> int:
 @shared_task
 def advance_stuck_invoices() -> int:
     """Run the automatic steps that did not run after commit (a broker outage): DEPOSEE →
-    MISE_A_DISPOSITION (T4) and VALIDEE_1 → DEPOSEE → … (T8). Idempotent."""
+    MISE_A_DISPOSITION (T4) and VALIDEE_1 → DEPOSEE → … (T8), and the PDF of an invoice
+    entered on the portal. Idempotent."""
     cutoff = timezone.now() - STUCK_AFTER
     moved = 0
     stuck = Invoice.objects.filter(
@@ -72,7 +73,16 @@ def advance_stuck_invoices() -> int:
             moved += steps.make_available(invoice) is not None
         else:
             moved += _forward(invoice) is not None
+    late = invoice_pdf.missing_entry_pdfs().filter(deposited_at__lt=cutoff)
+    for invoice_id in late.values_list("pk", flat=True):
+        invoice_pdf.store_entry_invoice_pdf(invoice_id)
     return moved
+
+
+@shared_task
+def render_entry_invoice_pdf(invoice_id: int) -> None:
+    """The PDF of an invoice entered on the portal, after its deposit is committed."""
+    invoice_pdf.store_entry_invoice_pdf(invoice_id)
 
 
 def _forward(invoice: Invoice) -> Invoice | None:

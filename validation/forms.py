@@ -6,11 +6,11 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
 from invoicing.documents import files
 from invoicing.models import Invoice
 from invoicing.workflow import MAX_REASON
+from portal.forms import DsfrForm
 from validation import services
 from validation.enums import RefusalReason
 
@@ -32,7 +32,7 @@ class _DocumentMixin(forms.Form):
         return document
 
 
-class ValidateForm(_DocumentMixin, DsfrBaseForm):
+class ValidateForm(_DocumentMixin, DsfrForm):
     """VAL-3: tick « Vous êtes titulaire » (A9) / « Vous êtes mandataire » (A12) and write
     the « Complément d'information », then « Enregistrer »."""
 
@@ -57,7 +57,7 @@ class ValidateForm(_DocumentMixin, DsfrBaseForm):
         super().__init__(*args, **kwargs)
         label = services.confirmation_label(invoice)
         self.fields["confirmed"].label = label
-        self["confirmed"].label = label  # the bound field was built by DsfrBaseForm
+        self["confirmed"].label = label  # the bound field was built by DsfrForm
 
     def clean_message(self):
         message = (self.cleaned_data.get("message") or "").strip()
@@ -66,7 +66,7 @@ class ValidateForm(_DocumentMixin, DsfrBaseForm):
         return message
 
 
-class RefuseForm(_DocumentMixin, DsfrBaseForm):
+class RefuseForm(_DocumentMixin, DsfrForm):
     """VAL-4: a reason from the list, plus free text (required for « Autre »)."""
 
     reason = forms.ChoiceField(

@@ -8,7 +8,6 @@ Invoices come from `queries.invoices_to_validate` only: another structure's invo
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from invoicing.enums import InvoiceStatus
 from invoicing.errors import InvoiceError
 from portal.areas import AreaCode, Mode
+from portal.pagination import BoundedPaginator
 from structures.access import area_required
 from validation import services
 from validation.forms import RefuseForm, ValidateForm
@@ -31,11 +31,13 @@ def to_validate(request):
     """ "Synthèse": invoices waiting for a decision, nearest deadline first; then the
     invoices already decided."""
     now = timezone.now()
-    pending = Paginator(services.pending(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    pending = BoundedPaginator(services.pending(request.user), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     for invoice in pending.object_list:
         remaining = invoice.deadline - now if invoice.deadline else None
         invoice.remaining_days = max(remaining.days, 0) if remaining else None
-    history = Paginator(services.decided(request.user), PER_PAGE).get_page(
+    history = BoundedPaginator(services.decided(request.user), PER_PAGE).get_page(
         request.GET.get("history_page")
     )
     return render(

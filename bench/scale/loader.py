@@ -142,6 +142,14 @@ def ts(value: dt.datetime) -> str:
     return value.isoformat()
 
 
+def due_date(deposited: dt.datetime) -> str:
+    """The stored due date (DOMAIN §5.10): the deposit's day in Paris + the default period
+    (the loaded structures keep the default 30 days)."""
+    from invoicing.models import payment_due_date
+
+    return payment_due_date(deposited, 30).isoformat()
+
+
 def to_text(value) -> str:
     if value is None:
         return NULL
@@ -533,7 +541,7 @@ def invoice_rows(plan: Plan, info: dict, services_of: dict, state_commitments: l
                 ident[validator - 1] if validator else "", name[validator - 1] if validator else "",
                 str(supplier_user) if supplier == BIG_SUPPLIER_ID else NULL,
                 ts(deposited), ts(changed), NULL if draft else ts(deposited), ts(changed),
-                acknowledged,
+                acknowledged, NULL if draft else due_date(deposited),
             ],
             rows,
         )  # fmt: skip
@@ -547,6 +555,7 @@ INVOICE_COLUMNS = [
     "recipient_identifier", "recipient_name", "recipient_address", "recipient_service_code",
     "recipient_service_name", "validator_identifier", "validator_name", "created_by_id",
     "created_at", "updated_at", "deposited_at", "status_changed_at", "acknowledged_at",
+    "due_date",
 ]  # fmt: skip
 EVENT_COLUMNS = ["id", "invoice_id", "status", "transition", "actor_role", "created_at"]
 
@@ -766,7 +775,28 @@ def _load_tables(plan, info_pg, info, services_of, state_commitments, rebuild) -
         started_analyze = time.perf_counter()
         pg.execute("VACUUM (ANALYZE)")
         print(f"  VACUUM (ANALYZE)  {time.perf_counter() - started_analyze:.1f} s")
+        tune_database(pg)
     return total_rows
+
+
+# The per-database part of docker-compose.yml's PostgreSQL tuning (issue 10); the server-wide
+# part (shared_buffers, effective_cache_size) needs the server's configuration and a restart.
+DATABASE_TUNING = {"jit": "off", "work_mem": "32MB", "random_page_cost": "1.1"}
+
+
+def tune_database(pg) -> None:
+    from psycopg import sql
+
+    name = pg.info.dbname
+    for setting, value in DATABASE_TUNING.items():
+        pg.execute(
+            sql.SQL("ALTER DATABASE {} SET {} = {}").format(
+                sql.Identifier(name), sql.Identifier(setting), sql.Literal(value)
+            )
+        )
+    print(
+        f"  ALTER DATABASE {name} SET " + ", ".join(f"{k}={v}" for k, v in DATABASE_TUNING.items())
+    )
 
 
 def grant_personas(recipient_user, supplier_user) -> None:

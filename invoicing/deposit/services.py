@@ -16,13 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commitments import rules as commitment_rules
-from invoicing import workflow
+from invoicing import steps, tasks, workflow
 from invoicing.deposit.drafts import (
     API,
     PORTAL,
@@ -44,13 +42,12 @@ from invoicing.deposit.uploads import (
     media_path,
     used_main_file,
 )
-from invoicing.documents.attachments import dossier_size, store_attachment
+from invoicing.documents.attachments import dossier_size
 from invoicing.documents.certificate import store_certificate
 from invoicing.documents.files import (
     MAX_DOSSIER_SIZE,
     sha256_of_paths,
 )
-from invoicing.documents.invoice_pdf import invoice_filename, render_invoice_pdf
 from invoicing.enums import (
     InvoiceStatus,
 )
@@ -163,20 +160,12 @@ def _fill_sent(invoice: Invoice, data: Mapping, deposit: checks.CheckedDeposit) 
     invoice.status_comment = ""
 
 
-def _store_generated_pdf(invoice: Invoice, *, actor) -> Attachment:
-    """Entry mode: the platform issues the invoice PDF (MAN-1) and keeps it as main file."""
-    name = invoice_filename(invoice)
+def _schedule_generated_pdf(invoice: Invoice) -> None:
+    """Entry mode: the platform issues the invoice PDF (MAN-1) as main file, in a Celery
+    task after commit (in-process when there is no broker; the periodic sweep catches up
+    after a broker outage); a main file left from a draft is unlinked now."""
     Attachment.objects.filter(invoice=invoice, is_main=True).update(invoice=None)
-    return store_attachment(
-        ContentFile(render_invoice_pdf(invoice), name=name),
-        subdir=f"invoices/{timezone.localdate():%Y/%m}",
-        invoice=invoice,
-        actor=actor,
-        content_type="application/pdf",
-        is_main=True,
-        name=name,
-        designation=str(_("Facture")),
-    )
+    steps.after_commit(tasks.render_entry_invoice_pdf, invoice.pk)
 
 
 @transaction.atomic
@@ -190,15 +179,12 @@ def send_invoice(
     is_entry_mode: bool = False,
     token: str = "",
     channel: str = PORTAL,
-    with_certificate: bool = True,
 ) -> Invoice:
     """The "Confirmer et envoyer" button (DEP-2): every check of §5.4, the snapshot, T2 (DEPOSEE, then
-    MISE_A_DISPOSITION after commit) or T3 (A_VALIDER_1), the dossier fingerprint, the EJ
-    link and the deposit certificate, in one transaction.
+    MISE_A_DISPOSITION after commit) or T3 (A_VALIDER_1), the dossier fingerprint and the EJ
+    link, in one transaction (the deposit certificate is made on its first download).
 
     Raises InvoiceValidationError (nothing saved) or AlreadySent (a repeated click).
-    `with_certificate=False` (flows, issue 13): the certificate is rendered after commit by
-    the caller's task, or on first download (`ensure_certificate`).
     """
     already = sent_with_token(actor, token)
     if already is not None:
@@ -259,7 +245,6 @@ def send_invoice(
                 is_entry_mode=is_entry_mode,
                 token=token,
                 channel=channel,
-                with_certificate=with_certificate,
             )
         raise field_error(
             "number", fields.duplicate_number_message(), ReturnCode.DUPLICATE
@@ -267,14 +252,15 @@ def send_invoice(
     link_dossier(invoice, main, attachments)
     if is_entry_mode:
         replace_lines(invoice, deposit.invoice.lines, deposit.invoice.vat_lines)
-        main = _store_generated_pdf(invoice, actor=actor)
-    files = [main] if main is not None else []
-    files += sorted(attachments, key=lambda a: a.pk)
-    invoice.dossier_sha256 = sha256_of_paths([a.path for a in files])
-    invoice.save(update_fields=["dossier_sha256", "updated_at"])
+        _schedule_generated_pdf(invoice)  # fingerprints the dossier with its PDF
+    else:
+        files = [main] if main is not None else []
+        files += sorted(attachments, key=lambda a: a.pk)
+        invoice.dossier_sha256 = sha256_of_paths([a.path for a in files])
+        invoice.save(update_fields=["dossier_sha256", "updated_at"])
     commitment_rules.link_invoice(invoice)
-    if with_certificate:
-        store_certificate(invoice)
+    # No PDF rendering in the deposit request (issue 10: WeasyPrint took 240 of its 300 ms):
+    # the certificate is rendered on its first download and kept (`ensure_certificate`).
     return invoice
 
 

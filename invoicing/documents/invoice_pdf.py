@@ -3,11 +3,17 @@ supplier's behalf under the billing mandate (MAN-1), from the data typed in the 
 
 from __future__ import annotations
 
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from invoicing.documents.attachments import store_attachment
 from invoicing.documents.certificate import html_to_pdf
-from invoicing.models import Invoice
+from invoicing.documents.files import sha256_of_paths
+from invoicing.enums import DepositMode, InvoiceStatus
+from invoicing.models import Attachment, Invoice
 
 INVOICE_TEMPLATE = "invoicing/documents/invoice.html"
 
@@ -26,3 +32,44 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
 def invoice_filename(invoice: Invoice) -> str:
     """≤ 50 characters (ATT-1): the number has at most 20."""
     return f"facture-{invoice.number or invoice.pk}.pdf".replace("/", "_")
+
+
+def missing_entry_pdfs():
+    """Invoices entered on the portal, sent, still without their generated PDF (the task
+    did not run: a broker outage); the periodic sweep renders them."""
+    return (
+        Invoice.objects.filter(deposit_mode=DepositMode.SAISIE_PORTAIL)
+        .exclude(status=InvoiceStatus.BROUILLON)
+        .exclude(attachments__is_main=True)
+    )
+
+
+def store_entry_invoice_pdf(invoice_id: int) -> Attachment | None:
+    """Entry mode: the platform issues the invoice PDF (MAN-1) and keeps it as the main
+    file, then fingerprints the dossier. Run by a Celery task after the deposit commits
+    (issue 10: no PDF rendering in the deposit request; the invoice is usable at once).
+    Idempotent: an invoice that has its main file is left alone."""
+    with transaction.atomic():
+        invoice = (
+            Invoice.objects.select_for_update(of=("self",))
+            .filter(pk=invoice_id, deposit_mode=DepositMode.SAISIE_PORTAIL)
+            .exclude(status=InvoiceStatus.BROUILLON)
+            .first()
+        )
+        if invoice is None or invoice.attachments.filter(is_main=True).exists():
+            return None
+        name = invoice_filename(invoice)
+        main = store_attachment(
+            ContentFile(render_invoice_pdf(invoice), name=name),
+            subdir=f"invoices/{timezone.localdate(invoice.deposited_at):%Y/%m}",
+            invoice=invoice,
+            actor=invoice.created_by,
+            content_type="application/pdf",
+            is_main=True,
+            name=name,
+            designation=str(_("Facture")),
+        )
+        others = invoice.attachments.exclude(pk=main.pk).order_by("pk")
+        invoice.dossier_sha256 = sha256_of_paths([main.path, *(a.path for a in others)])
+        invoice.save(update_fields=["dossier_sha256", "updated_at"])
+        return main

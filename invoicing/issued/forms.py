@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
 from invoicing.documents import files
@@ -15,6 +14,7 @@ from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.issued.services import DEFAULT_SORT, NewAttachment
 from invoicing.rules import fields
 from invoicing.steps import MAX_REASON
+from portal.forms import DsfrForm
 
 ATTACHMENT_SLOTS = 3
 
@@ -26,7 +26,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class IssuedSearchForm(DsfrBaseForm):
+class IssuedSearchForm(DsfrForm):
     """Rechercher: every criterion optional, combined with AND."""
 
     structure = forms.TypedChoiceField(
@@ -107,7 +107,7 @@ class IssuedSearchForm(DsfrBaseForm):
         return data
 
 
-class _ActionForm(DsfrBaseForm):
+class _ActionForm(DsfrForm):
     """The status the page was shown for: a second click finds the invoice moved."""
 
     expected_status = forms.CharField(widget=forms.HiddenInput, required=False)

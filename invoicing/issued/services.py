@@ -19,7 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from commitments import rules as commitment_rules
-from invoicing import workflow
+from invoicing import queries, workflow
 from invoicing.documents.attachments import store_attachment
 from invoicing.enums import ActorRole, InvoiceStatus
 from invoicing.errors import (
@@ -116,12 +116,7 @@ def search(invoices: QuerySet[Invoice], criteria: dict) -> QuerySet[Invoice]:
     if criteria.get("status"):
         qs = qs.filter(status=criteria["status"])
     if criteria.get("recipient"):
-        term = criteria["recipient"]
-        compact = "".join(term.split())
-        condition = Q(recipient_name__icontains=term)
-        if compact.isdigit():
-            condition |= Q(recipient_identifier__contains=compact)
-        qs = qs.filter(condition)
+        qs = qs.filter(queries.party_search("recipient", criteria["recipient"]))
     if criteria.get("frame"):
         qs = qs.filter(frame=criteria["frame"])
     if criteria.get("invoice_date_from"):
@@ -129,9 +124,9 @@ def search(invoices: QuerySet[Invoice], criteria: dict) -> QuerySet[Invoice]:
     if criteria.get("invoice_date_to"):
         qs = qs.filter(invoice_date__lte=criteria["invoice_date_to"])
     if criteria.get("deposit_date_from"):
-        qs = qs.filter(deposited_at__date__gte=criteria["deposit_date_from"])
+        qs = qs.filter(queries.on_or_after("deposited_at", criteria["deposit_date_from"]))
     if criteria.get("deposit_date_to"):
-        qs = qs.filter(deposited_at__date__lte=criteria["deposit_date_to"])
+        qs = qs.filter(queries.on_or_before("deposited_at", criteria["deposit_date_to"]))
     if criteria.get("amount_min") is not None:
         qs = qs.filter(amount_ttc__gte=criteria["amount_min"])
     if criteria.get("amount_max") is not None:

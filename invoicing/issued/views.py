@@ -19,7 +19,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,6 +40,7 @@ from invoicing.issued.forms import (
 )
 from invoicing.models import Attachment, Invoice
 from portal.areas import AreaCode, Mode
+from portal.pagination import BoundedPaginator
 from portal.params import clean_param, parse_id, parse_ids
 from structures import access
 from structures.access import area_required
@@ -135,7 +135,7 @@ def search(request):
         # The structure choices are the user's own: the form refuses any other id.
         criteria = form.cleaned_data if form.is_bound else {}
         results = services.search(queries.issued_invoices(request.user), criteria)
-        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = BoundedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -6,14 +6,15 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
+from invoicing import queries
 from invoicing.enums import CURRENT_FRAMES, HIDDEN_FROM_RECIPIENT, InvoiceStatus
 from invoicing.models import Invoice
 from invoicing.received import services
 from invoicing.rules import fields
 from invoicing.workflow import MAX_REASON
 from portal.areas import AreaCode
+from portal.forms import DsfrForm
 from structures import access
 from structures.models import Service, Structure
 
@@ -40,7 +41,7 @@ class IdListField(forms.Field):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
 
 
-class _ActionFields(DsfrBaseForm):
+class _ActionFields(DsfrForm):
     """Target status, reason and mandate number, checked the way the workflow will."""
 
     reason = forms.CharField(
@@ -129,7 +130,7 @@ class BulkProcessForm(_ActionFields):
 SORTS = {
     "-deposited_at": (_("Date de dépôt (plus récentes d'abord)"), ["-deposited_at", "-id"]),
     "deposited_at": (_("Date de dépôt (plus anciennes d'abord)"), ["deposited_at", "id"]),
-    "due_at": (_("Échéance (plus proches d'abord)"), ["due_at", "id"]),
+    "due_at": (_("Échéance (plus proches d'abord)"), ["due_date", "id"]),
     "-status_changed_at": (
         _("Dernier changement de statut"),
         ["-status_changed_at", "-id"],
@@ -155,7 +156,7 @@ def _amount(label):
     )
 
 
-class SearchForm(DsfrBaseForm):
+class SearchForm(DsfrForm):
     supplier = forms.CharField(
         label=_("Fournisseur (SIRET ou raison sociale)"), max_length=255, required=False
     )
@@ -235,10 +236,7 @@ class SearchForm(DsfrBaseForm):
         data = self.cleaned_data if self.is_bound else {}
         supplier = (data.get("supplier") or "").strip()
         if supplier:
-            compact = supplier.replace(" ", "")
-            queryset = queryset.filter(
-                Q(supplier_identifier__startswith=compact) | Q(supplier_name__icontains=supplier)
-            )
+            queryset = queryset.filter(queries.party_search("supplier", supplier))
         lookups = {
             "number": "number__icontains",
             "status": "status",
@@ -246,15 +244,19 @@ class SearchForm(DsfrBaseForm):
             "service": "recipient_service",
             "engagement_number": "engagement_number__icontains",
             "frame": "frame",
-            "deposited_from": "deposited_at__date__gte",
-            "deposited_to": "deposited_at__date__lte",
             "invoice_date_from": "invoice_date__gte",
             "invoice_date_to": "invoice_date__lte",
-            "status_changed_from": "status_changed_at__date__gte",
-            "status_changed_to": "status_changed_at__date__lte",
             "amount_min": "amount_ttc__gte",
             "amount_max": "amount_ttc__lte",
         }
+        for name, field, bound in (
+            ("deposited_from", "deposited_at", queries.on_or_after),
+            ("deposited_to", "deposited_at", queries.on_or_before),
+            ("status_changed_from", "status_changed_at", queries.on_or_after),
+            ("status_changed_to", "status_changed_at", queries.on_or_before),
+        ):
+            if data.get(name):
+                queryset = queryset.filter(bound(field, data[name]))
         for name, lookup in lookups.items():
             value = data.get(name)
             if isinstance(value, str):

@@ -12,16 +12,11 @@ import tempfile
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
-    DateTimeField,
-    DurationField,
-    ExpressionWrapper,
     F,
     Q,
     QuerySet,
@@ -34,12 +29,12 @@ from django.utils.translation import gettext_lazy as _
 from invoicing import queries, workflow
 from invoicing.documents import files
 from invoicing.documents.attachments import dossier_size
-from invoicing.enums import CHAIN_RANK, OPEN_STATUSES, InvoiceStatus
+from invoicing.enums import RECIPIENT_TO_PROCESS, InvoiceStatus
 from invoicing.errors import InvoiceError, NotFound, ReturnCode
 from invoicing.models import Invoice
 from portal.areas import AreaCode, Mode
+from portal.pagination import bounded_counts
 from structures import access
-from structures.models import Structure
 
 S = InvoiceStatus
 
@@ -65,7 +60,7 @@ ACTION_HINTS: dict[str, object] = {
 REASON_REQUIRED = frozenset({S.SUSPENDUE, S.REJETEE})  # T10, T12
 CONFIRMATION_REQUIRED = frozenset({S.REJETEE})  # final (LIF-5)
 # "Synthèse": what still waits for the reviewer (open statuses and the chain before payment).
-TO_PROCESS = frozenset(OPEN_STATUSES | set(CHAIN_RANK) - {S.MISE_EN_PAIEMENT})
+TO_PROCESS = tuple(sorted(RECIPIENT_TO_PROCESS))  # sorted: the partial index, word for word
 DEFAULT_PAYMENT_DELAY = 30
 
 
@@ -101,32 +96,17 @@ def can_process_any(user) -> bool:
 # --- Lists ----------------------------------------------------------------------------
 
 
-def _due_expression(user) -> ExpressionWrapper:
-    """deposit date + the recipient's legal payment period (DOMAIN §5.10), in SQL.
-
-    The period is per recipient structure; the user's RECEIVED structures are few, so a
-    CASE over them (one query) works on SQLite and PostgreSQL alike.
-    """
-    ids = access.structure_ids_with_area(user, AreaCode.RECEIVED)
-    delays = Structure.objects.filter(pk__in=ids).values_list("pk", "payment_delay_days")
-    whens = [When(recipient_id=pk, then=Value(timedelta(days=days))) for pk, days in delays]
-    delay = Case(
-        *whens,
-        default=Value(timedelta(days=DEFAULT_PAYMENT_DELAY)),
-        output_field=DurationField(),
-    )
-    return ExpressionWrapper(F("deposited_at") + delay, output_field=DateTimeField())
-
-
-def with_due_dates(queryset: QuerySet[Invoice], user) -> QuerySet[Invoice]:
-    """Annotates `due_at` and `is_overdue` (an open invoice past its due date)."""
-    now = timezone.now()
-    return queryset.annotate(due_at=_due_expression(user)).annotate(
+def with_due_dates(queryset: QuerySet[Invoice], user=None) -> QuerySet[Invoice]:
+    """Annotates `due_at` (the stored due date, DOMAIN §5.10) and `is_overdue` (an invoice
+    still to process whose due date is past, in the portal's time zone)."""
+    today = timezone.localdate()
+    return queryset.annotate(
+        due_at=F("due_date"),
         is_overdue=Case(
-            When(Q(due_at__lt=now) & Q(status__in=TO_PROCESS), then=Value(True)),
+            When(Q(due_date__lt=today) & Q(status__in=TO_PROCESS), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
-        )
+        ),
     )
 
 
@@ -143,16 +123,20 @@ def to_process(user) -> QuerySet[Invoice]:
     return (
         list_queryset(user)
         .filter(status__in=TO_PROCESS)
-        .order_by(F("due_at").asc(nulls_last=True), "id")
+        .order_by(F("due_date").asc(nulls_last=True), "id")
     )
 
 
 def synthesis_counts(user) -> dict[str, int]:
-    """How many invoices wait, and how many of them are overdue (one query)."""
-    return list_queryset(user).aggregate(
-        waiting=Count("pk", filter=Q(status__in=TO_PROCESS)),
-        overdue=Count("pk", filter=Q(is_overdue=True)),
-        suspended=Count("pk", filter=Q(status=S.SUSPENDUE)),
+    """How many invoices wait, how many of them are overdue, how many are suspended (one
+    query); each count stops at `COUNT_CAP + 1` ("plus de 10 000"): an index-only scan each,
+    never a count of a big recipient's whole scope (issue 10)."""
+    scope = queries.received_invoices(user)
+    waiting = scope.filter(status__in=TO_PROCESS)
+    return bounded_counts(
+        waiting=waiting,
+        overdue=waiting.filter(due_date__lt=timezone.localdate()),
+        suspended=scope.filter(status=S.SUSPENDUE),
     )
 
 

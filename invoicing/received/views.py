@@ -9,7 +9,6 @@ structure, or of a service the user is not attached to, is a 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,14 +21,16 @@ from invoicing.documents import files
 from invoicing.errors import InvoiceError, ReasonRequired, StatusChangedMeanwhile
 from invoicing.received import services
 from invoicing.received.forms import BulkProcessForm, ProcessForm, SearchForm
+from portal import pagination
 from portal.areas import AreaCode, Mode
+from portal.pagination import BoundedPaginator
 from structures.access import area_required
 
 PER_PAGE = 25
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    return BoundedPaginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
 def _query_without_page(request) -> str:
@@ -65,7 +66,13 @@ def synthesis(request):
     """ "Synthèse": the invoices to process, overdue ones first (RCV-1, §5.10)."""
     page = _page(request, services.to_process(request.user))
     context = _list_context(request, page)
-    context.update(counts=services.synthesis_counts(request.user), query="", tab="synthesis")
+    context.update(
+        counts=services.synthesis_counts(request.user),
+        cap=pagination.COUNT_CAP,
+        cap_label=pagination.cap_label(),
+        query="",
+        tab="synthesis",
+    )
     return render(request, "invoicing/received/synthesis.html", context)
 
 

@@ -86,3 +86,11 @@ def issued_acknowledgement_modal(context):
     if popup is None:
         return {"show": False}
     return dict(popup.take(), csrf_token=context.get("csrf_token"))
+
+
+@register.simple_tag
+def received_rows(invoices, can_change):
+    """The rows of the Received invoices table (`invoicing.received.rows`)."""
+    from invoicing.received.rows import render_rows
+
+    return render_rows(invoices, bool(can_change))

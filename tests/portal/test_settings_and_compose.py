@@ -165,3 +165,16 @@ def test_celery_beat_schedule_collects_app_schedules():
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert "notifications.tasks.send_pending_emails" in tasks
     assert "validation.tasks.expire_pending_validations" in tasks
+
+
+def test_docker_compose_tunes_postgresql_for_oltp():
+    """Issue 10: JIT off, memory sized for the list queries, a /dev/shm that holds them."""
+    compose = yaml.safe_load((Path(settings.BASE_DIR) / "docker-compose.yml").read_text())
+    db = compose["services"]["db"]
+    options = dict(
+        item.split("=", 1) for item in db["command"] if "=" in item and not item.startswith("-")
+    )
+    assert options["jit"] == "off"
+    assert options["shared_buffers"] == "1GB" and options["effective_cache_size"] == "3GB"
+    assert options["work_mem"] == "32MB"
+    assert db["shm_size"] == "1gb"

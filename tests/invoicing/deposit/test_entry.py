@@ -153,3 +153,32 @@ def test_entry_pdf_shows_the_recipient_address_when_the_service_has_only_a_postc
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert "1 rue de la Paix" in text
     assert "69002" not in text
+
+
+def test_entry_pdf_is_rendered_after_the_commit_and_caught_up_by_the_sweep(
+    logged, supplier, recipient
+):
+    """Issue 10: the deposit request renders no PDF; the invoice is sent at once."""
+    from datetime import timedelta
+
+    from invoicing import tasks
+    from invoicing.documents.files import sha256_of_paths
+    from invoicing.enums import InvoiceStatus
+
+    supplier.billing_mandate_accepted_at = timezone.now()
+    supplier.save()
+    logged.post(reverse("invoicing:deposit_entry"), entry_payload(supplier, recipient, "validate"))
+    # Without on-commit callbacks: as if the broker were down when the deposit committed.
+    logged.post(reverse("invoicing:deposit_entry"), entry_payload(supplier, recipient, "confirm"))
+    invoice = Invoice.objects.get()
+    assert invoice.status == InvoiceStatus.DEPOSEE
+    assert not invoice.attachments.filter(is_main=True).exists()
+
+    Invoice.objects.filter(pk=invoice.pk).update(deposited_at=timezone.now() - timedelta(hours=1))
+    tasks.advance_stuck_invoices()
+    main = invoice.attachments.get(is_main=True)
+    assert (settings.MEDIA_ROOT / main.path).read_bytes().startswith(b"%PDF")
+    invoice.refresh_from_db()
+    assert invoice.dossier_sha256 == sha256_of_paths([main.path])
+    tasks.render_entry_invoice_pdf(invoice.pk)  # idempotent: still one main file
+    assert invoice.attachments.filter(is_main=True).count() == 1

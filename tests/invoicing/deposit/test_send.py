@@ -119,8 +119,22 @@ def test_send_links_the_dossier_and_fingerprints_it(actor, supplier, recipient):
     assert invoice.dossier_sha256 == sha256_of_paths([main.path, first.path, second.path])
 
 
-def test_send_stores_the_certificate_and_its_fingerprint(actor, supplier, recipient):
+def test_send_renders_no_certificate_its_first_download_stores_it(
+    actor, supplier, recipient, monkeypatch
+):
+    from invoicing.deposit.services import ensure_certificate
+    from invoicing.documents import certificate
+
+    def no_pdf_in_the_deposit(html):
+        raise AssertionError("a PDF rendered during the deposit")
+
+    monkeypatch.setattr(certificate, "html_to_pdf", no_pdf_in_the_deposit)
     invoice = send(actor, valid_data(supplier, recipient))
+    invoice.refresh_from_db()
+    assert invoice.certificate_file == "" and invoice.certificate_sha256 == ""
+
+    monkeypatch.undo()
+    invoice = ensure_certificate(invoice)
     content = (settings.MEDIA_ROOT / invoice.certificate_file).read_bytes()
     assert content.startswith(b"%PDF")
     assert invoice.certificate_sha256 == hashlib.sha256(content).hexdigest()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from invoicing.deposit import uploads
+from invoicing.deposit.services import ensure_certificate
 from invoicing.documents.certificate import render_certificate_pdf
 from invoicing.enums import InvoiceStatus
 from tests.factories.invoicing import InvoiceFactory
@@ -33,7 +34,8 @@ def sent(actor, supplier, recipient):
         designation="Bon de commande 42",
         attachment_type="BON_DE_COMMANDE",
     )
-    return send(actor, valid_data(supplier, recipient), main=main, attachments=[extra])
+    invoice = send(actor, valid_data(supplier, recipient), main=main, attachments=[extra])
+    return ensure_certificate(invoice)  # made on the first download (issue 10)
 
 
 def test_certificate_states_the_fingerprint_number_parties_and_files(sent, supplier, recipient):

@@ -96,7 +96,9 @@ def test_synthesis_due_date_follows_the_recipient_payment_delay(client, world):
 
     row = response.context["invoices"][0]
     assert row.pk == invoice.pk
-    assert row.due_at == deposited + timedelta(days=50)
+    assert row.due_at == timezone.localdate(deposited) + timedelta(days=50)
+    invoice.refresh_from_db()
+    assert invoice.due_date == row.due_at  # stored at deposit (issue 10), not computed
     assert row.is_overdue is False
     assert b"data-overdue" not in response.content
 
@@ -301,3 +303,65 @@ def test_received_lists_same_query_count_for_1_and_3_rows(client, world, url, pa
     three = _count(client, url, params)
     assert len(client.get(url, params or {}).context["invoices"]) == 3
     assert one == three
+
+
+# --- Issue 10: bounded counts ------------------------------------------------------------
+
+
+def test_search_above_the_cap_says_refine_instead_of_counting(client, world, monkeypatch):
+    from portal import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    for _ in range(3):
+        world.invoice()
+    client.force_login(world.reviewer)
+
+    response = client.get(SEARCH)
+
+    assert response.context["page"].paginator.count == 3  # cap + 1, not an exact count
+    assert "Plus de 2 factures, affinez votre recherche" in response.content.decode()
+    assert client.get(SEARCH + "?page=2000").context["page"].number == 1  # 2 rows: one page
+
+
+def test_synthesis_counts_stop_at_the_cap(client, world, monkeypatch):
+    from portal import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    old = timezone.now() - timedelta(days=120)
+    for _ in range(3):
+        world.invoice(deposited_at=old)
+    client.force_login(world.reviewer)
+
+    response = client.get(SYNTHESIS + "?lang=fr")
+
+    assert response.context["counts"] == {"waiting": 3, "overdue": 3, "suspended": 0}
+    content = response.content.decode()
+    assert "Plus de 2 factures à traiter" in content and "Plus de 2 en retard" in content
+    assert "0 suspendue" in content
+
+
+def test_rows_rendered_in_python_escape_and_show_every_column(world):
+    """Issue 10: the Received rows are written by invoicing/received/rows.py, not by the
+    template engine per field; same markup, every value escaped."""
+    from django.utils import translation
+
+    from invoicing.received import services
+    from invoicing.received.rows import render_rows
+    from invoicing.templatetags.invoicing_tags import money
+
+    invoice = world.invoice(
+        number="F<1>",
+        supplier_name="Dupont & <Fils>",
+        deposited_at=timezone.now() - timedelta(days=400),
+        amount_ttc=Decimal("1234.5"),
+    )
+    row = services.list_queryset(world.reviewer).get(pk=invoice.pk)
+    with translation.override("fr"):
+        html = render_rows([row], can_change=True)
+    assert f'<tr data-invoice="{invoice.pk}" class="received-overdue">' in html
+    assert "F&lt;1&gt;" in html and "Dupont &amp; &lt;Fils&gt;" in html
+    assert f'value="{invoice.pk}" id="select-{invoice.pk}"' in html
+    assert "Sélectionner la facture F&lt;1&gt;" in html
+    assert f"<td>{money(Decimal('1234.5'), 'EUR')}</td>" in html
+    assert "data-overdue" in html and "Non téléchargée" in html
+    assert timezone.localdate(row.deposited_at).strftime("%d/%m/%Y") in html

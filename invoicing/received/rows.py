@@ -1,0 +1,87 @@
+"""The rows of the Received invoices table, rendered in Python (issue 10: a list page's
+CPU). The template engine resolved ~20 variables, filters and tags per row, 25 rows a
+page; this writes the same markup with `format_html` (every value escaped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from invoicing.models import Invoice
+from invoicing.templatetags.invoicing_tags import money, status_badge
+
+DASH = "—"
+
+
+def _short_date(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value)
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _row(invoice: Invoice, can_change: bool, labels: dict) -> SafeString:
+    pk = invoice.pk
+    select = ""
+    if can_change:
+        select = format_html(
+            '<td><div class="fr-checkbox-group fr-checkbox-group--sm"><input type="checkbox" '
+            'name="invoices" value="{}" id="select-{}"><label class="fr-label" for="select-{}">'
+            '<span class="fr-sr-only">{}</span></label></div></td>',
+            pk,
+            pk,
+            pk,
+            labels["select"] % {"number": invoice.number},
+        )
+    not_downloaded = "" if invoice.downloaded_by_recipient_at else labels["not_downloaded"]
+    recipient = ""
+    if invoice.recipient_id and invoice.recipient is not None:
+        recipient = format_html(
+            '<br><span class="fr-hint-text">{}</span>', invoice.recipient.company_name
+        )
+    overdue = getattr(invoice, "is_overdue", False)
+    due = _short_date(getattr(invoice, "due_at", invoice.due_date)) or DASH
+    return format_html(
+        '<tr data-invoice="{}"{}>{}<td><a href="{}">{}</a>{}</td>'
+        '<td>{}<br><span class="fr-hint-text">{}</span></td>'
+        "<td>{}{}</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td></tr>\n",
+        pk,
+        mark_safe(' class="received-overdue"') if overdue else "",
+        select,
+        reverse("invoicing:received_detail", args=[pk]),
+        invoice.number,
+        not_downloaded,
+        invoice.supplier_name,
+        invoice.supplier_identifier,
+        invoice.recipient_service_code or DASH,
+        recipient,
+        _short_date(invoice.deposited_at),
+        due,
+        labels["overdue"] if overdue else "",
+        money(invoice.amount_ttc, invoice.currency),
+        status_badge(invoice.status),
+    )
+
+
+def render_rows(invoices: Iterable[Invoice], can_change: bool) -> SafeString:
+    labels = {
+        "select": gettext("Sélectionner la facture %(number)s"),
+        "not_downloaded": format_html(
+            ' <span class="fr-badge fr-badge--sm fr-badge--new fr-badge--no-icon">{}</span>',
+            gettext("Non téléchargée"),
+        ),
+        "overdue": format_html(
+            ' <span class="fr-badge fr-badge--sm fr-badge--error" data-overdue>{}</span>',
+            gettext("en retard"),
+        ),
+    }
+    return format_html_join(
+        "", "{}", ((_row(invoice, can_change, labels),) for invoice in invoices)
+    )

@@ -1,0 +1,96 @@
+"""Pagination of the big lists (issue 10): no exact count over a big scope on every page.
+
+`BoundedPaginator` counts at most `cap + 1` rows (``SELECT COUNT(*) FROM (SELECT id … LIMIT
+10001)``, an index-only scan on the list's index): up to the cap the count is exact; above
+it the page says "plus de 10 000 …, affinez votre recherche" and serves the first `cap`
+rows only (a page number beyond them shows the last page within the cap). Deep pages fetch
+their ids first (an index-only scan skipping the offset), then their rows: the offset never
+reads the skipped rows themselves. Same number of queries as Django's Paginator.
+
+`bounded_counts` gives several such counts in one query (the Received "Synthèse").
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
+
+COUNT_CAP = 10_000
+DEFERRED_OFFSET = 250  # from this offset on, a page reads its ids first
+
+
+def cap_label(cap: int | None = None) -> str:
+    """ "10 000" in French, "10,000" in English."""
+    return number_format(COUNT_CAP if cap is None else cap, force_grouping=True)
+
+
+class BoundedPaginator(Paginator):
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        """Exact up to `cap`, `cap + 1` meaning "more"."""
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet):
+            return min(len(queryset), self.cap + 1)
+        return queryset.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def cap_label(self) -> str:
+        return cap_label(self.cap)
+
+    @cached_property
+    def num_pages(self) -> int:
+        if self.capped:
+            return math.ceil(self.cap / self.per_page)
+        if self.count == 0 and not self.allow_empty_first_page:
+            return 0
+        hits = max(1, self.count - self.orphans)
+        return math.ceil(hits / self.per_page)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        limit = min(self.count, self.cap)
+        if top + self.orphans >= limit:
+            top = limit
+        rows = self.object_list[bottom:top]
+        if bottom >= DEFERRED_OFFSET and isinstance(self.object_list, QuerySet):
+            ids = self.object_list.values("pk")[bottom:top]
+            rows = self.object_list.filter(pk__in=ids)
+        return self._get_page(rows, number, self)
+
+
+def bounded_counts(**querysets: QuerySet) -> dict[str, int]:
+    """{name: min(count, COUNT_CAP + 1)} for each queryset, in one query."""
+    if not querysets:
+        return {}
+    cap = COUNT_CAP
+    parts, params = [], []
+    alias = next(iter(querysets.values())).db
+    for queryset in querysets.values():
+        limited = queryset.order_by().values("pk")[: cap + 1]
+        try:
+            sql, sql_params = limited.query.sql_with_params()
+        except EmptyResultSet:  # e.g. a scope of no structure
+            sql, sql_params = "SELECT 1 WHERE 1 = 0", ()
+        # Django compiled `sql`; the values stay parameters.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS bounded)")  # noqa: S608
+        params.extend(sql_params)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    return dict(zip(querysets, (int(value) for value in row), strict=True))

@@ -1,0 +1,62 @@
+"""Issue 10: bounded counts and capped pages of the big lists (portal/pagination.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from invoicing.enums import InvoiceStatus
+from invoicing.models import Invoice
+from portal import pagination
+from portal.pagination import BoundedPaginator, bounded_counts
+from tests.factories.invoicing import InvoiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seven(personas):
+    return [
+        InvoiceFactory(status=InvoiceStatus.MISE_A_DISPOSITION, recipient=personas.public).pk
+        for _ in range(7)
+    ]
+
+
+def test_count_is_exact_up_to_the_cap(seven):
+    paginator = BoundedPaginator(Invoice.objects.order_by("id"), 2)
+    assert paginator.count == 7 and not paginator.capped and paginator.num_pages == 4
+
+
+def test_count_stops_above_the_cap_and_pages_stop_at_it(monkeypatch, seven):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    paginator = BoundedPaginator(Invoice.objects.order_by("id"), 2)
+    with CaptureQueriesContext(connection) as captured:
+        assert paginator.count == 6  # cap + 1: "more than 5"
+    assert "LIMIT 6" in captured.captured_queries[0]["sql"]
+    assert paginator.capped and paginator.num_pages == 3
+    last = paginator.get_page(2000)  # a page beyond the cap: the last within it
+    assert last.number == 3 and [i.pk for i in last] == [seven[4]]
+
+
+def test_deep_pages_read_their_ids_first_with_the_same_rows(monkeypatch, seven):
+    monkeypatch.setattr(pagination, "DEFERRED_OFFSET", 2)
+    queryset = Invoice.objects.order_by("-id")
+    paginator = BoundedPaginator(queryset, 2)
+    with CaptureQueriesContext(connection) as captured:
+        rows = [invoice.pk for invoice in paginator.page(3)]
+    assert rows == sorted(seven, reverse=True)[4:6]
+    assert len(captured.captured_queries) == 2  # the count, then the page (ids in a subquery)
+    assert captured.captured_queries[1]["sql"].count("SELECT") == 2
+
+
+def test_bounded_counts_one_query(monkeypatch, seven):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    with CaptureQueriesContext(connection) as captured:
+        counts = bounded_counts(
+            all=Invoice.objects.all(),
+            three=Invoice.objects.filter(pk__in=seven[:3]),
+            none=Invoice.objects.filter(pk__in=[]),
+        )
+    assert counts == {"all": 6, "three": 3, "none": 0}
+    assert len(captured.captured_queries) == 1
