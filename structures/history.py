@@ -3,9 +3,12 @@ transaction as the change; `details_label` turns the stored details into words."
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
 from portal import areas
 from portal.areas import Mode
-from structures.enums import ManagerActionCode, Role
+from structures.enums import IdentifierType, ManagerActionCode, Role
 from structures.models import ManagerAction, Structure
 
 _AREA_ACTIONS = (ManagerActionCode.AREA_OPENED, ManagerActionCode.AREA_CLOSED)
@@ -36,6 +39,19 @@ def _mode(value: str) -> str:
         return value
 
 
+# Stored by SERVICES_CHANGED when the user is given the whole structure; older rows hold
+# the words themselves, in the language of the manager who did it.
+WHOLE_STRUCTURE = "*"
+_WHOLE_STRUCTURE_STORED = {WHOLE_STRUCTURE, "", "Toute la structure", "Whole structure"}
+
+
+def _field(name: str) -> str:
+    try:
+        return str(Structure._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
 def details_label(action: ManagerAction) -> str:
     """The "Détails" column in the reader's language: role names and area labels, never the
     codes stored (role value, area code, `code (mode)`, `code=mode, ...`)."""
@@ -56,4 +72,12 @@ def details_label(action: ManagerAction) -> str:
             code, _equals, mode = change.partition("=")
             parts.append(f"{_area(code)} : {_mode(mode) if mode != '-' else '—'}")
         return ", ".join(parts)
+    if action.action == ManagerActionCode.SERVICES_CHANGED and details in _WHOLE_STRUCTURE_STORED:
+        return _("Toute la structure")
+    if action.action == ManagerActionCode.STRUCTURE_UPDATED and details:
+        return ", ".join(_field(name) for name in details.split(", "))
+    if action.action == ManagerActionCode.STRUCTURE_CREATED:
+        kind, _space, identifier = details.partition(" ")
+        if kind in IdentifierType.values:
+            return f"{IdentifierType(kind).label} {identifier}".strip()
     return details

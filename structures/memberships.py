@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from portal.areas import Mode
 from structures import access
 from structures.enums import ManagerActionCode, RequestStatus, Role
-from structures.history import log_action
+from structures.history import WHOLE_STRUCTURE, log_action
 from structures.models import LinkRequest, Membership, Service, Structure, SubscriptionRequest
 
 SEARCH_MIN_LENGTH = 3
@@ -188,7 +188,7 @@ def set_member_services(structure: Structure, user, services: Iterable[Service],
         actor=actor,
         action=ManagerActionCode.SERVICES_CHANGED,
         target_user=user,
-        details=", ".join(service.code for service in services) or _("Toute la structure"),
+        details=", ".join(service.code for service in services) or WHOLE_STRUCTURE,
     )
 
 

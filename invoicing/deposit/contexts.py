@@ -63,12 +63,18 @@ def lookup_context(identifier, service_code, supplier_id) -> dict:
         "services": [],
         "service": None,
         "service_usable": False,
+        "problem": "",
+        "unknown": False,
     }
     if not identifier:
         return context
     recipient = routing_rules.find_recipient(identifier)
     context["recipient"] = recipient
     if recipient is None:
+        kind, context["problem"] = routing_rules.recipient_problem(
+            identifier, supplier_pk=supplier_id
+        )
+        context["unknown"] = kind == "unknown"
         return context
     context["own"] = str(recipient.pk) == str(supplier_id or "")
     context["services"] = routing_rules.usable_services(recipient)

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from invoicing.enums import (
@@ -108,7 +109,11 @@ class DepositForm(ControlCharactersMixin, forms.Form):
         label=_("Cadre de facturation"),
         initial=Frame.A1.value,
         widget=forms.Select(
-            choices=[(frame.value, f"{frame.short} — {frame.label}") for frame in CURRENT_FRAMES]
+            # lazy: the label is put together in the language of each request
+            choices=[
+                (frame.value, format_lazy("{} — {}", frame.short, frame.label))
+                for frame in CURRENT_FRAMES
+            ]
         ),
     )
     supplier = StructureChoiceField(

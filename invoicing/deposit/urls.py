@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from invoicing.deposit import htmx_views, views
+from invoicing.deposit import htmx_views, sent_views, views
 
 urlpatterns = [
     path("emises/depot/", views.deposit, name="deposit"),
@@ -11,8 +11,13 @@ urlpatterns = [
     path("emises/depot/saisie/", views.deposit_entry, name="deposit_entry"),
     path("emises/depot/brouillon/<int:pk>/", views.draft_edit, name="draft_edit"),
     path("emises/depot/brouillon/<int:pk>/supprimer/", views.draft_delete, name="draft_delete"),
-    path("emises/depot/<int:pk>/recapitulatif/", views.deposit_done, name="deposit_done"),
-    path("<int:pk>/certificat-de-depot/", views.certificate, name="certificate"),
+    path(
+        "emises/depot/confirmation/<str:key>/",
+        views.deposit_confirmation,
+        name="deposit_confirmation",
+    ),
+    path("emises/depot/<int:pk>/recapitulatif/", sent_views.deposit_done, name="deposit_done"),
+    path("<int:pk>/certificat-de-depot/", sent_views.certificate, name="certificate"),
     path("emises/depot/destinataire/", htmx_views.recipient_lookup, name="recipient_lookup"),
     path("emises/depot/pieces-jointes/", htmx_views.attachment_upload, name="attachment_upload"),
     path(

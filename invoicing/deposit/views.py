@@ -26,9 +26,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from invoicing import queries
-from invoicing.deposit import drafts, flow_upload, services, uploads
+from invoicing.deposit import confirmation, drafts, flow_upload, services, uploads
 from invoicing.deposit.contexts import lookup_context, mandate_context, totals, validator_context
-from invoicing.deposit.disagreements import disagreements
 from invoicing.deposit.forms import (
     AttachmentForm,
     DepositForm,
@@ -38,9 +37,7 @@ from invoicing.deposit.forms import (
     lines_of,
 )
 from invoicing.deposit.initial import form_initial, line_initial
-from invoicing.documents.certificate import certificate_filename
-from invoicing.documents.files import attachment_response
-from invoicing.enums import VALIDATION_FRAMES, DepositMode, InvoiceStatus
+from invoicing.enums import DepositMode, InvoiceStatus
 from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.models import Attachment, Invoice
 from portal.areas import AreaCode, Mode
@@ -49,7 +46,6 @@ from structures import access
 
 S = InvoiceStatus
 DRAFTS_SHOWN = 20
-NOT_POSTED_BACK = frozenset({"csrfmiddlewaretoken", "action"})
 
 
 def _drafts(user):
@@ -177,11 +173,10 @@ def _done_redirect(request, invoice: Invoice) -> HttpResponseRedirect:
     return redirect("invoicing:deposit")
 
 
-def _formset(request, *, draft: Invoice | None, bound: bool):
+def _formset(data, *, draft: Invoice | None, bound: bool):
     if bound:
-        data = request.POST
-        if request.POST.get("action") == "add_line":
-            data = request.POST.copy()
+        if data.get("action") == "add_line":
+            data = data.copy()
             total = parse_id(data.get("lines-TOTAL_FORMS") or "0") or 0
             if total or (data.get("lines-TOTAL_FORMS") or "0").strip() == "0":
                 # a tampered count is left for the formset to report
@@ -192,9 +187,9 @@ def _formset(request, *, draft: Invoice | None, bound: bool):
     return formset
 
 
-def _dossier(request, *, draft, bound: bool) -> list[Attachment]:
+def _dossier(request, data, *, draft, bound: bool) -> list[Attachment]:
     if bound:
-        ids = parse_ids(request.POST.getlist("attachment_ids"))
+        ids = parse_ids(data.getlist("attachment_ids"))
         return uploads.dossier_attachments(request.user, ids, draft=draft, strict=False)
     if draft is not None:
         return list(draft.attachments.filter(is_main=False).order_by("pk"))
@@ -213,10 +208,16 @@ def _apply_errors(form, exc: InvoiceValidationError) -> dict[str, list]:
     return others
 
 
-def _deposit_page(request, *, is_entry_mode: bool, draft: Invoice | None = None, main=None):
-    """The deposit form (GET) or one of its three POST actions, named by the submit button."""
-    page = _FormPage(request, is_entry_mode=is_entry_mode, draft=draft, main=main)
-    action = POST_ACTIONS.get(request.POST.get("action", "")) if page.bound else None
+def _deposit_page(
+    request, *, is_entry_mode: bool, draft: Invoice | None = None, main=None, stashed=None
+):
+    """The deposit form (GET) or one of its three POST actions, named by the submit button;
+    with `stashed` (the fields of a validated form), the confirmation page."""
+    page = _FormPage(request, is_entry_mode=is_entry_mode, draft=draft, main=main, data=stashed)
+    if stashed is not None:
+        action = show_confirmation
+    else:
+        action = POST_ACTIONS.get(request.POST.get("action", "")) if page.bound else None
     page.acted = action is not None
     if action is not None and page.is_valid():
         try:
@@ -238,16 +239,58 @@ def save_draft(request, page: _FormPage) -> HttpResponse:
 
 
 def validate(request, page: _FormPage) -> HttpResponse:
-    """ "Valider": every check of §5.4, then the confirmation page (nothing stored yet)."""
+    """ "Valider": every check of §5.4, then a redirect to the confirmation page (nothing
+    stored yet but the posted fields, in the session: a refresh does not post again)."""
+    services.validate_deposit(page.data(), **page.service_kwargs())
+    key = confirmation.stash(
+        request,
+        token=page.token(),
+        is_entry_mode=page.is_entry_mode,
+        draft_pk=page.draft.pk if page.draft else None,
+        main_pk=page.main.pk if page.main else None,
+    )
+    return redirect("invoicing:deposit_confirmation", key=key)
+
+
+def show_confirmation(request, page: _FormPage) -> HttpResponse:
     data = page.data()
     deposit = services.validate_deposit(data, **page.service_kwargs())
-    return _confirmation_page(request, page, deposit, data)
+    return confirmation.confirmation_page(request, page, deposit, data)
 
 
 def confirm(request, page: _FormPage) -> HttpResponse:
     """ "Confirmer et envoyer": checks again, then T2/T3 and the certificate."""
     invoice = services.send_invoice(page.data(), token=page.token(), **page.service_kwargs())
+    confirmation.forget(request, page.token())
     return redirect("invoicing:deposit_done", pk=invoice.pk)
+
+
+@access.area_required(AreaCode.ISSUED, Mode.CHANGE)
+@require_GET
+def deposit_confirmation(request, key: str):
+    """The "Confirmation d'envoi" page of a validated form (see `confirmation`)."""
+    found = confirmation.stashed(request, key)
+    if found is None:
+        messages.info(request, _("Cette confirmation a expiré : validez de nouveau la facture."))
+        return redirect("invoicing:deposit")
+    entry, data = found
+    draft = None
+    if entry.get("draft"):
+        queryset = queries.issued_invoices(request.user, Mode.CHANGE)
+        draft = get_object_or_404(queryset, pk=entry["draft"])
+        if draft.status != S.BROUILLON:
+            return _already_sent(request, draft)
+    main = None
+    if not entry.get("is_entry_mode"):
+        main = uploads.main_attachment_for(request.user, entry.get("main"), draft=draft)
+        if main is None:
+            used = uploads.used_main_file(request.user, entry.get("main"))
+            if used is not None and used.status != S.BROUILLON:
+                return _already_sent(request, used)
+            messages.info(request, _("Déposez d'abord le fichier de la facture."))
+            return redirect("invoicing:deposit")
+    is_entry = bool(entry.get("is_entry_mode"))
+    return _deposit_page(request, is_entry_mode=is_entry, draft=draft, main=main, stashed=data)
 
 
 POST_ACTIONS = {"save_draft": save_draft, "validate": validate, "confirm": confirm}
@@ -256,22 +299,25 @@ POST_ACTIONS = {"save_draft": save_draft, "validate": validate, "confirm": confi
 class _FormPage:
     """The bound or initial deposit form of one request, with its lines and dossier."""
 
-    def __init__(self, request, *, is_entry_mode: bool, draft: Invoice | None, main):
+    def __init__(self, request, *, is_entry_mode: bool, draft: Invoice | None, main, data=None):
         self.request = request
         self.is_entry_mode = is_entry_mode
         self.draft = draft
         self.main = main
-        self.bound = request.method == "POST"
+        self.post_data = request.POST if data is None else data
+        self.bound = data is not None or request.method == "POST"
         if self.bound:
-            self.form = DepositForm(request.POST, user=request.user, is_entry_mode=is_entry_mode)
+            self.form = DepositForm(self.post_data, user=request.user, is_entry_mode=is_entry_mode)
         else:
             self.form = DepositForm(
                 user=request.user,
                 is_entry_mode=is_entry_mode,
                 initial=form_initial(request.user, request.structure, draft=draft, main=main),
             )
-        self.formset = _formset(request, draft=draft, bound=self.bound) if is_entry_mode else None
-        self.attachments = _dossier(request, draft=draft, bound=self.bound)
+        self.formset = (
+            _formset(self.post_data, draft=draft, bound=self.bound) if is_entry_mode else None
+        )
+        self.attachments = _dossier(request, self.post_data, draft=draft, bound=self.bound)
         self.other_errors: dict[str, list] = {}
         self.acted = False
 
@@ -327,74 +373,9 @@ class _FormPage:
                 supplier_id,
             ),
             "has_errors": bool(form.errors or self.other_errors or self._formset_errors()),
+            "form_action": confirmation.form_url(
+                is_entry_mode=self.is_entry_mode, draft_pk=self.draft.pk if self.draft else None
+            ),
         }
         status = 400 if context["has_errors"] else 200
         return render(request, "invoicing/deposit/form.html", context, status=status)
-
-
-def _confirmation_page(request, page: _FormPage, deposit, data):
-    """The "Confirmation d'envoi" page: a summary and the same data posted back with
-    "Confirmer et envoyer" (nothing is stored until then)."""
-    posted = [
-        (name, value)
-        for name in request.POST
-        if name not in NOT_POSTED_BACK
-        for value in request.POST.getlist(name)
-    ]
-    form, draft = page.form, page.draft
-    action_url = (
-        reverse("invoicing:draft_edit", args=[draft.pk])
-        if draft is not None
-        else reverse("invoicing:deposit_entry" if form.is_entry_mode else "invoicing:deposit_form")
-    )
-    if form.is_entry_mode:
-        data = services.with_entry_totals(data)
-    structured = uploads.stored_prefill(page.main) if page.main is not None else None
-    context = {
-        "disagreements": disagreements(structured, data),
-        "form": form,
-        "data": data,
-        "deposit": deposit,
-        "posted": posted,
-        "attachments": page.attachments,
-        "main": page.main,
-        "lines": deposit.invoice.lines,
-        "vat_lines": deposit.invoice.vat_lines,
-        "action_url": action_url,
-        "is_validation_frame": deposit.invoice.frame in VALIDATION_FRAMES,
-    }
-    return render(request, "invoicing/deposit/confirm.html", context)
-
-
-# --- After sending ---------------------------------------------------------------------
-
-
-@require_GET
-def deposit_done(request, pk: int):
-    """DEP-3 / VAL-2: the summary page; its links lead to the certificate, the invoice and
-    its tracking."""
-    invoice = get_object_or_404(
-        queries.issued_invoices(request.user)
-        .exclude(status=S.BROUILLON)
-        .select_related("recipient", "validator"),
-        pk=pk,
-    )
-    context = {
-        "invoice": invoice,
-        "is_validation_frame": invoice.frame in VALIDATION_FRAMES,
-        "detail_url": reverse("invoicing:issued_detail", args=[invoice.pk]),
-        "tracking_url": reverse("invoicing:issued_search"),
-    }
-    return render(request, "invoicing/deposit/done.html", context)
-
-
-@require_GET
-def certificate(request, pk: int):
-    """DEP-4: a download for whoever may see the invoice; 404 for anyone else."""
-    invoice = get_object_or_404(
-        queries.any_visible(request.user).exclude(status=S.BROUILLON), pk=pk
-    )
-    invoice = services.ensure_certificate(invoice)
-    return attachment_response(
-        invoice.certificate_file, certificate_filename(invoice), "application/pdf"
-    )

@@ -41,6 +41,39 @@ def find_recipient(identifier: str) -> Structure | None:
     return None
 
 
+SIRET_DIGITS = 14  # STR-3
+
+
+def recipient_problem(identifier: str, *, supplier_pk=None) -> tuple[str, str]:
+    """Why `identifier` names no recipient (find_recipient gave None), in words the user
+    can act on: too short, their own structure, a structure that receives no invoices,
+    an inactive one, or none at all. Returns (kind, message); kind is one of "short",
+    "own", "not_recipient", "inactive", "unknown"."""
+    identifier = normalise_identifier(identifier)
+    if identifier.isdigit() and len(identifier) < SIRET_DIGITS:
+        return "short", _(
+            "Le SIRET %(identifier)s est trop court : un SIRET compte %(digits)d chiffres "
+            "(%(count)d saisis)."
+        ) % {"identifier": identifier, "digits": SIRET_DIGITS, "count": len(identifier)}
+    structure = Structure.objects.filter(identifier=identifier).order_by("-is_active", "pk").first()
+    if structure is not None and supplier_pk is not None and str(structure.pk) == str(supplier_pk):
+        return "own", _(
+            "Une structure ne peut pas se facturer elle-même : choisissez un autre destinataire."
+        )
+    if structure is not None and structure.is_active:
+        return "not_recipient", _(
+            "La structure %(identifier)s n'est pas une structure destinataire : elle ne reçoit "
+            "pas de factures sur la plateforme. Vérifiez le SIRET dans l'annuaire."
+        ) % {"identifier": identifier}
+    if structure is not None:
+        return "inactive", _(
+            "La structure %(identifier)s est inactive : elle ne reçoit plus de factures."
+        ) % {"identifier": identifier}
+    return "unknown", _("Le destinataire %(identifier)s est inconnu ou inactif.") % {
+        "identifier": identifier
+    }
+
+
 def find_active_structure(identifier: str | None) -> Structure | None:
     """An active structure by identifier (the validator of VAL-1), or None."""
     identifier = normalise_identifier(identifier)
@@ -89,8 +122,7 @@ def check_routing(
         if recipient is None:
             errors.add(
                 "recipient_identifier",
-                _("Le destinataire %(identifier)s est inconnu ou inactif.")
-                % {"identifier": identifier},
+                recipient_problem(identifier, supplier_pk=getattr(supplier, "pk", supplier))[1],
                 ReturnCode.RECIPIENT,
             )
         elif supplier is not None and recipient.pk == getattr(supplier, "pk", supplier):

@@ -67,6 +67,10 @@ def test_supplier_deposits_a_pdf_and_downloads_the_certificate(page, tmp_path):
     page.click("#validate-and-send")
     page.wait_for_selector("#confirm-and-send")
     assert "Confirmation d'envoi" in page.content()
+    assert "/factures/emises/depot/confirmation/" in page.url  # post/redirect/get
+    page.reload()  # a refresh shows the confirmation again, without posting
+    page.wait_for_selector("#confirm-and-send")
+    assert not Invoice.objects.filter(number="E2E-2024-001").exists()
     page.click("#confirm-and-send")
     page.wait_for_url("**/recapitulatif/")
     assert "est validée, elle est en cours de transmission" in page.inner_text("#deposit-done")

@@ -125,6 +125,8 @@ def _urls(name: str, kwargs: tuple[str, ...], world: World) -> list[str]:
         return [reverse(name)]
     if "token" in kwargs:
         return [reverse(name, kwargs={"token": "forged:token"})]
+    if "key" in kwargs:  # the deposit confirmation stash: a key of no session
+        return [reverse(name, kwargs={"key": "forged-key"})]
     urls = []
     for value in FORGED_IDS:
         urls.append(reverse(name, kwargs=dict.fromkeys(kwargs, value)))

@@ -52,7 +52,9 @@ def test_entry_with_mandate_generates_a_real_invoice_pdf(
     supplier.billing_mandate_accepted_at = timezone.now()
     supplier.save()
     confirm = logged.post(
-        reverse("invoicing:deposit_entry"), entry_payload(supplier, recipient, "validate")
+        reverse("invoicing:deposit_entry"),
+        entry_payload(supplier, recipient, "validate"),
+        follow=True,
     )
     assert confirm.status_code == 200, confirm.content.decode()[:3000]
     assert "Confirmer et envoyer" in confirm.content.decode()

@@ -35,7 +35,9 @@ def test_settings_accept_the_fields_of_the_maximum_number_of_lines():
 
 
 def test_entry_with_500_lines_reaches_the_confirmation(logged, supplier, recipient):
-    response = logged.post(reverse("invoicing:deposit_entry"), _payload(supplier, recipient, 500))
+    response = logged.post(
+        reverse("invoicing:deposit_entry"), _payload(supplier, recipient, 500), follow=True
+    )
 
     assert response.status_code == 200, response.content.decode()[:500]
     assert "Confirmer et envoyer" in response.content.decode()

@@ -141,8 +141,10 @@ def test_form_messages_follow_the_user_language(client, actor, supplier, recipie
     assert response["Content-Language"] == "en"
 
 
-def test_form_valid_shows_the_confirmation_and_saves_nothing(post_validate, recipient):
-    response = post_validate()
+def test_form_valid_shows_the_confirmation_and_saves_nothing(client, post_validate, recipient):
+    posted = post_validate()
+    assert posted.status_code == 302  # post/redirect/get: a refresh does not post again
+    response = client.get(posted["Location"])
     html = response.content.decode()
     assert response.status_code == 200
     assert "Confirmation d'envoi" in html

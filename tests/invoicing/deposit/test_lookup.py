@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories.structures import ServiceFactory
+from tests.factories.structures import ServiceFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,26 @@ def test_lookup_unknown_recipient_is_flagged(lookup):
     html = lookup(recipient_identifier="12345678200099")
     assert 'id="recipient-unknown"' in html
     assert "Destinataire inconnu" in html
+
+
+def test_lookup_of_a_prefix_says_the_siret_is_too_short(lookup):
+    html = lookup(recipient_identifier="1100")
+    assert "Le SIRET 1100 est trop court : un SIRET compte 14 chiffres (4 saisis)." in html
+    assert "Destinataire inconnu" not in html
+    assert "inconnu ou inactif" not in html
+
+
+def test_lookup_of_the_suppliers_own_siret_says_it_cannot_invoice_itself(lookup, supplier):
+    html = lookup(recipient_identifier=supplier.identifier, supplier=str(supplier.pk))
+    assert "Une structure ne peut pas se facturer elle-même" in html
+    assert "inconnu ou inactif" not in html
+
+
+def test_lookup_of_a_structure_that_receives_nothing_says_it_is_not_a_recipient(lookup):
+    private = StructureFactory()
+    html = lookup(recipient_identifier=private.identifier)
+    assert f"La structure {private.identifier} n&#x27;est pas une structure destinataire" in html
+    assert "inconnu ou inactif" not in html
 
 
 def test_lookup_checks_the_service_code_at_once(lookup, recipients):

@@ -59,13 +59,35 @@ def test_routing_unknown_recipient_is_refused_at_the_field(supplier):
 def test_routing_inactive_recipient_is_refused(supplier):
     inactive = PublicStructureFactory(is_active=False)
     error = routing_error(supplier, inactive.identifier)
-    assert "inconnu ou inactif" in error.errors["recipient_identifier"][0]
+    assert error.errors["recipient_identifier"] == [
+        f"La structure {inactive.identifier} est inactive : elle ne reçoit plus de factures."
+    ]
 
 
 def test_routing_recipient_without_received_area_is_refused(supplier):
     private = StructureFactory()
     error = routing_error(supplier, private.identifier)
     assert error.codes["recipient_identifier"] == 20007
+    assert error.errors["recipient_identifier"][0].startswith(
+        f"La structure {private.identifier} n'est pas une structure destinataire"
+    )
+
+
+def test_routing_short_siret_says_it_is_too_short(supplier):
+    error = routing_error(supplier, "1100")
+    assert error.errors["recipient_identifier"] == [
+        "Le SIRET 1100 est trop court : un SIRET compte 14 chiffres (4 saisis)."
+    ]
+    assert error.codes["recipient_identifier"] == 20007
+
+
+def test_routing_own_siret_of_a_supplier_that_receives_nothing_says_so(supplier):
+    """The supplier's own SIRET (a private structure, RECEIVED closed) is its own, not
+    "unknown"."""
+    error = routing_error(supplier, supplier.identifier)
+    assert error.errors["recipient_identifier"] == [
+        "Une structure ne peut pas se facturer elle-même : choisissez un autre destinataire."
+    ]
 
 
 def test_routing_own_structure_is_refused(supplier):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from portal.areas import AreaCode
 from structures import billing, identifier_change, identity
 from structures.enums import ManagerActionCode, Role
-from structures.history import log_action
+from structures.history import WHOLE_STRUCTURE, log_action
 from tests.factories.accounts import UserFactory
 from tests.factories.structures import make_siret
 from tests.structures.members_support import client_of
@@ -117,3 +117,45 @@ def test_migration_rewrites_the_old_lowercase_codes(personas):
     opened.refresh_from_db()
     assert (attached.action, attached.details) == ("USER_ATTACHED", "GESTIONNAIRE_SECONDAIRE")
     assert (opened.action, opened.details) == ("AREA_OPENED", "RECEIVED")
+
+
+def test_history_details_of_every_kind_are_english_for_an_english_reader(personas):
+    """Issue 11: whole-structure services, changed fields and identifier types in the
+    reader's language, whatever the language of the manager who did it."""
+    personas.main_manager.language = "en"
+    personas.main_manager.save(update_fields=["language"])
+    member = UserFactory()
+    log_action(
+        personas.structure,
+        actor=personas.main_manager,
+        action=ManagerActionCode.SERVICES_CHANGED,
+        target_user=member,
+        details=WHOLE_STRUCTURE,
+    )
+    log_action(
+        personas.structure,
+        actor=personas.main_manager,
+        action=ManagerActionCode.SERVICES_CHANGED,
+        target_user=member,
+        details="Toute la structure",  # a row written before the fix, by a French reader
+    )
+    log_action(
+        personas.structure,
+        actor=personas.main_manager,
+        action=ManagerActionCode.STRUCTURE_UPDATED,
+        details="company_name, city",
+    )
+    log_action(
+        personas.structure,
+        actor=personas.main_manager,
+        action=ManagerActionCode.STRUCTURE_CREATED,
+        details="UE_HORS_FRANCE BE0123456789",
+    )
+
+    html = client_of(personas.main_manager).get(reverse("structures:history")).content.decode()
+
+    assert html.count("<td>Entire structure</td>") == 2
+    assert "Toute la structure" not in html
+    assert "<td>Company name, City</td>" in html
+    assert "company_name" not in html
+    assert "<td>European structure outside France BE0123456789</td>" in html
