@@ -209,3 +209,19 @@ def test_manager_sees_rejected_flows(
     page = client.get(reverse("structures:manager")).content.decode()
 
     assert f'data-flow="{flow.number}"' in page
+
+
+def test_flows_list_date_filter_takes_whole_paris_days(
+    client, follower, actor, supplier, recipient, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    flow = make_flow(actor, supplier, recipient, django_capture_on_commit_callbacks)
+    client.force_login(follower)
+    today = timezone.localdate(flow.deposited_at).isoformat()
+
+    page = client.get(
+        reverse("flows:index"), {"deposited_from": today, "deposited_to": today}
+    ).content.decode()
+
+    assert f'data-flow="{flow.number}"' in page
