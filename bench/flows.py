@@ -141,11 +141,21 @@ def _prefill_median(content: bytes) -> float:
 
 
 def measure() -> list[dict]:
+    import shutil
+    import tempfile
+
     from django.conf import settings
 
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-flows-")
+    try:
+        return _measure()
+    finally:
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+def _measure() -> list[dict]:
     from tests.flows.helpers import facturx
 
-    settings.MEDIA_ROOT = os.path.join(settings.BASE_DIR, "var", "bench-media")
     user, supplier, recipient = _setup()
     rows = []
     median = _prefill_median(_xml(supplier, recipient, "PF-1", "CII"))
