@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from flows.enums import FlowState, FlowSyntax
@@ -44,8 +47,14 @@ class FilterForm(forms.Form):
             queryset = queryset.filter(state=data["state"])
         if data.get("syntax"):
             queryset = queryset.filter(syntax=data["syntax"])
+        # Ranges on the timestamp itself (Paris days), so that the index serves them.
         if data.get("deposited_from"):
-            queryset = queryset.filter(deposited_at__date__gte=data["deposited_from"])
+            queryset = queryset.filter(deposited_at__gte=_day_start(data["deposited_from"]))
         if data.get("deposited_to"):
-            queryset = queryset.filter(deposited_at__date__lte=data["deposited_to"])
+            next_day = data["deposited_to"] + datetime.timedelta(days=1)
+            queryset = queryset.filter(deposited_at__lt=_day_start(next_day))
         return queryset
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

@@ -70,11 +70,22 @@ def _check_deposit(*, actor, structure, uploaded_file, syntax: str, file_name: s
         )
 
 
+def depositor_structure(actor):
+    """The structure a flow is deposited for when the caller names none: the first active
+    one on which it holds ISSUED in modification (a technical account's own structure)."""
+    return (
+        access.structures_with_area(actor, AreaCode.ISSUED, Mode.CHANGE)
+        .filter(is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def deposit_flow(
     *,
     actor,
-    structure,
+    structure=None,
     uploaded_file,
     syntax: str,
     file_name: str | None = None,
@@ -88,8 +99,11 @@ def deposit_flow(
     is not an error here: the flow becomes IN_REJETE (API.md §6.3).
 
     `uploaded_file`: any Django File (an upload, or a ContentFile / File over the API's
-    decoded base64) with `.size`; `file_name` defaults to its name."""
+    decoded base64) with `.size`; `file_name` defaults to its name; `structure` None: the
+    caller's first structure with ISSUED in modification (`depositor_structure`)."""
     syntax = (syntax or "").strip()
+    if structure is None:  # API deposer/flux names no structure: the caller's own
+        structure = depositor_structure(actor)
     file_name = (file_name if file_name is not None else getattr(uploaded_file, "name", "")) or ""
     file_name = file_name.strip()
     _check_deposit(

@@ -8,6 +8,7 @@ the schema files on every call, which costs more than integrating the invoice.
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -41,6 +42,9 @@ def schema_for(root, *, facturx: bool) -> etree.XMLSchema:
     level = CII_DEFAULT_PROFILE
     if facturx:
         from facturx import get_level
+
+        # The package logs its detection at INFO on every call: not news in a worker.
+        logging.getLogger("factur-x").setLevel(logging.WARNING)
 
         try:
             level = get_level(root)

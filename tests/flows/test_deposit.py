@@ -174,3 +174,11 @@ def test_siren_under_0002_of_a_single_recipient_is_integrated(integrated, suppli
 
     assert flow.state == FlowState.IN_INTEGRE
     assert Invoice.objects.get().recipient == recipient
+
+
+def test_without_a_structure_the_callers_own_is_used(actor, supplier, recipient):
+    """API deposer/flux names no structure: the depositor's one with ISSUED in modification."""
+    flow = deposit_flow(
+        actor=actor, uploaded_file=upload(invoice_xml(supplier, recipient)), syntax=CII
+    )
+    assert flow.structure == supplier

@@ -209,3 +209,46 @@ def test_manager_sees_rejected_flows(
     page = client.get(reverse("structures:manager")).content.decode()
 
     assert f'data-flow="{flow.number}"' in page
+
+
+def test_flows_list_date_filter_takes_whole_paris_days(
+    client, follower, actor, supplier, recipient, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    flow = make_flow(actor, supplier, recipient, django_capture_on_commit_callbacks)
+    client.force_login(follower)
+    today = timezone.localdate(flow.deposited_at).isoformat()
+
+    page = client.get(
+        reverse("flows:index"), {"deposited_from": today, "deposited_to": today}
+    ).content.decode()
+
+    assert f'data-flow="{flow.number}"' in page
+
+
+def test_anonymous_is_sent_to_login(client, actor, supplier, recipient):
+    flow = deposit_flow(
+        actor=actor,
+        structure=supplier,
+        uploaded_file=upload(invoice_xml(supplier, recipient)),
+        syntax=CII,
+    )
+    for url in (reverse("flows:index"), reverse("flows:detail", args=[flow.pk])):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+
+
+def test_flows_list_in_english(client, follower, actor, supplier, recipient):
+    deposit_flow(
+        actor=actor,
+        structure=supplier,
+        uploaded_file=upload(invoice_xml(supplier, recipient)),
+        syntax=CII,
+    )
+    client.force_login(follower)
+
+    page = client.get(reverse("flows:index"), {"lang": "en"}).content.decode()
+
+    assert "Data flow overview" in page and "Flow received" in page and "1 flow" in page

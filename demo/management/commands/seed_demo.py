@@ -15,6 +15,7 @@ SEEDERS = [
     "demo.invoicing",
     "demo.commitments",
     "demo.api",
+    "demo.flows",
 ]
 
 
