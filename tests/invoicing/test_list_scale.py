@@ -154,7 +154,7 @@ def test_postgresql_has_the_list_indexes(postgresql):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'invoicing_invoice'")
         names = {row[0] for row in cursor.fetchall()}
-    assert POSTGRESQL_INDEXES <= names
+    assert names >= POSTGRESQL_INDEXES
 
 
 def test_postgresql_default_sorts_read_their_index_without_sorting(postgresql, personas):
