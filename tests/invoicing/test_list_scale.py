@@ -101,7 +101,8 @@ def test_received_date_filters_compare_the_timestamp_not_a_computed_date(rf, per
     from invoicing.received.forms import SearchForm
 
     form = SearchForm(
-        {"deposited_from": "2026-03-01", "deposited_to": "2026-03-31"}, user=personas.public_reviewer
+        {"deposited_from": "2026-03-01", "deposited_to": "2026-03-31"},
+        user=personas.public_reviewer,
     )
     sql = str(form.filter(Invoice.objects.all()).query).lower()
     assert "cast_date" not in sql and "at time zone" not in sql and "::date" not in sql
