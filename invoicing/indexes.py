@@ -17,6 +17,12 @@ from invoicing.enums import HIDDEN_FROM_RECIPIENT, RECIPIENT_TO_PROCESS, Invoice
 RECEIVABLE = ~Q(status__in=sorted(HIDDEN_FROM_RECIPIENT))
 TO_PROCESS = Q(status__in=sorted(RECIPIENT_TO_PROCESS))
 PENDING_VALIDATION = Q(status=InvoiceStatus.A_VALIDER_1)
+# LIF-6: rejections and suspensions the supplier has not acknowledged (a query on every page
+# of a supplier user, by the acknowledgement pop-up's context processor and gate).
+UNACKNOWLEDGED = Q(
+    acknowledged_at__isnull=True,
+    status__in=sorted([InvoiceStatus.REJETEE, InvoiceStatus.SUSPENDUE]),
+)
 
 
 def _index(name: str, *fields: str, condition: Q | None = None) -> models.Index:
@@ -66,4 +72,6 @@ LIST_INDEXES = [
         "-id",
         condition=Q(validator__isnull=False),
     ),
+    # LIF-6's pop-up and gate, on every page of a supplier user.
+    _index("inv_iss_unacknowledged", "supplier", "status_changed_at", condition=UNACKNOWLEDGED),
 ]

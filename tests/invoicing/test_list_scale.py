@@ -136,6 +136,7 @@ POSTGRESQL_INDEXES = {
     "inv_iss_changed",
     "inv_val_pending",
     "inv_val_changed",
+    "inv_iss_unacknowledged",
     "inv_supplier_name_trgm",
     "inv_recipient_name_trgm",
     "inv_rcv_supplier_ident",
