@@ -13,8 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoicing.enums import (
-    HIDDEN_FROM_RECIPIENT,
-    RECIPIENT_TO_PROCESS,
     ActionCode,
     AttachmentType,
     DepositFormat,
@@ -26,15 +24,9 @@ from invoicing.enums import (
     VatExemptionReason,
     VatType,
 )
+from invoicing.indexes import LIST_INDEXES
 
 MONEY = {"max_digits": 19, "decimal_places": 6}  # DAT-4: six decimals stored
-
-# Partial-index conditions (issue 10): the rows a recipient may list (RCV-2), the rows its
-# "Synthèse" lists, the rows of the validator's pending list. Sorted: the SQL is the same in
-# every process, and PostgreSQL proves the queries' identical conditions imply them.
-RECEIVABLE = ~Q(status__in=sorted(HIDDEN_FROM_RECIPIENT))
-TO_PROCESS = Q(status__in=sorted(RECIPIENT_TO_PROCESS))
-PENDING_VALIDATION = Q(status=InvoiceStatus.A_VALIDER_1)
 
 
 def payment_due_date(deposited_at: datetime | None, delay_days: int | None) -> date | None:
@@ -44,10 +36,6 @@ def payment_due_date(deposited_at: datetime | None, delay_days: int | None) -> d
     if deposited_at is None or delay_days is None:
         return None
     return timezone.localdate(deposited_at) + timedelta(days=delay_days)
-
-
-def _index(name: str, *fields: str, condition: Q | None = None) -> models.Index:
-    return models.Index(fields=list(fields), name=name, condition=condition)
 
 
 class Invoice(models.Model):
@@ -227,54 +215,7 @@ class Invoice(models.Model):
             models.Index(fields=["validator", "status"]),
             models.Index(fields=["number"]),
             models.Index(fields=["status", "status_changed_at"]),
-            # Received (RCV-1): the scope, then each sort of Rechercher (PostgreSQL reads a
-            # B-tree both ways, so one index serves a sort and its reverse).
-            _index("inv_rcv_deposited", "recipient", "-deposited_at", "-id", condition=RECEIVABLE),
-            _index(
-                "inv_rcv_svc_deposited",
-                "recipient",
-                "recipient_service",
-                "-deposited_at",
-                "-id",
-                condition=RECEIVABLE,
-            ),
-            _index(
-                "inv_rcv_changed", "recipient", "-status_changed_at", "-id", condition=RECEIVABLE
-            ),
-            _index(
-                "inv_rcv_invoice_date", "recipient", "-invoice_date", "-id", condition=RECEIVABLE
-            ),
-            _index("inv_rcv_number", "recipient", "number", "id", condition=RECEIVABLE),
-            _index("inv_rcv_supplier", "recipient", "supplier_name", "id", condition=RECEIVABLE),
-            _index("inv_rcv_amount", "recipient", "amount_ttc", "id", condition=RECEIVABLE),
-            _index("inv_rcv_due", "recipient", "due_date", "id", condition=RECEIVABLE),
-            # Received "Synthèse": what waits, earliest due first, whole structure or services.
-            _index("inv_rcv_todo", "recipient", "due_date", "id", condition=TO_PROCESS),
-            _index(
-                "inv_rcv_svc_todo",
-                "recipient",
-                "recipient_service",
-                "due_date",
-                "id",
-                condition=TO_PROCESS,
-            ),
-            # Issued (drafts included): the default sort, then the others of Rechercher.
-            _index("inv_iss_changed", "supplier", "-status_changed_at", "-id"),
-            _index("inv_iss_deposited", "supplier", "-deposited_at", "-id"),
-            _index("inv_iss_invoice_date", "supplier", "-invoice_date", "-id"),
-            _index("inv_iss_number", "supplier", "number", "id"),
-            _index("inv_iss_amount", "supplier", "amount_ttc", "id"),
-            # To validate: pending (oldest deposit first), decided (latest change first).
-            _index(
-                "inv_val_pending", "validator", "deposited_at", "id", condition=PENDING_VALIDATION
-            ),
-            _index(
-                "inv_val_changed",
-                "validator",
-                "-status_changed_at",
-                "-id",
-                condition=Q(validator__isnull=False),
-            ),
+            *LIST_INDEXES,  # issue 10: invoicing/indexes.py
         ]
 
     def __str__(self) -> str:

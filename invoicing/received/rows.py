@@ -13,8 +13,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from invoicing.display import money, status_badge
 from invoicing.models import Invoice
-from invoicing.templatetags.invoicing_tags import money, status_badge
 
 DASH = "—"
 

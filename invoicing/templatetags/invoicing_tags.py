@@ -9,73 +9,21 @@ acknowledgement pop-up of the Issued invoices area (LIF-6).
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
 from django import template
-from django.utils import formats, translation
-from django.utils.html import format_html
 
-from invoicing.enums import InvoiceStatus
+from invoicing.display import money, status_badge
+from invoicing.received.rows import render_rows
 
 register = template.Library()
 
-S = InvoiceStatus
-_BADGE_CLASS = {
-    S.BROUILLON: "fr-badge--new",
-    S.REJETEE: "fr-badge--error",
-    S.REFUSEE_1: "fr-badge--error",
-    S.SUSPENDUE: "fr-badge--warning",
-    S.A_RECYCLER: "fr-badge--warning",
-    S.ABSENCE_VALIDATION_1_HORS_DELAI: "fr-badge--warning",
-    S.MISE_EN_PAIEMENT: "fr-badge--success",
-    S.COMPTABILISEE: "fr-badge--success",
-    S.MISE_A_DISPOSITION_COMPTABLE: "fr-badge--success",
-    S.MANDATEE: "fr-badge--success",
-    S.SERVICE_FAIT: "fr-badge--success",
-    S.VALIDEE_1: "fr-badge--success",
-}
-_CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
-
-
-@register.simple_tag
-def status_badge(status: str):
-    """A DSFR badge for an invoice status code; an unknown code is shown as is."""
-    try:
-        label = InvoiceStatus(status).label
-    except ValueError:
-        label = status
-    css = _BADGE_CLASS.get(status, "fr-badge--info")
-    return format_html(
-        '<span class="fr-badge fr-badge--sm fr-badge--no-icon {}" data-status="{}">{}</span>',
-        css,
-        status,
-        label,
-    )
+register.simple_tag(status_badge)
+register.filter("money", money)
 
 
 @register.filter
 def frame_short(code: str) -> str:
     """ "A1_FACTURE_FOURNISSEUR" → "A1"."""
     return (code or "").split("_", 1)[0]
-
-
-@register.filter
-def money(value, currency: str = "EUR") -> str:
-    """Two decimals, grouped the way the active language writes amounts."""
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError):
-        return str(value)
-    number = formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-    currency = (currency or "EUR").upper()
-    symbol = _CURRENCY_SYMBOLS.get(currency, currency)
-    if (translation.get_language() or "fr").startswith("en"):
-        if symbol == currency:
-            return f"{number} {currency}"
-        return f"{symbol}{number}" if not number.startswith("-") else f"-{symbol}{number[1:]}"
-    return f"{number}\N{NO-BREAK SPACE}{symbol}"
 
 
 @register.inclusion_tag("invoicing/issued/_acknowledgement_modal.html", takes_context=True)
@@ -91,6 +39,4 @@ def issued_acknowledgement_modal(context):
 @register.simple_tag
 def received_rows(invoices, can_change):
     """The rows of the Received invoices table (`invoicing.received.rows`)."""
-    from invoicing.received.rows import render_rows
-
     return render_rows(invoices, bool(can_change))

@@ -15,3 +15,14 @@ def test_dsfr_forms_share_one_renderer_and_its_template_engine():
     assert first.renderer.engine is second.renderer.engine
     assert IssuedSearchForm(structures=[]).renderer is RENDERER
     assert FilterForm(supplier_side=False).renderer is RENDERER
+
+
+def test_templates_are_parsed_once_per_process_outside_debug():
+    """Issue 10: the cached template loader (Django's default without `loaders`; settings
+    must not replace it)."""
+    from django.conf import settings
+    from django.template import engines
+
+    assert "loaders" not in settings.TEMPLATES[0]["OPTIONS"]
+    loader = engines["django"].engine.template_loaders[0]
+    assert type(loader).__module__ == "django.template.loaders.cached"

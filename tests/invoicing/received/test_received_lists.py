@@ -345,9 +345,9 @@ def test_rows_rendered_in_python_escape_and_show_every_column(world):
     template engine per field; same markup, every value escaped."""
     from django.utils import translation
 
+    from invoicing.display import money
     from invoicing.received import services
     from invoicing.received.rows import render_rows
-    from invoicing.templatetags.invoicing_tags import money
 
     invoice = world.invoice(
         number="F<1>",

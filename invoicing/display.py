@@ -1,0 +1,62 @@
+"""How invoices' values are shown: status badges and money in the user's language. Plain
+functions, registered as template tags by `invoicing.templatetags.invoicing_tags` and called
+by the rows rendered in Python (`invoicing.received.rows`)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import formats, translation
+from django.utils.html import format_html
+
+from invoicing.enums import InvoiceStatus
+
+S = InvoiceStatus
+_BADGE_CLASS = {
+    S.BROUILLON: "fr-badge--new",
+    S.REJETEE: "fr-badge--error",
+    S.REFUSEE_1: "fr-badge--error",
+    S.SUSPENDUE: "fr-badge--warning",
+    S.A_RECYCLER: "fr-badge--warning",
+    S.ABSENCE_VALIDATION_1_HORS_DELAI: "fr-badge--warning",
+    S.MISE_EN_PAIEMENT: "fr-badge--success",
+    S.COMPTABILISEE: "fr-badge--success",
+    S.MISE_A_DISPOSITION_COMPTABLE: "fr-badge--success",
+    S.MANDATEE: "fr-badge--success",
+    S.SERVICE_FAIT: "fr-badge--success",
+    S.VALIDEE_1: "fr-badge--success",
+}
+_CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
+
+
+def status_badge(status: str):
+    """A DSFR badge for an invoice status code; an unknown code is shown as is."""
+    try:
+        label = InvoiceStatus(status).label
+    except ValueError:
+        label = status
+    css = _BADGE_CLASS.get(status, "fr-badge--info")
+    return format_html(
+        '<span class="fr-badge fr-badge--sm fr-badge--no-icon {}" data-status="{}">{}</span>',
+        css,
+        status,
+        label,
+    )
+
+
+def money(value, currency: str = "EUR") -> str:
+    """Two decimals, grouped the way the active language writes amounts."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    number = formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    currency = (currency or "EUR").upper()
+    symbol = _CURRENCY_SYMBOLS.get(currency, currency)
+    if (translation.get_language() or "fr").startswith("en"):
+        if symbol == currency:
+            return f"{number} {currency}"
+        return f"{symbol}{number}" if not number.startswith("-") else f"-{symbol}{number[1:]}"
+    return f"{number}\N{NO-BREAK SPACE}{symbol}"
