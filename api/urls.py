@@ -4,12 +4,13 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.urls import URLPattern, path, re_path
 
-from api import oauth
+from api import flux, oauth
 from api.core import api, cpro_view, not_found_view
 from api.factures.routes import router as factures
 from api.structures_api import commitments_router, structures_router, users_router
 from api.transverses import router as transverses
 
+flux.attach(factures, transverses)  # the flows operations (issue 13)
 api.add_router("/transverses", transverses)
 api.add_router("/factures", factures)
 api.add_router("/structures", structures_router)
