@@ -4,7 +4,10 @@ from requests_app import views
 
 app_name = "requests_app"
 
-urlpatterns = [path("emises/nouvelle/", views.create, name="create")]
+urlpatterns = [
+    path("emises/nouvelle/", views.create, name="create"),
+    path("support/<int:pk>/realiser/", views.carry_out, name="support_carry_out"),
+]
 for scope, prefix in (("sent", "emises"), ("received", "recues"), ("support", "support")):
     kwargs = {"scope_name": scope}
     urlpatterns += [

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from invoicing.documents.files import attachment_response
 from portal.areas import AreaCode
-from requests_app import queries, services, transitions
+from requests_app import guided, queries, services, transitions
 from requests_app.enums import TO_PROCESS, Action, Side
 from requests_app.forms import FilterForm, MessageForm, SollicitationForm
 from requests_app.models import EntryFile
@@ -142,6 +142,7 @@ def create(request):
                 message=data["message"],
                 invoice=form.invoice,
                 files=data["files"],
+                details=form.details(),
             )
         except services.SollicitationError as exc:
             _apply_errors(form, exc)
@@ -152,7 +153,11 @@ def create(request):
                 % {"number": sollicitation.number},
             )
             return redirect("requests_app:sent_detail", sollicitation.pk)
-    return render(request, "requests_app/form.html", {"form": form})
+    return render(
+        request,
+        "requests_app/form.html",
+        {"form": form, "guided_fields": form.guided_fields()},
+    )
 
 
 def _apply_errors(form, exc) -> None:
@@ -192,8 +197,25 @@ def detail(request, scope_name: str, pk: int):
             "actions": actions,
             "form": MessageForm(),
             "Action": Action,
+            "guided_labels": guided.FIELDS.get(sollicitation.subcategory, {}),
+            "can_carry_out": scope.name == "support"
+            and guided.can_carry_out(sollicitation)
+            and any(t.action == Action.ANSWER for t in actions),
         },
     )
+
+
+@require_POST
+def carry_out(request, pk: int):
+    """SOL-3 / SOL-6: the support desk carries out a guided request from the sollicitation."""
+    sollicitation = _get(request, SCOPES["support"], pk)
+    try:
+        services.carry_out(sollicitation, actor=request.user)
+    except services.SollicitationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("La demande a été réalisée et la sollicitation répondue."))
+    return redirect("requests_app:support_detail", pk)
 
 
 @require_POST

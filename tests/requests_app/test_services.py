@@ -60,6 +60,9 @@ def test_other_categories_go_to_the_support_desk(world, category, subcategory):
         subcategory=subcategory,
         subject="Aide",
         message="Bonjour",
+        details={"structure_identifier": world.public.identifier, "email": world.public_main.email}
+        if subcategory
+        else None,
     )
     assert sollicitation.at_support and sollicitation.addressee_structure is None
     assert list(queries.support_queue(world.support)) == [sollicitation]
