@@ -13,9 +13,9 @@ for scope, prefix in (("sent", "emises"), ("received", "recues"), ("support", "s
     urlpatterns += [
         path(f"{prefix}/", views.listing, kwargs, name=scope),
         path(f"{prefix}/<int:pk>/", views.detail, kwargs, name=f"{scope}_detail"),
-        path(f"{prefix}/<int:pk>/<str:action>/", views.act, kwargs, name=f"{scope}_act"),
+        path(f"{prefix}/<int:pk>/agir/", views.act, kwargs, name=f"{scope}_act"),
         path(
-            f"{prefix}/<int:pk>/fichiers/<int:file_id>/",
+            f"{prefix}/<int:pk>/fichiers/<int:attachment_pk>/",
             views.download,
             kwargs,
             name=f"{scope}_download",

@@ -219,11 +219,13 @@ def carry_out(request, pk: int):
 
 
 @require_POST
-def act(request, scope_name: str, pk: int, action: str):
+def act(request, scope_name: str, pk: int):
     scope = SCOPES[scope_name]
     sollicitation = _get(request, scope, pk)
+    action = request.POST.get("action", "")
     if action not in Action.values or action == Action.CREATE:
-        raise Http404
+        messages.error(request, _("Choisissez une action."))
+        return redirect(f"requests_app:{scope.name}_detail", pk)
     form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _error_text_form(form))
@@ -250,8 +252,8 @@ def _error_text_form(form) -> str:
 
 
 @require_GET
-def download(request, scope_name: str, pk: int, file_id: int):
+def download(request, scope_name: str, pk: int, attachment_pk: int):
     scope = SCOPES[scope_name]
     sollicitation = _get(request, scope, pk)
-    item = get_object_or_404(EntryFile, pk=file_id, entry__sollicitation=sollicitation)
+    item = get_object_or_404(EntryFile, pk=attachment_pk, entry__sollicitation=sollicitation)
     return attachment_response(item.file_path, item.original_name, item.content_type or None)
