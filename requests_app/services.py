@@ -212,6 +212,10 @@ def create(
     if category == Category.SUIVI_FACTURE:
         if invoice is None:
             raise SollicitationError({"invoice": _("Choisissez la facture concernée.")})
+        if invoice.supplier_id != sender_structure.pk:
+            raise SollicitationError(
+                {"invoice": _("Cette facture n'a pas été émise par la structure émettrice.")}
+            )
         if not queries.invoices_for_follow_up(actor).filter(pk=invoice.pk).exists():
             raise SollicitationError(
                 {"invoice": _("Cette facture n'est pas une facture de vos structures.")}

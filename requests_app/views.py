@@ -119,6 +119,7 @@ def create(request):
         if invoice is None:
             raise Http404
         initial.update(
+            structure=invoice.supplier_id,
             category="SUIVI_FACTURE",
             invoice_number=invoice.number,
             subject=_("Suivi de la facture %(number)s") % {"number": invoice.number},
