@@ -23,6 +23,7 @@ import sys
 import time
 
 PER_STRUCTURE = 10
+CHUNK = 10_000
 AREAS = ("RECEIVED", "ISSUED", "MANAGER", "REQUESTS_RECEIVED")
 
 
@@ -75,20 +76,18 @@ def load(users: int, events: int) -> None:
     )
     yesterday = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     rng = random.Random(14)
-    ActivityEvent.objects.bulk_create(
-        (
+    for first in range(0, events, CHUNK):  # bulk_create lists its input: chunks, not 1M rows
+        ActivityEvent.objects.bulk_create(
             ActivityEvent(
                 kind="INVOICE_STATUS",
-                structure=structures[rng.randrange(count)],
+                structure_id=structures[rng.randrange(count)].pk,
                 area=rng.choice(AREAS),
                 created_at=yesterday.replace(hour=rng.randrange(1, 22), minute=rng.randrange(60)),
                 link="/factures/emises/1/",
                 params={"number": f"F-{n}", "status": "MISE_A_DISPOSITION"},
             )
-            for n in range(events)
-        ),
-        batch_size=10000,
-    )
+            for n in range(first, min(first + CHUNK, events))
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
