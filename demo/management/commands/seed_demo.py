@@ -14,6 +14,7 @@ SEEDERS = [
     "demo.structures",
     "demo.invoicing",
     "demo.commitments",
+    "demo.sollicitations",
 ]
 
 
