@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from invoicing.documents.files import attachment_response
 from portal.areas import AreaCode
+from portal.params import parse_id
 from requests_app import guided, queries, services, transitions
 from requests_app.enums import TO_PROCESS, Action, Side
 from requests_app.forms import FilterForm, MessageForm, SollicitationForm
@@ -108,17 +109,14 @@ def create(request):
     initial = {
         "structure": getattr(current, "pk", None),
         "category": request.GET.get("categorie", ""),
-        "invoice_id": request.GET.get("facture") or None,
     }
-    if initial["invoice_id"]:
-        invoice = (
-            invoices.filter(pk=initial["invoice_id"]).first()
-            if str(initial["invoice_id"]).isdigit()
-            else None
-        )
+    if "facture" in request.GET:  # from the assistant or an invoice page (ASS-5)
+        invoice_id = parse_id(request.GET["facture"])
+        invoice = invoices.filter(pk=invoice_id).first() if invoice_id else None
         if invoice is None:
             raise Http404
         initial.update(
+            invoice_id=invoice.pk,
             structure=invoice.supplier_id,
             category="SUIVI_FACTURE",
             invoice_number=invoice.number,
