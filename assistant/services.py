@@ -15,6 +15,7 @@ from accounts import services as account_services
 from invoicing import queries as invoice_queries
 from invoicing.enums import ActorRole
 from invoicing.models import Invoice
+from requests_app import queries as follow_up_queries
 
 MAX_MATCHES = 10
 NUMBER_MAX = 40
@@ -78,6 +79,11 @@ def sides(user, invoice: Invoice) -> Sides:
         received=has(invoice_queries.received_invoices(user)),
         to_validate=has(invoice_queries.invoices_to_validate(user)),
     )
+
+
+def can_follow_up(user, invoice: Invoice) -> bool:
+    """ASS-5: "contacter le service destinataire" once the recipient sees the invoice."""
+    return follow_up_queries.invoices_for_follow_up(user).filter(pk=invoice.pk).exists()
 
 
 def recipient_comment(invoice: Invoice) -> str:

@@ -81,7 +81,7 @@ def _answer(request, invoice):
         detail_url = reverse("validation:detail", args=[invoice.pk])
     contact_url = (
         reverse("requests_app:create") + f"?facture={invoice.pk}"
-        if sides.issued and invoice.recipient_id
+        if sides.issued and services.can_follow_up(request.user, invoice)
         else ""
     )
     return _step(

@@ -19,7 +19,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from notifications import rendering
@@ -111,17 +113,43 @@ def recipients():
     )
 
 
-def _mail(user, period: str, start, end, grouped: dict, extra: int) -> dict:
-    base = settings.PORTAL_BASE_URL
-    sections = [
-        {
-            "structure": structure,
-            "lines": [
-                {"text": describe(e), "url": base + e.link, "at": e.created_at} for e in events
-            ],
-        }
-        for structure, events in sorted(grouped.items(), key=lambda kv: kv[0].company_name)
-    ]
+class Lines:
+    """Each event's line, rendered once per language and batch (not once per reader: at
+    scale an event reaches every user of its structure), as text and as HTML."""
+
+    def __init__(self):
+        self.base = settings.PORTAL_BASE_URL
+        self.cache: dict[tuple[int, str], tuple[str, str]] = {}
+
+    def get(self, event: ActivityEvent, language: str) -> tuple[str, str]:
+        key = (event.pk, language)
+        if key not in self.cache:
+            at = formats.date_format(timezone.localtime(event.created_at), "SHORT_DATETIME_FORMAT")
+            text, url = describe(event), self.base + event.link
+            self.cache[key] = (
+                f"- {at} {text}\n  {url}\n",
+                format_html(
+                    '<li><span style="color: #666;">{}</span> <a href="{}" '
+                    'style="color: #000091;">{}</a></li>',
+                    at,
+                    url,
+                    text,
+                ),
+            )
+        return self.cache[key]
+
+
+def _mail(user, period: str, start, end, grouped: dict, extra: int, lines: Lines, language):
+    sections = []
+    for structure, events in sorted(grouped.items(), key=lambda kv: kv[0].company_name):
+        rendered = [lines.get(event, language) for event in events]
+        sections.append(
+            {
+                "structure": structure,
+                "text": "".join(text for text, _html in rendered),
+                "html": mark_safe("\n".join(html for _text, html in rendered)),  # noqa: S308 - format_html output
+            }
+        )
     return {
         "user": user,
         "period": period,
@@ -137,16 +165,24 @@ def build_batch(users: list, period: str, start, end) -> list[int]:
     ids = [user.pk for user in users]
     audience = Audience(access.holdings_of(ids), access.service_scopes_of(ids))
     structure_ids = {sid for held in audience.holdings.values() for sid in held}
-    events = list(
+    by_structure: dict[int, list[ActivityEvent]] = defaultdict(list)
+    for event in (
         ActivityEvent.objects.filter(
             structure_id__in=structure_ids, created_at__gte=start, created_at__lt=end
         )
         .select_related("structure")
         .order_by("created_at", "id")
-    )
+    ):
+        by_structure[event.structure_id].append(event)
+    lines = Lines()
     rows = []
     for user in users:
-        mine = [event for event in events if audience.sees(user.pk, event)]
+        mine = [
+            event
+            for sid in audience.holdings.get(user.pk, {})
+            for event in by_structure.get(sid, ())
+            if audience.sees(user.pk, event)
+        ]
         if not mine:
             continue  # nothing to say, nothing sent
         grouped: dict = defaultdict(list)
@@ -154,7 +190,9 @@ def build_batch(users: list, period: str, start, end) -> list[int]:
             grouped[event.structure].append(event)
         language = user.language or settings.LANGUAGE_CODE
         with translation.override(language):
-            context = _mail(user, period, start, end, grouped, len(mine) - MAX_LINES)
+            context = _mail(
+                user, period, start, end, grouped, len(mine) - MAX_LINES, lines, language
+            )
             subject, text, html = rendering.render_email(TEMPLATE, context, language)
         rows.append(
             Email(

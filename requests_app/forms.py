@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from requests_app import guided
 from requests_app.enums import Category, SolStatus, Subcategory
 from requests_app.services import MAX_MESSAGE, MAX_SUBJECT
 
@@ -71,6 +72,9 @@ class SollicitationForm(_DsfrForm):
 
     def __init__(self, *args, structures, invoices, **kwargs):
         super().__init__(*args, **kwargs)
+        for fields in guided.FIELDS.values():  # SOL-3, checked by the service
+            for name, label in fields.items():
+                self.fields[name] = forms.CharField(label=label, required=False, max_length=255)
         self.fields["structure"].queryset = structures
         self.invoices = invoices
         self.invoice = None
@@ -102,6 +106,16 @@ class SollicitationForm(_DsfrForm):
         else:
             self.invoice = found[0]
         return data
+
+    def guided_fields(self) -> dict:
+        """{subcategory: [bound fields]} for the template's guided blocks."""
+        return {key: [self[name] for name in fields] for key, fields in guided.FIELDS.items()}
+
+    def details(self) -> dict | None:
+        data = self.cleaned_data
+        if data.get("subcategory") not in guided.FIELDS:
+            return None
+        return {name: data.get(name, "") for name in guided.FIELDS[data["subcategory"]]}
 
 
 class MessageForm(_DsfrForm):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from invoicing.queries import issued_invoices, received_invoices
+from invoicing.enums import HIDDEN_FROM_RECIPIENT
+from invoicing.queries import issued_invoices
 from portal.areas import AreaCode
 from requests_app.models import Sollicitation
 from structures import access
@@ -39,8 +40,10 @@ def support_queue(user) -> QuerySet[Sollicitation]:
 
 
 def invoices_for_follow_up(user):
-    """SUIVI_FACTURE: an invoice of the user's structures, issued (not a draft) or received."""
-    issued = issued_invoices(user).exclude(status="BROUILLON").exclude(recipient__isnull=True)
-    return issued.model.objects.filter(
-        Q(pk__in=issued.values("pk")) | Q(pk__in=received_invoices(user).values("pk"))
+    """SUIVI_FACTURE: an invoice issued by the user's structures that its recipient already
+    sees (RCV-2), the only ones its recipient service can answer about."""
+    return (
+        issued_invoices(user)
+        .exclude(status__in=HIDDEN_FROM_RECIPIENT)
+        .exclude(recipient__isnull=True)
     )

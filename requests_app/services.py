@@ -18,7 +18,7 @@ from invoicing.documents.files import delete_stored, store_upload, validate_atta
 from notifications import activity
 from notifications.models import EventKind
 from portal.areas import AreaCode
-from requests_app import queries, transitions
+from requests_app import guided, queries, transitions
 from requests_app.enums import SUBCATEGORIES, Action, Category, Side
 from requests_app.models import Counter, Entry, EntryFile, Sollicitation
 from structures import access
@@ -212,12 +212,20 @@ def create(
     if category == Category.SUIVI_FACTURE:
         if invoice is None:
             raise SollicitationError({"invoice": _("Choisissez la facture concernée.")})
+        if invoice.supplier_id != sender_structure.pk:
+            raise SollicitationError(
+                {"invoice": _("Cette facture n'a pas été émise par la structure émettrice.")}
+            )
         if not queries.invoices_for_follow_up(actor).filter(pk=invoice.pk).exists():
             raise SollicitationError(
                 {"invoice": _("Cette facture n'est pas une facture de vos structures.")}
             )
     else:
         invoice = None
+    try:
+        details = guided.clean_details(subcategory, details)
+    except ValidationError as exc:
+        raise SollicitationError(exc.message_dict) from None
     subject = _clean_text(subject, field="subject", label=_("L'objet"), limit=MAX_SUBJECT)
     message = _clean_text(message, field="message", label=_("Le message"), limit=MAX_MESSAGE)
     checked = _check_files(list(files))
@@ -230,7 +238,7 @@ def create(
         sender=actor,
         sender_structure=sender_structure,
         invoice=invoice,
-        details=details or {},
+        details=details,
         created_at=now,
         status_changed_at=now,
         **route(category, invoice),
@@ -287,6 +295,24 @@ def act(
     locked.save(update_fields=["status", "status_changed_at", "at_support"])
     _entry(locked, action, side, previous=previous, actor=actor, message=message, files=checked)
     return locked
+
+
+@transaction.atomic
+def carry_out(sollicitation: Sollicitation, *, actor) -> Sollicitation:
+    """SOL-3 / SOL-6: the support desk does what a guided request asks (creates the public
+    structure, appoints the main manager), then answers it (REPONDUE) saying so."""
+    locked = Sollicitation.objects.select_for_update().get(pk=sollicitation.pk)
+    if not (locked.at_support and access.is_support(actor)):
+        raise PermissionDenied(_("Seul le support peut réaliser cette demande."))
+    if not guided.can_carry_out(locked) or not transitions.allowed(
+        Action.ANSWER, Side.ADDRESSEE, locked.status
+    ):
+        raise SollicitationError(_("Cette demande ne peut pas être réalisée."))
+    try:
+        message = guided.carry_out(locked, actor=actor)
+    except ValidationError as exc:
+        raise SollicitationError(exc.messages) from None
+    return act(locked, Action.ANSWER, actor=actor, message=message)
 
 
 def open_(sollicitation, *, actor) -> Sollicitation:

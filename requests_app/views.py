@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from invoicing.documents.files import attachment_response
 from portal.areas import AreaCode
-from requests_app import queries, services, transitions
+from portal.params import parse_id
+from requests_app import guided, queries, services, transitions
 from requests_app.enums import TO_PROCESS, Action, Side
 from requests_app.forms import FilterForm, MessageForm, SollicitationForm
 from requests_app.models import EntryFile
@@ -108,17 +109,15 @@ def create(request):
     initial = {
         "structure": getattr(current, "pk", None),
         "category": request.GET.get("categorie", ""),
-        "invoice_id": request.GET.get("facture") or None,
     }
-    if initial["invoice_id"]:
-        invoice = (
-            invoices.filter(pk=initial["invoice_id"]).first()
-            if str(initial["invoice_id"]).isdigit()
-            else None
-        )
+    if "facture" in request.GET:  # from the assistant or an invoice page (ASS-5)
+        invoice_id = parse_id(request.GET["facture"])
+        invoice = invoices.filter(pk=invoice_id).first() if invoice_id else None
         if invoice is None:
             raise Http404
         initial.update(
+            invoice_id=invoice.pk,
+            structure=invoice.supplier_id,
             category="SUIVI_FACTURE",
             invoice_number=invoice.number,
             subject=_("Suivi de la facture %(number)s") % {"number": invoice.number},
@@ -142,6 +141,7 @@ def create(request):
                 message=data["message"],
                 invoice=form.invoice,
                 files=data["files"],
+                details=form.details(),
             )
         except services.SollicitationError as exc:
             _apply_errors(form, exc)
@@ -152,7 +152,11 @@ def create(request):
                 % {"number": sollicitation.number},
             )
             return redirect("requests_app:sent_detail", sollicitation.pk)
-    return render(request, "requests_app/form.html", {"form": form})
+    return render(
+        request,
+        "requests_app/form.html",
+        {"form": form, "guided_fields": form.guided_fields()},
+    )
 
 
 def _apply_errors(form, exc) -> None:
@@ -192,16 +196,35 @@ def detail(request, scope_name: str, pk: int):
             "actions": actions,
             "form": MessageForm(),
             "Action": Action,
+            "guided_labels": guided.FIELDS.get(sollicitation.subcategory, {}),
+            "can_carry_out": scope.name == "support"
+            and guided.can_carry_out(sollicitation)
+            and any(t.action == Action.ANSWER for t in actions),
         },
     )
 
 
 @require_POST
-def act(request, scope_name: str, pk: int, action: str):
+def carry_out(request, pk: int):
+    """SOL-3 / SOL-6: the support desk carries out a guided request from the sollicitation."""
+    sollicitation = _get(request, SCOPES["support"], pk)
+    try:
+        services.carry_out(sollicitation, actor=request.user)
+    except services.SollicitationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("La demande a été réalisée et la sollicitation répondue."))
+    return redirect("requests_app:support_detail", pk)
+
+
+@require_POST
+def act(request, scope_name: str, pk: int):
     scope = SCOPES[scope_name]
     sollicitation = _get(request, scope, pk)
+    action = request.POST.get("action", "")
     if action not in Action.values or action == Action.CREATE:
-        raise Http404
+        messages.error(request, _("Choisissez une action."))
+        return redirect(f"requests_app:{scope.name}_detail", pk)
     form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _error_text_form(form))
@@ -228,8 +251,8 @@ def _error_text_form(form) -> str:
 
 
 @require_GET
-def download(request, scope_name: str, pk: int, file_id: int):
+def download(request, scope_name: str, pk: int, attachment_pk: int):
     scope = SCOPES[scope_name]
     sollicitation = _get(request, scope, pk)
-    item = get_object_or_404(EntryFile, pk=file_id, entry__sollicitation=sollicitation)
+    item = get_object_or_404(EntryFile, pk=attachment_pk, entry__sollicitation=sollicitation)
     return attachment_response(item.file_path, item.original_name, item.content_type or None)

@@ -163,6 +163,19 @@ def create_private_structure(*, actor, **data) -> Structure:
     """STR-7: create a private structure; the creator becomes its main manager (ROL-1)."""
     if actor is None or not actor.is_authenticated or getattr(actor, "is_technical", False):
         raise PermissionDenied(_("Connectez-vous pour créer une structure."))
+    return _create(data, kind=StructureKind.PRIVEE, main_manager=actor, actor=actor)
+
+
+@transaction.atomic
+def create_public_structure(*, actor, main_manager, **data) -> Structure:
+    """SOL-3 / SOL-6: the support desk creates a public structure and appoints its main
+    manager; RECEIVED is opened and granted to him (AREA-1)."""
+    if actor is None or not access.is_support(actor):
+        raise PermissionDenied(_("Seul le support peut créer une structure publique."))
+    return _create(data, kind=StructureKind.PUBLIQUE, main_manager=main_manager, actor=actor)
+
+
+def _create(data: dict, *, kind: str, main_manager, actor) -> Structure:
     check_unknown(data, CREATION_FIELDS)
     data = clean_text(data, CREATION_FIELDS)
     check_required(data, CREATION_REQUIRED)
@@ -181,19 +194,19 @@ def create_private_structure(*, actor, **data) -> Structure:
         # A savepoint: under a race (double click, two users) the partial unique constraint
         # of STR-5 fires here, and the outer transaction stays usable.
         with transaction.atomic():
-            structure = Structure.objects.create(kind=StructureKind.PRIVEE, **data)
+            structure = Structure.objects.create(kind=kind, **data)
     except IntegrityError:
         existing = find_active_structure(data["identifier_type"], data["identifier"])
         if existing is None:
             raise
         raise IdentifierInUse(existing) from None
-    Membership.objects.create(user=actor, structure=structure, role=Role.MAIN_MANAGER)
-    access.grant_default_areas(actor, structure, actor=actor)
+    Membership.objects.create(user=main_manager, structure=structure, role=Role.MAIN_MANAGER)
+    access.grant_default_areas(main_manager, structure, actor=actor)
     log_action(
         structure,
         actor=actor,
         action=ManagerActionCode.STRUCTURE_CREATED,
-        target_user=actor,
+        target_user=main_manager,
         details=f"{structure.identifier_type} {structure.identifier}",
     )
     return structure

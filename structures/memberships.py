@@ -264,6 +264,47 @@ def transfer_main_role(structure: Structure, *, actor, new_main) -> Membership:
 
 
 @transaction.atomic
+def appoint_main_manager(structure: Structure, *, actor, new_main) -> Membership:
+    """ROL-4 / SOL-3: the support desk appoints a new main manager when the former one left
+    without transferring the role; the former main manager, if any, becomes secondary."""
+    if actor is None or not access.is_support(actor):
+        raise PermissionDenied(
+            _("Seul le support peut désigner un nouveau gestionnaire principal.")
+        )
+    if new_main is None or not active_accounts().filter(pk=new_main.pk).exists():
+        raise ValidationError(
+            {"email": _("Le nouveau gestionnaire principal doit disposer d'un compte actif.")}
+        )
+    Structure.objects.select_for_update().filter(pk=structure.pk).first()
+    memberships = {
+        m.user_id: m for m in Membership.objects.select_for_update().filter(structure=structure)
+    }
+    former = next((m for m in memberships.values() if m.role == Role.MAIN_MANAGER), None)
+    if former is not None and former.user_id == new_main.pk:
+        raise ValidationError({"email": _("Ce compte est déjà le gestionnaire principal.")})
+    if former is not None:  # demoted first: one main manager per structure at every statement
+        former.role = Role.SECONDARY_MANAGER
+        former.save(update_fields=["role"])
+    target = memberships.get(new_main.pk)
+    if target is None:
+        target = Membership.objects.create(
+            user=new_main, structure=structure, role=Role.MAIN_MANAGER
+        )
+        access.grant_default_areas(new_main, structure, actor=actor)
+    else:
+        target.role = Role.MAIN_MANAGER
+        target.save(update_fields=["role"])
+    log_action(
+        structure,
+        actor=actor,
+        action=ManagerActionCode.MAIN_MANAGER_TRANSFERRED,
+        target_user=new_main,
+        details=f"support: {former.user.email if former else '-'} → {new_main.email}",
+    )
+    return target
+
+
+@transaction.atomic
 def duplicate_rights(*, actor, source, target) -> list[Structure]:
     """LNK-4: copy the source user's attachments, services and subscriptions onto the
     target user, on the structures the acting manager manages only.

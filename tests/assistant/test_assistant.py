@@ -148,3 +148,12 @@ def test_public_resend_is_rate_limited(client, db):
     refused = client.post(reverse("assistant:activation"), {"email": "x@example.test"}, **HX)
     assert refused.status_code == 429
     assert "trop de liens" in _text(refused)
+
+
+def test_no_contact_before_the_recipient_sees_the_invoice(client, scene):
+    scene["mine"].status = InvoiceStatus.DEPOSEE
+    scene["mine"].save()
+    client.force_login(scene["user"])
+    answer = _text(client.get(reverse("assistant:invoice", args=[scene["mine"].pk]), **HX))
+    assert "Déposée" in answer
+    assert "Contacter le service destinataire" not in answer

@@ -232,3 +232,50 @@ def test_two_workers_at_once_build_one_digest_per_user(scene, postgresql):
         thread.join(timeout=60)
     assert errors == []
     assert Email.objects.filter(template="activity_digest").count() == 3
+
+
+def test_link_request_reaches_the_managers_only(scene):
+    from structures import requests as link_requests
+
+    requester = UserFactory(email="d-requester@example.test")
+    simple = _user("d-simple-public@example.test")
+    attach(simple, scene["public"], Role.USER)
+    link_requests.request_links(actor=requester, structures=[scene["public"]])
+    _run()
+    mails = _mails()
+    assert "Demande de rattachement de" in mails["d-public-main@example.test"].body_text
+    assert "d-simple-public@example.test" not in mails
+    assert "d-s1@example.test" not in mails
+
+
+def test_sollicitation_answer_reaches_its_sender_not_his_colleagues(scene):
+    from requests_app import services as sollicitations
+
+    steps.make_available(scene["invoice"])
+    colleague = _user("d-colleague@example.test")
+    attach(colleague, scene["supplier"], Role.USER, {"ISSUED": "view"})
+    sender = type(scene["supplier_issued"]).objects.get(pk=scene["supplier_issued"].pk)
+    sollicitation = sollicitations.create(
+        actor=sender,
+        sender_structure=scene["supplier"],
+        category="SUIVI_FACTURE",
+        invoice=scene["invoice"],
+        subject="Paiement ?",
+        message="Bonjour",
+    )
+    sollicitations.answer(sollicitation, actor=scene["reviewer_s1"], message="Demain.")
+    _run()
+    mails = _mails()
+    assert (
+        f"Answer to your request {sollicitation.number}" in mails["d-issued@example.test"].body_text
+    )
+    assert sollicitation.number not in mails["d-colleague@example.test"].body_text
+    assert (
+        sollicitation.number not in mails["d-s2@example.test"].body_text
+        if "d-s2@example.test" in mails
+        else True
+    )
+    assert (
+        f"Nouvelle sollicitation {sollicitation.number}"
+        in mails["d-public-main@example.test"].body_text
+    )

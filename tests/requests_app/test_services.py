@@ -60,6 +60,9 @@ def test_other_categories_go_to_the_support_desk(world, category, subcategory):
         subcategory=subcategory,
         subject="Aide",
         message="Bonjour",
+        details={"structure_identifier": world.public.identifier, "email": world.public_main.email}
+        if subcategory
+        else None,
     )
     assert sollicitation.at_support and sollicitation.addressee_structure is None
     assert list(queries.support_queue(world.support)) == [sollicitation]
@@ -170,3 +173,21 @@ def test_numbering_under_concurrency(world, postgresql):
     assert errors == []
     year = timezone.localdate().year
     assert sorted(numbers) == [f"SOL-{year}-{n:06d}" for n in range(1, 9)]
+
+
+def test_follow_up_only_of_an_invoice_its_recipient_sees_and_from_its_supplier(world):
+    world.invoice.status = "DEPOSEE"  # RCV-2: not yet made available to the recipient
+    world.invoice.save()
+    with pytest.raises(services.SollicitationError):
+        world.follow_up()
+    world.invoice.status = "MISE_A_DISPOSITION"
+    world.invoice.save()
+    from structures.enums import Role
+    from tests.factories.structures import StructureFactory, attach
+
+    second = StructureFactory()
+    attach(world.supplier_user, second, Role.USER)
+    fresh = type(world.supplier_user).objects.get(pk=world.supplier_user.pk)
+    with pytest.raises(services.SollicitationError, match="structure émettrice"):
+        world.follow_up(actor=fresh, sender_structure=second)
+    assert not Sollicitation.objects.exists()

@@ -72,8 +72,8 @@ def test_the_whole_exchange_through_the_web(client, world):
     recipient = _login(client, world.service_reviewer)
 
     def act(scope, action, message=""):
-        url = reverse(f"requests_app:{scope}_act", args=[sollicitation.pk, action])
-        return client.post(url, {"message": message})
+        url = reverse(f"requests_app:{scope}_act", args=[sollicitation.pk])
+        return client.post(url, {"action": action, "message": message})
 
     listing = recipient.get(reverse("requests_app:received")).content.decode()
     assert sollicitation.number in listing
@@ -101,8 +101,8 @@ def test_an_illegal_action_is_a_message_not_a_500(client, world):
     sollicitation = world.follow_up()
     _login(client, world.supplier_user)
     response = client.post(
-        reverse("requests_app:sent_act", args=[sollicitation.pk, "RELAUNCH"]),
-        {"message": "?"},
+        reverse("requests_app:sent_act", args=[sollicitation.pk]),
+        {"action": "RELAUNCH", "message": "?"},
         follow=True,
     )
     assert "Cette action n'est pas possible" in html.unescape(response.content.decode())
@@ -131,14 +131,18 @@ def test_actor_matrix(client, world, who, scope, expected):
     _login(client, getattr(world, who))
     url = reverse(f"requests_app:{scope}_detail", args=[sollicitation.pk])
     assert client.get(url).status_code == expected
-    action = reverse(f"requests_app:{scope}_act", args=[sollicitation.pk, "CLOSE"])
-    assert client.post(action).status_code in (expected if expected != 200 else 302,)
+    action = reverse(f"requests_app:{scope}_act", args=[sollicitation.pk])
+    assert client.post(action, {"action": "CLOSE"}).status_code in (
+        expected if expected != 200 else 302,
+    )
 
 
 def test_support_queue_after_transfer(client, world):
     sollicitation = world.follow_up()
     _login(client, world.public_main)
-    client.post(reverse("requests_app:received_act", args=[sollicitation.pk, "TRANSFER"]))
+    client.post(
+        reverse("requests_app:received_act", args=[sollicitation.pk]), {"action": "TRANSFER"}
+    )
     assert (
         client.get(reverse("requests_app:received_detail", args=[sollicitation.pk])).status_code
         == 404

@@ -16,6 +16,7 @@ SEEDERS = [
     "demo.commitments",
     "demo.api",
     "demo.flows",
+    "demo.sollicitations",
 ]
 
 
