@@ -14,6 +14,7 @@ from api.errors import ApiError
 from api.factures import serialize
 from api.references import ALL_STATUSES, KNOWN_REQUEST_TYPES, MODES_DEPOT
 from api.schemas import body
+from flows import services as flow_services
 from invoicing.enums import InvoiceType, frame_from_code
 from invoicing.errors import ReturnCode
 from portal.areas import AreaCode
@@ -209,8 +210,9 @@ def search_supplier(user, data: Mapping) -> dict:
         value = params.optional_id(data.get(field), field)
         if value is not None:
             qs = qs.filter(**{lookup: value})
-    if params.text(data.get("numeroFluxDepot"), "numeroFluxDepot"):
-        qs = qs.none()  # flows (deposer/flux) are not deposited by this build yet
+    flow_number = params.text(data.get("numeroFluxDepot"), "numeroFluxDepot", max_length=40)
+    if flow_number:
+        qs = flow_services.invoices_of_flow(qs, flow_number)
     qs = _text_exact(qs, data, "numeroFactureOrigine", "original_invoice_number")
     kind = params.choice(data.get("typeFacture"), "typeFacture", InvoiceType.values)
     if kind:
@@ -262,7 +264,9 @@ def search_supplier(user, data: Mapping) -> dict:
         default="DateDepot",
         descending=True,
     )
-    rows, total = pagination.slice_of(serialize.for_lists(qs), page)
+    rows, total = pagination.slice_of(
+        serialize.for_lists(qs).select_related("flow_link__flow"), page
+    )
     items = [serialize.supplier_row(i, with_size=with_size) for i in rows]
     return pagination.listing("listeFactures", items, page, total)
 

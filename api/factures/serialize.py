@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 
 from api.formats import day, iso, number, or_none
@@ -13,6 +14,14 @@ LIST_RELATED = ("supplier_service", "recipient_service", "validator", "created_b
 
 def for_lists(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
     return queryset.select_related(*LIST_RELATED)
+
+
+def _flow_number(invoice: Invoice) -> str | None:
+    """The `numeroFluxDepot` of an invoice integrated from a flow (issue 13), else None."""
+    try:
+        return invoice.flow_link.flow.number
+    except ObjectDoesNotExist:
+        return None
 
 
 def _service(service, attr: str):
@@ -32,7 +41,7 @@ def supplier_row(invoice: Invoice, *, with_size: bool = False) -> dict:
         "identifiantFactureCPP": invoice.pk,
         "numeroFacture": invoice.number,
         "statut": invoice.status,
-        "numeroFluxDepot": None,
+        "numeroFluxDepot": _flow_number(invoice),
         "typeDemandePaiement": "FACTURE",
         "typeFacture": invoice.invoice_type,
         "modeDepot": or_none(invoice.deposit_mode),
