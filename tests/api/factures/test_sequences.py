@@ -255,7 +255,9 @@ def test_mise_en_paiement_refused_when_the_recipient_does_not_report_it(world):
     public = world.personas.public
     public.payment_status_not_reported = True
     public.save()
-    invoice = InvoiceFactory(supplier=world.personas.structure, recipient=public, status=S.SERVICE_FAIT)
+    invoice = InvoiceFactory(
+        supplier=world.personas.structure, recipient=public, status=S.SERVICE_FAIT
+    )
     body = world.public.post(
         "factures/v1/traiter/recue", {"idFacture": invoice.pk, "nouveauStatut": "MISE_EN_PAIEMENT"}
     ).json()
