@@ -235,9 +235,14 @@ def _holdings(user) -> dict[int, dict[str, Mode]]:
     ):
         opened[sid].add(code)
     always = {area.code for area in areas.AREAS if area.always_open}
-    perms = StructureUserObjectPermission.objects.filter(
-        user=user, content_object_id__in=roles
-    ).values_list("content_object_id", "permission__codename")
+    # A technical account holds no subscription of its own (TEC-5: its main manager's roles).
+    perms = (
+        []
+        if getattr(user, "is_technical", False)
+        else StructureUserObjectPermission.objects.filter(
+            user=user, content_object_id__in=roles
+        ).values_list("content_object_id", "permission__codename")
+    )
     for sid, role in roles.items():
         held: dict[str, Mode] = dict.fromkeys(ROLE_AREAS, Mode.CHANGE)
         if role in (Role.MAIN_MANAGER, Role.SECONDARY_MANAGER):

@@ -194,10 +194,10 @@ def complete_prepared(
 
 
 @transaction.atomic
-def process_rejections(invoices: list[Invoice], *, actor) -> None:
+def process_rejections(invoices: list[Invoice], *, actor, comment: str = "") -> None:
     """API `traiterRejet` (T17), all or nothing: one invoice that cannot be treated
-    leaves every other unchanged."""
+    leaves every other unchanged; the comment is stored with each action."""
     from invoicing import workflow
 
     for invoice in invoices:
-        workflow.process_rejection(invoice, actor=actor)
+        workflow.process_rejection(invoice, actor=actor, comment=comment)

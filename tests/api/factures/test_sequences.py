@@ -132,10 +132,17 @@ def test_reject_then_traiter_rejet_all_or_nothing(world, django_capture_on_commi
     assert body["codeRetour"] == 20002
     assert not Invoice.objects.get(pk=first).rejection_processed
     body = world.supplier.post(
-        "factures/v1/traiterRejet", {"listeDemandePaiement": [{"idDemandePaiement": str(first)}]}
+        "factures/v1/traiterRejet",
+        {"listeDemandePaiement": [{"idDemandePaiement": str(first)}], "motifRejet": "Refaite"},
     ).json()
     assert body == {"codeRetour": 0, "libelle": "TRA_MSG_00.000"}
     assert Invoice.objects.get(pk=first).rejection_processed
+    actions = list(
+        StatusEvent.objects.filter(invoice_id=first)
+        .exclude(action="")
+        .values_list("action", "comment")
+    )
+    assert actions[-2:] == [("ACQUITTEMENT_REJET", ""), ("TRAITEMENT_REJET", "Refaite")]
 
 
 def test_recycle_to_another_recipient(world, django_capture_on_commit_callbacks):
