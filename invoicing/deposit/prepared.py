@@ -23,7 +23,13 @@ from django.utils.translation import gettext as _
 
 from invoicing.deposit.drafts import API
 from invoicing.deposit.services import send_invoice
-from invoicing.deposit.uploads import _checked_upload, _store, detect_stored, field_error
+from invoicing.deposit.uploads import (
+    _checked_upload,
+    _store,
+    detect_stored,
+    field_error,
+    stored_prefill,
+)
 from invoicing.enums import AttachmentType
 from invoicing.errors import ReturnCode
 from invoicing.models import Attachment, Invoice
@@ -157,8 +163,15 @@ def send_prepared(
                 _("La pièce jointe principale est obligatoire pour un dépôt PDF."),
                 ReturnCode.FORMAT,
             )
+        recognised = Attachment.objects.filter(pk=main_id, is_main=True).exists()
         main = _main_file(actor, main_id)
+        if not data.get("invoice_date"):
+            # §6.2: the date recognised by `deposer/pdf` (already read), else today.
+            found = stored_prefill(main).invoice_date if recognised else None
+            data["invoice_date"] = found or timezone.localdate()
     ids = describe(actor, attachments)
+    data.setdefault("invoice_date", None)
+    data["invoice_date"] = data["invoice_date"] or timezone.localdate()
     if is_entry_mode and not data.get("number") and data.get("supplier") is not None:
         year = (data.get("invoice_date") or timezone.localdate()).year
         data["number"] = next_number(data["supplier"], year)
