@@ -274,3 +274,36 @@ def test_mise_en_paiement_refused_when_the_recipient_does_not_report_it(world):
     }
     invoice.refresh_from_db()
     assert invoice.status == S.SERVICE_FAIT
+
+
+def test_consulter_pages_its_sub_lists(world, django_capture_on_commit_callbacks):
+    invoice_id = _deposit(
+        world,
+        django_capture_on_commit_callbacks,
+        lignePoste=[
+            {
+                "lignePosteDenomination": f"L{n}",
+                "lignePosteQuantite": 1,
+                "lignePosteMontantUnitaireHT": "250",
+                "lignePosteTauxTva": "TVA20",
+            }
+            for n in range(4)
+        ],
+    )
+    body = world.supplier.post(
+        "factures/v1/consulter/fournisseur",
+        {
+            "identifiantFactureCPP": invoice_id,
+            "pLignesPoste": {
+                "nbResultatsParPageLignesPoste": 3,
+                "pageResultatDemandeeLignesPoste": 2,
+            },
+        },
+    ).json()
+    lines = body["facture"]["lignesDePoste"]
+    assert [line["lignePosteDenomination"] for line in lines["lignePoste"]] == ["L3"]
+    assert (
+        lines["pageCouranteLignesPoste"],
+        lines["pagesLignesPoste"],
+        lines["totalLignesPoste"],
+    ) == (2, 2, 4)
