@@ -30,6 +30,8 @@ from invoicing.deposit.uploads import (
     field_error,
     stored_prefill,
 )
+from invoicing.documents.attachments import stored_dossier_size
+from invoicing.documents.files import MAX_DOSSIER_SIZE
 from invoicing.enums import AttachmentType
 from invoicing.errors import ReturnCode
 from invoicing.models import Attachment, Invoice
@@ -203,6 +205,12 @@ def complete_prepared(
     )
     if attachments:
         link_prepared(locked, attachments, actor=actor)
+        if stored_dossier_size(locked) > MAX_DOSSIER_SIZE:  # ATT-4: the whole dossier
+            raise field_error(
+                "attachments",
+                _("Le dossier de facturation dépasse la taille maximale de 120 Mo."),
+                ReturnCode.TOO_LARGE,
+            )
     return locked
 
 

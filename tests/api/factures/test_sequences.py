@@ -307,3 +307,37 @@ def test_consulter_pages_its_sub_lists(world, django_capture_on_commit_callbacks
         lines["pagesLignesPoste"],
         lines["totalLignesPoste"],
     ) == (2, 2, 4)
+
+
+def test_completer_with_a_file_and_a_dossier_over_120_mb(world, django_capture_on_commit_callbacks):
+    from invoicing.models import Attachment
+
+    invoice_id = _deposit(world, django_capture_on_commit_callbacks)
+    world.public.post(
+        "factures/v1/traiter/recue",
+        {"idFacture": invoice_id, "nouveauStatut": "SUSPENDUE", "motif": "PJ"},
+    )
+    added = world.supplier.post(
+        "transverses/v1/ajouter/fichier",
+        {"pieceJointeFichier": base64.b64encode(b"piece").decode(), "pieceJointeNom": "pj.txt"},
+    ).json()
+    item = {
+        "pieceJointeComplementaireId": added["pieceJointeId"],
+        "pieceJointeComplementaireDesignation": "Justificatif",
+        "pieceJointeComplementaireType": "AUTRE",
+    }
+    Attachment.objects.filter(invoice_id=invoice_id).update(size=121 * 1024 * 1024)
+    too_big = world.supplier.post(
+        "factures/v1/completer",
+        {"identifiantFactureCPP": invoice_id, "pieceJointeComplementaire": [item]},
+    ).json()
+    assert too_big["codeRetour"] == 20003
+    assert Invoice.objects.get(pk=invoice_id).status == S.SUSPENDUE
+    Attachment.objects.filter(invoice_id=invoice_id).update(size=1000)
+    done = world.supplier.post(
+        "factures/v1/completer",
+        {"identifiantFactureCPP": invoice_id, "pieceJointeComplementaire": [item]},
+    ).json()
+    assert done["codeRetour"] == 0, done
+    assert Invoice.objects.get(pk=invoice_id).status == S.COMPLETEE
+    assert Attachment.objects.get(pk=added["pieceJointeId"]).invoice_id == invoice_id
