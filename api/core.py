@@ -53,7 +53,7 @@ api = NinjaAPI(
     urls_namespace="cpro",
     auth=CproAuth(),
     parser=BodyParser(),
-    docs_url="/docs",
+    docs_url=None,  # `docs` below: the page needs the request (CSP nonce)
     openapi_url="/openapi.json",
 )
 
@@ -150,6 +150,18 @@ def cpro_view(view):
             return response
 
     return csrf_exempt(login_not_required(wrapper))
+
+
+@login_not_required
+def docs(request: HttpRequest):
+    """The self-hosted Swagger UI of the API (public), under the portal's strict CSP."""
+    from django.shortcuts import render
+    from django.urls import reverse
+
+    settings = {"layout": "BaseLayout", "deepLinking": True, "url": reverse("cpro:openapi-json")}
+    return render(
+        request, "ninja/swagger.html", {"api": api, "swagger_settings": json.dumps(settings)}
+    )
 
 
 def not_found(request: HttpRequest, *args, **kwargs):

@@ -8,6 +8,15 @@ from ninja import Router
 
 from api.errors import answer
 
+# API.md §2.2: the technical account of every operation but health-check.
+CPRO_ACCOUNT = {
+    "in": "header",
+    "name": "cpro-account",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": 'base64("<login>:<password>") of a technical account (no "Basic " prefix)',
+}
+
 
 def register(
     router: Router,
@@ -22,4 +31,9 @@ def register(
         return answer(handler(request.auth.user, payload.data))
 
     endpoint.__name__ = operation_id
-    router.post(path, operation_id=operation_id, summary=summary or operation_id)(endpoint)
+    router.post(
+        path,
+        operation_id=operation_id,
+        summary=summary or operation_id,
+        openapi_extra={"parameters": [CPRO_ACCOUNT]},
+    )(endpoint)

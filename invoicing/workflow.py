@@ -141,13 +141,24 @@ def recycle(invoice: Invoice, *, actor, routing: dict) -> Invoice:
 
 
 @transaction.atomic
-def process_rejection(invoice: Invoice, *, actor) -> Invoice:
-    """T17: "Traiter le rejet": no status change, `rejetTraite` becomes true (LIF-7)."""
+def process_rejection(invoice: Invoice, *, actor, comment: str = "") -> Invoice:
+    """T17: "Traiter le rejet": no status change, `rejetTraite` becomes true (LIF-7);
+    TRAITEMENT_REJET is logged with the optional comment, after ACQUITTEMENT_REJET when the
+    rejection was not acknowledged yet (API.md §6.13)."""
     locked = steps.lock(invoice)
     if locked.status != S.REJETEE or locked.rejection_processed:
         raise IllegalTransition()
     if R.SUPPLIER not in actor_roles(actor, locked):
         raise NotAllowed()
+    comment = steps.clean_reason(comment, required=False)
+    if locked.acknowledged_at is None:
+        steps.record(
+            locked,
+            status=locked.status,
+            action=ActionCode.ACQUITTEMENT_REJET,
+            actor=actor,
+            actor_role=R.SUPPLIER,
+        )
     locked.rejection_processed = True
     locked.acknowledged_at = locked.acknowledged_at or timezone.now()
     locked.save(update_fields=["rejection_processed", "acknowledged_at", "updated_at"])
@@ -158,6 +169,7 @@ def process_rejection(invoice: Invoice, *, actor) -> Invoice:
         action=ActionCode.TRAITEMENT_REJET,
         actor=actor,
         actor_role=R.SUPPLIER,
+        comment=comment,
     )
     invoice.refresh_from_db()
     return locked

@@ -371,6 +371,15 @@ OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "api.oauth.Validator",
     # Only the SHA-256 of a token is stored (RFC 9700); the raw value is never persisted.
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    # RFC 9700 everywhere (only client credentials are used; the others are closed).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 # How long a verified cpro-account header (or client secret) is remembered, so the PBKDF2
 # check is not paid on every call; keyed on the stored hash, so a reset ends it at once.

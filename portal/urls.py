@@ -21,10 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("dev/", include("notifications.urls")),
     path("raccordements/", include("api.connections.urls")),
-    path(
-        "structures/gestionnaire/structures/<int:pk>/utilisateur-technique/",
-        include("api.technical.urls"),
-    ),
+    path("structures/gestionnaire/structures/", include("api.technical.urls")),
     path("cpro/", include(cpro_urls, namespace=cpro_namespace)),
     path("api/oauth/", include(token_urls)),
 ]

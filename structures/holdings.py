@@ -47,6 +47,9 @@ def _membership_rows(users, structure_ids=None) -> list[tuple[int, int, int, str
 def holdings_of(users: Iterable) -> dict[int, dict[int, dict[str, Mode]]]:
     """{user_id: {structure_id: {area_code: mode}}}: roles (ROL-5, AREA-1) and subscriptions
     of many users (objects or ids) in three queries (the digests read a batch at once)."""
+    users = list(users)
+    # A technical account holds no subscription of its own (TEC-5: its main manager's roles).
+    technical = {user.pk for user in users if getattr(user, "is_technical", False)}
     roles: dict[int, dict[int, str]] = {}
     for _pk, uid, sid, role in _membership_rows(users):
         roles.setdefault(uid, {})[sid] = role
@@ -66,7 +69,7 @@ def holdings_of(users: Iterable) -> dict[int, dict[int, dict[str, Mode]]]:
                 held.update(dict.fromkeys(opened[sid] | always, Mode.CHANGE))
             result.setdefault(uid, {})[sid] = held
     perms = StructureUserObjectPermission.objects.filter(
-        user_id__in=list(roles), content_object_id__in=sids
+        user_id__in=[uid for uid in roles if uid not in technical], content_object_id__in=sids
     ).values_list("user_id", "content_object_id", "permission__codename")
     for uid, sid, codename in perms:
         code, mode = AREA_BY_CODENAME.get(codename, (None, None))

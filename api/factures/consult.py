@@ -57,7 +57,12 @@ def invoice_id(data: Mapping) -> int:
 def consult(user, data: Mapping, role: str) -> dict:
     pk = invoice_id(data)
     invoice = scope.one(serialize.for_detail(ROLE_QUERYSETS[role](user)), pk)
-    return ok(facture=serialize.full(invoice))
+    pages = {
+        "lines": data.get("pLignesPoste") or data.get("rechercheLignePoste"),
+        "vat": data.get("pLigneRecapTva") or data.get("rechercheligneTvaRecap"),
+        "attachments": data.get("pListePiecesJointes") or data.get("recherchePj"),
+    }
+    return ok(facture=serialize.full(invoice, pages))
 
 
 def _person(event: StatusEvent, visible_ids: set[int]) -> dict:

@@ -251,10 +251,16 @@ def process_rejected(user, data: Mapping) -> dict:
     for item in items:
         value = item.get("idDemandePaiement") if isinstance(item, dict) else item
         ids.append(params.required_id(value, "idDemandePaiement"))
-    params.text(data.get("motifRejet"), "motifRejet", max_length=255)
-    params.text(data.get("cpltInfos"), "cpltInfos", max_length=255)
+    reason = params.text(data.get("motifRejet"), "motifRejet", max_length=255)
+    details = params.text(data.get("cpltInfos"), "cpltInfos", max_length=255)
+    comment = " : ".join(part for part in (reason, details) if part)[:255]
     found = {i.pk: i for i in scope.supplier_invoices(user, Mode.CHANGE).filter(pk__in=ids)}
     if len(found) != len(set(ids)):
         raise ApiError(ReturnCode.NOT_FOUND)
-    domain(prepared.process_rejections, [found[pk] for pk in dict.fromkeys(ids)], actor=user)
+    domain(
+        prepared.process_rejections,
+        [found[pk] for pk in dict.fromkeys(ids)],
+        actor=user,
+        comment=comment,
+    )
     return ok()

@@ -6,7 +6,6 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 
 from api.formats import day, iso, number, or_none
-from invoicing.enums import InvoiceStatus
 from invoicing.models import Attachment, Invoice
 
 LIST_RELATED = ("supplier_service", "recipient_service", "validator", "created_by")
@@ -171,14 +170,27 @@ def for_detail(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
     )
 
 
-def _sub_page(items: list, suffix: str) -> dict:
+def _sub_page(items: list, suffix: str, request: dict | None = None) -> tuple[list, dict]:
+    """§6.7 sub-lists: the page asked by `request` (fields with any suffix, e.g.
+    nbResultatsParPageLignesPoste), answered with the response's suffix."""
+    per_page, number = MAX_SUB_PAGE, 1
+    for key, value in (request or {}).items():
+        if isinstance(value, (int, str)) and str(value).strip().isdigit() and int(value) > 0:
+            if key.startswith("nbResultatsParPage"):
+                per_page = min(int(value), MAX_SUB_PAGE)
+            elif key.startswith("pageResultatDemandee"):
+                number = int(value)
     total = len(items)
-    return {
-        f"nbResultatsParPage{suffix}": max(total, 1),
-        f"pageCourante{suffix}": 1,
-        f"pages{suffix}": 1 if total else 0,
+    shown = items[(number - 1) * per_page : number * per_page]
+    return shown, {
+        f"nbResultatsParPage{suffix}": per_page,
+        f"pageCourante{suffix}": number,
+        f"pages{suffix}": -(-total // per_page),
         f"total{suffix}": total,
     }
+
+
+MAX_SUB_PAGE = 1000
 
 
 def _vat_code(rate) -> str | None:
@@ -187,7 +199,10 @@ def _vat_code(rate) -> str | None:
     return VAT_CODE_BY_RATE.get(number(rate))
 
 
-def full(invoice: Invoice) -> dict:
+def full(invoice: Invoice, pages: dict | None = None) -> dict:
+    """The invoice in full; `pages` = {"lines"|"vat"|"attachments": the request's
+    pagination object of that sub-list}."""
+    pages = pages or {}
     recipient, supplier, bank = invoice.recipient, invoice.supplier, invoice.bank_account
     attachments = list(invoice.attachments.all())
     main = next((a for a in attachments if a.is_main), None)
@@ -309,15 +324,13 @@ def full(invoice: Invoice) -> dict:
             "montantTtcTotal": number(invoice.amount_ttc),
             "montantAPayer": number(invoice.amount_to_pay),
         },
-        "lignesDePoste": {"lignePoste": lines, **_sub_page(lines, "LignesPoste")},
-        "recapitulatifDeTva": {
-            "ligneTva": vat_lines,
-            **_sub_page(vat_lines, "LignesRecapitulativesTVA"),
-        },
-        "listeDesPiecesJointes": {
-            "pieceJointe": pieces,
-            **_sub_page(pieces, "ListePiecesJointe"),
-        },
+        "lignesDePoste": _sub_list("lignePoste", lines, "LignesPoste", pages.get("lines")),
+        "recapitulatifDeTva": _sub_list(
+            "ligneTva", vat_lines, "LignesRecapitulativesTVA", pages.get("vat")
+        ),
+        "listeDesPiecesJointes": _sub_list(
+            "pieceJointe", pieces, "ListePiecesJointe", pages.get("attachments")
+        ),
         "pieceJointePrincipale": {
             "idPieceJointePrincipale": main.pk if main else None,
             "idLiaisonPieceJointePrincipale": main.pk if main else None,
@@ -325,4 +338,6 @@ def full(invoice: Invoice) -> dict:
     }
 
 
-HIDDEN = InvoiceStatus.BROUILLON
+def _sub_list(name: str, items: list, suffix: str, request) -> dict:
+    shown, pagination = _sub_page(items, suffix, request if isinstance(request, dict) else None)
+    return {name: shown, **pagination}

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api import files, params
@@ -227,7 +226,7 @@ def _form_data(user, data: Mapping, mode: str) -> dict:
         "supplier": _supplier(user, data),
         "frame": params.text(frame.get("codeCadreFacturation"), "codeCadreFacturation"),
         "number": number,
-        "invoice_date": params.date(data.get("dateFacture"), "dateFacture") or timezone.localdate(),
+        "invoice_date": params.date(data.get("dateFacture"), "dateFacture"),
         "invoice_type": params.text(references.get("typeFacture"), "typeFacture"),
         "original_invoice_number": params.text(
             references.get("numeroFactureOrigine"), "numeroFactureOrigine"

@@ -23,7 +23,15 @@ from django.utils.translation import gettext as _
 
 from invoicing.deposit.drafts import API
 from invoicing.deposit.services import send_invoice
-from invoicing.deposit.uploads import _checked_upload, _store, detect_stored, field_error
+from invoicing.deposit.uploads import (
+    _checked_upload,
+    _store,
+    detect_stored,
+    field_error,
+    stored_prefill,
+)
+from invoicing.documents.attachments import stored_dossier_size
+from invoicing.documents.files import MAX_DOSSIER_SIZE
 from invoicing.enums import AttachmentType
 from invoicing.errors import ReturnCode
 from invoicing.models import Attachment, Invoice
@@ -157,8 +165,15 @@ def send_prepared(
                 _("La pièce jointe principale est obligatoire pour un dépôt PDF."),
                 ReturnCode.FORMAT,
             )
+        recognised = Attachment.objects.filter(pk=main_id, is_main=True).exists()
         main = _main_file(actor, main_id)
+        if not data.get("invoice_date"):
+            # §6.2: the date recognised by `deposer/pdf` (already read), else today.
+            found = stored_prefill(main).invoice_date if recognised else None
+            data["invoice_date"] = found or timezone.localdate()
     ids = describe(actor, attachments)
+    data.setdefault("invoice_date", None)
+    data["invoice_date"] = data["invoice_date"] or timezone.localdate()
     if is_entry_mode and not data.get("number") and data.get("supplier") is not None:
         year = (data.get("invoice_date") or timezone.localdate()).year
         data["number"] = next_number(data["supplier"], year)
@@ -190,14 +205,20 @@ def complete_prepared(
     )
     if attachments:
         link_prepared(locked, attachments, actor=actor)
+        if stored_dossier_size(locked) > MAX_DOSSIER_SIZE:  # ATT-4: the whole dossier
+            raise field_error(
+                "attachments",
+                _("Le dossier de facturation dépasse la taille maximale de 120 Mo."),
+                ReturnCode.TOO_LARGE,
+            )
     return locked
 
 
 @transaction.atomic
-def process_rejections(invoices: list[Invoice], *, actor) -> None:
+def process_rejections(invoices: list[Invoice], *, actor, comment: str = "") -> None:
     """API `traiterRejet` (T17), all or nothing: one invoice that cannot be treated
-    leaves every other unchanged."""
+    leaves every other unchanged; the comment is stored with each action."""
     from invoicing import workflow
 
     for invoice in invoices:
-        workflow.process_rejection(invoice, actor=actor)
+        workflow.process_rejection(invoice, actor=actor, comment=comment)

@@ -39,7 +39,8 @@ class MembershipQuerySet(models.QuerySet):
                 structure__technical_accounts__user=user,
                 structure__technical_accounts__is_active=True,
             ).values("user")[:1]
-            return self.filter(user__in=principal)
+            # A technical user without a TechnicalAccount row (older data) keeps its own.
+            return self.filter(Q(user=user) | Q(user__in=principal))
         return self.filter(user=user)
 
     def on(self, structure) -> MembershipQuerySet:

@@ -132,10 +132,17 @@ def test_reject_then_traiter_rejet_all_or_nothing(world, django_capture_on_commi
     assert body["codeRetour"] == 20002
     assert not Invoice.objects.get(pk=first).rejection_processed
     body = world.supplier.post(
-        "factures/v1/traiterRejet", {"listeDemandePaiement": [{"idDemandePaiement": str(first)}]}
+        "factures/v1/traiterRejet",
+        {"listeDemandePaiement": [{"idDemandePaiement": str(first)}], "motifRejet": "Refaite"},
     ).json()
     assert body == {"codeRetour": 0, "libelle": "TRA_MSG_00.000"}
     assert Invoice.objects.get(pk=first).rejection_processed
+    actions = list(
+        StatusEvent.objects.filter(invoice_id=first)
+        .exclude(action="")
+        .values_list("action", "comment")
+    )
+    assert actions[-2:] == [("ACQUITTEMENT_REJET", ""), ("TRAITEMENT_REJET", "Refaite")]
 
 
 def test_recycle_to_another_recipient(world, django_capture_on_commit_callbacks):
@@ -255,7 +262,9 @@ def test_mise_en_paiement_refused_when_the_recipient_does_not_report_it(world):
     public = world.personas.public
     public.payment_status_not_reported = True
     public.save()
-    invoice = InvoiceFactory(supplier=world.personas.structure, recipient=public, status=S.SERVICE_FAIT)
+    invoice = InvoiceFactory(
+        supplier=world.personas.structure, recipient=public, status=S.SERVICE_FAIT
+    )
     body = world.public.post(
         "factures/v1/traiter/recue", {"idFacture": invoice.pk, "nouveauStatut": "MISE_EN_PAIEMENT"}
     ).json()
@@ -265,3 +274,70 @@ def test_mise_en_paiement_refused_when_the_recipient_does_not_report_it(world):
     }
     invoice.refresh_from_db()
     assert invoice.status == S.SERVICE_FAIT
+
+
+def test_consulter_pages_its_sub_lists(world, django_capture_on_commit_callbacks):
+    invoice_id = _deposit(
+        world,
+        django_capture_on_commit_callbacks,
+        lignePoste=[
+            {
+                "lignePosteDenomination": f"L{n}",
+                "lignePosteQuantite": 1,
+                "lignePosteMontantUnitaireHT": "250",
+                "lignePosteTauxTva": "TVA20",
+            }
+            for n in range(4)
+        ],
+    )
+    body = world.supplier.post(
+        "factures/v1/consulter/fournisseur",
+        {
+            "identifiantFactureCPP": invoice_id,
+            "pLignesPoste": {
+                "nbResultatsParPageLignesPoste": 3,
+                "pageResultatDemandeeLignesPoste": 2,
+            },
+        },
+    ).json()
+    lines = body["facture"]["lignesDePoste"]
+    assert [line["lignePosteDenomination"] for line in lines["lignePoste"]] == ["L3"]
+    assert (
+        lines["pageCouranteLignesPoste"],
+        lines["pagesLignesPoste"],
+        lines["totalLignesPoste"],
+    ) == (2, 2, 4)
+
+
+def test_completer_with_a_file_and_a_dossier_over_120_mb(world, django_capture_on_commit_callbacks):
+    from invoicing.models import Attachment
+
+    invoice_id = _deposit(world, django_capture_on_commit_callbacks)
+    world.public.post(
+        "factures/v1/traiter/recue",
+        {"idFacture": invoice_id, "nouveauStatut": "SUSPENDUE", "motif": "PJ"},
+    )
+    added = world.supplier.post(
+        "transverses/v1/ajouter/fichier",
+        {"pieceJointeFichier": base64.b64encode(b"piece").decode(), "pieceJointeNom": "pj.txt"},
+    ).json()
+    item = {
+        "pieceJointeComplementaireId": added["pieceJointeId"],
+        "pieceJointeComplementaireDesignation": "Justificatif",
+        "pieceJointeComplementaireType": "AUTRE",
+    }
+    Attachment.objects.filter(invoice_id=invoice_id).update(size=121 * 1024 * 1024)
+    too_big = world.supplier.post(
+        "factures/v1/completer",
+        {"identifiantFactureCPP": invoice_id, "pieceJointeComplementaire": [item]},
+    ).json()
+    assert too_big["codeRetour"] == 20003
+    assert Invoice.objects.get(pk=invoice_id).status == S.SUSPENDUE
+    Attachment.objects.filter(invoice_id=invoice_id).update(size=1000)
+    done = world.supplier.post(
+        "factures/v1/completer",
+        {"identifiantFactureCPP": invoice_id, "pieceJointeComplementaire": [item]},
+    ).json()
+    assert done["codeRetour"] == 0, done
+    assert Invoice.objects.get(pk=invoice_id).status == S.COMPLETEE
+    assert Attachment.objects.get(pk=added["pieceJointeId"]).invoice_id == invoice_id

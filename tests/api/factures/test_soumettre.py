@@ -79,16 +79,21 @@ def test_deposer_pdf_recognises_and_the_id_serves_soumettre(world):
     assert deposited["codeRetour"] == 0, deposited
     assert deposited["formatDepot"] == "PDF_NON_SIGNE"
     assert "pieceJointeId" in deposited
-    body = world.supplier.post(
-        SUBMIT,
-        pdf_deposit(
-            world.personas.structure.pk,
-            world.personas.public.identifier,
-            deposited["pieceJointeId"],
-            pieceJointePrincipale={"pieceJointePrincipaleId": str(deposited["pieceJointeId"])},
-        ),
-    ).json()
+    payload = pdf_deposit(
+        world.personas.structure.pk,
+        world.personas.public.identifier,
+        deposited["pieceJointeId"],
+        pieceJointePrincipale={"pieceJointePrincipaleId": str(deposited["pieceJointeId"])},
+    )
+    payload.pop("dateFacture")
+    body = world.supplier.post(SUBMIT, payload).json()
     assert body["codeRetour"] == 0, body
+    assert deposited["dateFacture"] == "2024-03-12"
+    # §6.2: without dateFacture, the recognised date.
+    assert (
+        Invoice.objects.get(pk=body["identifiantFactureCPP"]).invoice_date.isoformat()
+        == "2024-03-12"
+    )
 
 
 def test_complementary_attachment_gets_its_designation_and_type(world, mandate):
