@@ -108,6 +108,15 @@ def test_upload_unreadable_file_is_refused_with_its_reason(logged, content, name
     assert not Attachment.objects.exists()
 
 
+def test_upload_pdf_protected_by_an_owner_password_only_is_accepted_and_prefilled(logged):
+    """Issue 11: it opens without a password; only a PDF that needs one is refused."""
+    response = upload(logged, samples.owner_password_pdf())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    html = form_page(logged, response)
+    assert 'value="FA-2024-0042"' in html
+    assert Attachment.objects.count() == 1
+
+
 def test_upload_name_over_50_characters_is_refused(logged):
     response = upload(logged, samples.plain_text_pdf(), "f" * 57 + ".pdf")
     assert response.status_code == 400
