@@ -198,3 +198,16 @@ def test_entry_pdf_shows_the_recipient_address_when_the_service_has_only_a_postc
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert "1 rue de la Paix" in text
     assert "69002" not in text
+
+
+def test_form_marks_the_fields_required_to_send(logged):
+    """The DSFR required marker on the fields every invoice needs, not on the others."""
+    html = logged.get(reverse("invoicing:deposit_entry")).content.decode()
+    assert 'id="required-note"' in html
+    marker = '<span class="fr-required-marker" aria-hidden="true"> *</span>'
+    for name in ("id_number", "id_invoice_date", "id_recipient_identifier", "id_supplier"):
+        label = html.split(f'<label class="fr-label" for="{name}">', 1)[1].split("</label>")[0]
+        assert marker in label, name
+    comment = html.split('<label class="fr-label" for="id_comment">', 1)[1].split("</label>")[0]
+    assert marker not in comment
+    assert 'for="id_amount_ht"' not in html  # entry mode: the totals are computed
