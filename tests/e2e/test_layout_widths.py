@@ -153,7 +153,9 @@ def test_desktop_header_logo_is_whole_with_a_long_name_and_a_last_login(
     context.close()
 
 
-def test_phone_header_links_and_tabs_are_behind_the_menu_button(demo, browser, live_server):
+def test_phone_header_links_and_tabs_are_behind_the_menu_button(
+    demo, browser, live_server, tmp_path
+):
     context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -166,6 +168,8 @@ def test_phone_header_links_and_tabs_are_behind_the_menu_button(demo, browser, l
 
     menu_button.click()
     page.locator("#header-menu.fr-modal--opened").wait_for()
+    page.wait_for_timeout(300)  # the DSFR's opening transition
+    page.screenshot(path=str(_output(tmp_path) / "390-menu-open.png"))
     assert page.locator("#area-tabs").is_visible()
     assert page.locator("#area-tabs a[data-area='ISSUED']").is_visible()
     # The DSFR copies the header links into the menu: the user's link is reachable there.
