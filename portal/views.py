@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from invoicing.counters import home_counters
 from structures import access
 
 
@@ -15,6 +16,9 @@ def home(request):
     memberships = list(
         request.user.memberships.select_related("structure").order_by("structure__company_name")
     )
+    counters = home_counters(request.user, [m.structure_id for m in memberships])
+    for membership in memberships:
+        membership.counters = counters.get(membership.structure_id, [])
     return render(
         request,
         "portal/home.html",

@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal import areas
 from portal.areas import AreaCode
@@ -246,7 +247,11 @@ class StructureAdmin(SupportAccessMixin, admin.ModelAdmin):
                 count += 1
         self.message_user(
             request,
-            _("Espace Factures reçues ouvert sur %(count)s structure(s) publique(s).")
+            ngettext(
+                "Espace Factures reçues ouvert sur %(count)d structure publique.",
+                "Espace Factures reçues ouvert sur %(count)d structures publiques.",
+                count,
+            )
             % {"count": count},
             messages.SUCCESS,
         )

@@ -55,6 +55,25 @@ def dsfr_classes(form: forms.BaseForm) -> None:
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+# Fields every invoice needs to be sent (§5.4): shown with the DSFR required marker. The
+# conditional ones (service code, engagement, validator, reason of exemption...) say so in
+# their hint or in the recipient's parameters.
+REQUIRED_TO_SEND = (
+    "frame",
+    "supplier",
+    "recipient_identifier",
+    "invoice_type",
+    "currency",
+    "vat_type",
+    "number",
+    "invoice_date",
+    "amount_ht",
+    "amount_tva",
+    "amount_ttc",
+    "amount_to_pay",
+)
+
+
 class StructureChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Structure) -> str:
         return f"{obj.identifier} — {obj.company_name}"
@@ -259,6 +278,9 @@ class DepositForm(ControlCharactersMixin, forms.Form):
         self.fields["bank_account"].label_from_instance = lambda account: (
             f"{account.structure.company_name} — {account}" if many else str(account)
         )
+        for name in REQUIRED_TO_SEND:
+            # the DSFR marker (the form saves drafts, so the fields are not `required`)
+            self.fields[name].required_to_send = True
         dsfr_classes(self)
         if is_entry_mode:
             for name in ("amount_ht", "amount_tva", "amount_ttc"):

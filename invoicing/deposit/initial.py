@@ -154,4 +154,13 @@ def form_initial(user, structure, *, draft, main) -> dict:
         and deposit_structures(user).filter(pk=structure.pk).exists()
     ):
         initial["supplier"] = structure.pk
+    if "bank_account" not in initial and initial.get("supplier"):
+        # The structure's only bank account is the one to use: pre-selected (issue 11).
+        accounts = list(
+            BankAccount.objects.filter(
+                structure_id=initial["supplier"], is_active=True
+            ).values_list("pk", flat=True)[:2]
+        )
+        if len(accounts) == 1:
+            initial["bank_account"] = accounts[0]
     return initial

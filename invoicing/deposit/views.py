@@ -36,7 +36,7 @@ from invoicing.deposit.forms import (
     deposit_structures,
     lines_of,
 )
-from invoicing.deposit.initial import form_initial, line_initial
+from invoicing.deposit.initial import form_initial, initial_from_prefill, line_initial
 from invoicing.enums import DepositMode, InvoiceStatus
 from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.models import Attachment, Invoice
@@ -346,9 +346,12 @@ class _FormPage:
 
     def render(self) -> HttpResponse:
         form, request = self.form, self.request
-        notice = None
+        notice, prefilled = None, frozenset()
         if not self.bound and self.main is not None and self.draft is None:
-            notice = uploads.stored_prefill(self.main).notice
+            stored = uploads.stored_prefill(self.main)
+            notice = stored.notice
+            # the fields read from the file get a badge: the user checks them (issue 11)
+            prefilled = frozenset(initial_from_prefill(stored, user=request.user))
         supplier_id = form["supplier"].value()
         context = {
             "form": form,
@@ -360,6 +363,7 @@ class _FormPage:
             "attachment_form": AttachmentForm(),
             "other_errors": self.other_errors,
             "notice": notice,
+            "prefilled": prefilled,
             "mandate": mandate_context(request.user, supplier_id) if self.is_entry_mode else None,
             "totals": totals(self.formset, form) if self.is_entry_mode else None,
             "lookup": lookup_context(

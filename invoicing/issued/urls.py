@@ -3,11 +3,12 @@ download shared by every area."""
 
 from django.urls import path
 
-from invoicing.issued import views
+from invoicing.issued import export, views
 
 urlpatterns = [
     path("emises/", views.synthesis, name="issued"),
     path("emises/rechercher/", views.search, name="issued_search"),
+    path("emises/rechercher/export.csv", export.export, name="issued_export"),
     path("emises/acquittements/", views.acknowledgements, name="issued_acknowledgements"),
     path("emises/<int:pk>/", views.detail, name="issued_detail"),
     path("emises/<int:pk>/completer/", views.complete, name="issued_complete"),

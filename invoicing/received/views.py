@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from invoicing.documents import files
@@ -188,7 +189,11 @@ def bulk_process(request):
     if done:
         messages.success(
             request,
-            _("%(count)d facture(s) traitée(s) : « %(action)s ».")
+            ngettext(
+                "%(count)d facture traitée : « %(action)s ».",
+                "%(count)d factures traitées : « %(action)s ».",
+                len(done),
+            )
             % {
                 "count": len(done),
                 "action": services.action_label(form.cleaned_data["target"]),

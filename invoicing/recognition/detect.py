@@ -18,6 +18,7 @@ from typing import IO, Any
 from django.utils.translation import gettext_lazy as _
 
 import invoicing.recognition.errors as errors
+import invoicing.recognition.pages as pages
 import invoicing.recognition.xmlsafe as xmlsafe
 from invoicing.recognition.errors import UnreadableFile
 from invoicing.recognition.sources import iter_chunks, opened, read_head, read_tail
@@ -156,15 +157,15 @@ def _looks_like_xml(head: bytes) -> bool:
 
 
 def _open_pdf(fh: IO[bytes]):
-    from pypdf import PdfReader  # loaded only when a PDF is read
-
     # A truncated file loses its trailer: pypdf would rebuild a partial document from the
     # pieces, so the end marker is checked first.
     if b"%%EOF" not in read_tail(fh, PDF_EOF_WINDOW):
         raise UnreadableFile(errors.PDF_UNREADABLE, code="pdf_truncated")
     try:
-        reader = PdfReader(fh, strict=False)
-        if reader.is_encrypted:
+        reader = pages.open_reader(fh)
+        # Only a PDF that needs a password to open is refused; one protected by an owner
+        # password only (printing, copying) opens as it is and is accepted.
+        if pages.needs_password(reader):
             raise UnreadableFile(errors.PDF_ENCRYPTED, code="pdf_encrypted")
         page_count = len(reader.pages)
     except UnreadableFile:

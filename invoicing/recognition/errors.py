@@ -26,7 +26,8 @@ NOT_RECOGNISED = _(
 )
 EMPTY = _("Le fichier est vide.")
 PDF_ENCRYPTED = _(
-    "Ce PDF est protégé par un mot de passe ou chiffré : déposez une version non protégée."
+    "Ce PDF est protégé par un mot de passe d'ouverture : déposez une version qui s'ouvre "
+    "sans mot de passe."
 )
 PDF_UNREADABLE = _("Ce PDF est illisible ou incomplet (fichier tronqué ou endommagé).")
 XML_INVALID = _("Ce fichier XML est mal formé : il ne peut pas être lu.")

@@ -202,10 +202,9 @@ def _pages_module():
 
 
 def _check_content(path: str, max_content_bytes: int) -> None:
-    from pypdf import PdfReader
-
-    pages_to_read = _pages_module().pages_to_read
-    reader = PdfReader(path, strict=False)
+    pages = _pages_module()
+    pages_to_read = pages.pages_to_read
+    reader = pages.open_reader(path)
     budget = max_content_bytes
     for index in pages_to_read(len(reader.pages)):
         budget -= _content_size(reader.pages[index], budget)

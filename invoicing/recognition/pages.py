@@ -21,6 +21,24 @@ def pages_to_read(page_count: int) -> list[int]:
     return sorted({0, max(0, page_count - 2), page_count - 1})
 
 
+def open_reader(source):
+    """A pypdf reader; a PDF encrypted with an empty user password (protected only by an
+    owner password against printing or copying: it opens without a password, as many
+    accounting tools write them) is decrypted, one that needs a password is left encrypted.
+    """
+    from pypdf import PdfReader  # loaded only when a PDF is read
+
+    reader = PdfReader(source, strict=False)
+    if reader.is_encrypted:
+        reader.decrypt("")
+    return reader
+
+
+def needs_password(reader) -> bool:
+    """True when the PDF cannot be opened without a user password (the empty one fails)."""
+    return bool(reader.is_encrypted) and not reader.decrypt("")
+
+
 # PDFium is not thread-safe: one document at a time per process (a page takes ~3 ms).
 _PDFIUM_LOCK = threading.Lock()
 
@@ -66,9 +84,7 @@ def _read_pages_pdfium(fh: IO[bytes]) -> tuple[list[int], list[str]]:
 
 
 def _read_pages_pypdf(fh: IO[bytes]) -> tuple[list[int], list[str]]:
-    from pypdf import PdfReader  # loaded only when a PDF is read
-
-    reader = PdfReader(fh, strict=False)
+    reader = open_reader(fh)
     numbers: list[int] = []
     texts: list[str] = []
     for index in pages_to_read(len(reader.pages)):

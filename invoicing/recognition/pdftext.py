@@ -67,6 +67,8 @@ RULES: dict[str, Rule] = {
         (
             _kw(r"facture\s*" + NUM, NUM + r"\s*(?:de\s+(?:la\s+)?)?facture"),
             _kw(r"numero\s+de\s+(?:la\s+)?facture"),
+            # "Facture FA-2017-0010": no "n°"; the token must hold a digit and not be a date
+            _kw(r"facture(?!\s+(?:du|de|d'|a|pour|en)\b)"),
         ),
         _INVOICE_NUMBER,
         not_followed_by=_NOT_ORIGIN,
@@ -90,8 +92,11 @@ RULES: dict[str, Rule] = {
                 r"date\s+(?:de\s+(?:la\s+)?)?(?:facture|facturation)",
                 r"date\s+d'\s*emission",
                 r"date\s+de\s+l'\s*avoir",
+                # "Facture du 2 juillet 2017", "FACTURE N° FA-12 du 12 mars 2026"
+                r"facture\s+(?:" + NUM + r"\s*[^\s]+\s+)?du",
             ),
-            _kw(r"date"),
+            # any other date label, but never a due, order or delivery date
+            _kw(r"date(?!\s+(?:d'\s*echeance|de\s+(?:commande|livraison|paiement|reglement)))"),
         ),
         read_date,
     ),
@@ -134,10 +139,11 @@ RULES: dict[str, Rule] = {
     ),
     "amount_tva": Rule(
         (
-            _kw(
-                r"total\s+(?:de\s+la\s+)?t\.?v\.?a\.?", r"montant\s+(?:total\s+)?(?:de\s+la\s+)?tva"
-            ),
+            # a total first: "Montant TVA" is also a column heading of the VAT recap
+            _kw(r"total\s+(?:de\s+la\s+)?t\.?v\.?a\.?"),
+            _kw(r"montant\s+(?:total\s+)?(?:de\s+la\s+)?tva"),
             _kw(r"tva"),
+            _kw(r"(?<!hors )taxes?(?!\s+comprises)"),
         ),
         read_amount,
     ),
@@ -225,4 +231,17 @@ def recognise(texts: Sequence[str]) -> dict[str, Any]:
     recipient = result["recipient_siret"]
     result["supplier_siret"] = value("supplier_siret", accept=lambda v: v != recipient)
     result["supplier_iban"] = value("supplier_iban") or _any_iban(lines)
+    _drop_inconsistent_totals(result)
     return {key: val for key, val in result.items() if val is not None}
+
+
+def _drop_inconsistent_totals(result: dict[str, Any]) -> None:
+    """HT + TVA must make TTC: when the three were read and do not add up, one of them was
+    misread (a VAT recap line, a base "soumis à TVA"): better leave the three empty than
+    fill them wrongly. The amount to pay cannot exceed the TTC either."""
+    ht, tva, ttc = result.get("amount_ht"), result.get("amount_tva"), result.get("amount_ttc")
+    if ht is not None and tva is not None and ttc is not None and ht + tva != ttc:
+        result["amount_ht"] = result["amount_tva"] = result["amount_ttc"] = None
+    to_pay = result.get("amount_to_pay")
+    if to_pay is not None and ttc is not None and to_pay > ttc:
+        result["amount_to_pay"] = None

@@ -5,19 +5,46 @@ acknowledgement pop-up of the Issued invoices area (LIF-6).
     {% status_badge invoice.status %}            a DSFR badge with the translated label
     {{ invoice.amount_ttc|money:invoice.currency }}   "1 234,56 €" (fr) / "€1,234.56" (en)
     {% issued_acknowledgement_modal %}          the LIF-6 pop-up (needs `request` in context)
+    {{ attachment.size|file_size }}              "10,0 Mo" (fr) / "10.0 MB" (en)
 """
 
 from __future__ import annotations
 
 from django import template
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 
 from invoicing.display import money, status_badge
 from invoicing.received.rows import render_rows
+from invoicing.transitions import BY_CODE as TRANSITIONS
 
 register = template.Library()
 
 register.simple_tag(status_badge)
 register.filter("money", money)
+
+# Django's French says "Kio, Mio" (binary prefixes); French users and the portal's own
+# limits ("10 Mo", "120 Mo") say "Ko, Mo".
+_FRENCH_UNITS = (("Kio", "Ko"), ("Mio", "Mo"), ("Gio", "Go"), ("Tio", "To"))
+
+
+@register.filter
+def event_action(event) -> str:
+    """The history's "Action" column: the logged action, else the transition's action
+    ("Suspendre", "Compléter"...), else a dash."""
+    if event.action:
+        return event.get_action_display()
+    transition = TRANSITIONS.get(event.transition or "")
+    return str(transition.action) if transition else "—"
+
+
+@register.filter
+def file_size(value) -> str:
+    text = str(filesizeformat(value))
+    if translation.get_language() == "fr":
+        for binary, usual in _FRENCH_UNITS:
+            text = text.replace(binary, usual)
+    return text
 
 
 @register.filter

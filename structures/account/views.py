@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.areas import AreaCode, Mode
@@ -65,7 +66,11 @@ def link_request(request):
         else:
             messages.success(
                 request,
-                _("%(count)d demande(s) de rattachement envoyée(s) aux gestionnaires.")
+                ngettext(
+                    "%(count)d demande de rattachement envoyée aux gestionnaires.",
+                    "%(count)d demandes de rattachement envoyées aux gestionnaires.",
+                    len(created),
+                )
                 % {"count": len(created)},
             )
             return redirect("structures:my_links")

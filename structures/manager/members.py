@@ -15,6 +15,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import areas
@@ -243,7 +244,13 @@ def subscriptions_bulk(request, pk: int):
         except ValidationError as error:
             _error_messages(request, error)
         else:
-            messages.success(request, _("%(count)d abonnement(s) modifié(s).") % {"count": changes})
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d abonnement modifié.", "%(count)d abonnements modifiés.", changes
+                )
+                % {"count": changes},
+            )
         url = reverse("structures:subscriptions_bulk", args=[structure.pk])
         page_number = parse_id(request.POST.get("page"))
         if page_number is not None:

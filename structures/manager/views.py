@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.services import resend_activation as send_new_link
@@ -208,7 +209,11 @@ def duplicate(request):
         else:
             messages.success(
                 request,
-                _("Les droits sont copiés pour %(user)s sur %(count)d structure(s).")
+                ngettext(
+                    "Les droits sont copiés pour %(user)s sur %(count)d structure.",
+                    "Les droits sont copiés pour %(user)s sur %(count)d structures.",
+                    len(done),
+                )
                 % {"user": target.email, "count": len(done)},
             )
             return redirect("structures:manager")

@@ -150,6 +150,30 @@ def encrypted_pdf() -> bytes:
     )
 
 
+@lru_cache(maxsize=1)
+def owner_password_pdf() -> bytes:
+    """Protected by an owner password only (no printing, no copying): it opens without a
+    password, as many accounting tools write them."""
+    return _rewrite(
+        keyword_invoice_pdf(),
+        lambda w: w.encrypt(
+            user_password="",
+            owner_password="proprietaire",
+            permissions_flag=0,
+            algorithm="AES-128",
+        ),
+    )
+
+
+@lru_cache(maxsize=1)
+def owner_password_rc4_pdf() -> bytes:
+    """The same, with the older RC4 encryption."""
+    return _rewrite(
+        keyword_invoice_pdf(),
+        lambda w: w.encrypt(user_password="", owner_password="proprietaire", algorithm="RC4-128"),
+    )
+
+
 def truncated_pdf() -> bytes:
     pdf = keyword_invoice_pdf()
     return pdf[: len(pdf) * 2 // 3]

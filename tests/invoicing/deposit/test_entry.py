@@ -3,6 +3,7 @@ mandate required to send (MAN-1, INV-9), the invoice PDF generated with WeasyPri
 
 from __future__ import annotations
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from pypdf import PdfReader
 
 from invoicing.enums import DepositMode
 from invoicing.models import Invoice
-from tests.factories.structures import ServiceFactory
+from tests.factories.structures import BankAccountFactory, ServiceFactory
 from tests.invoicing.deposit.helpers import entry_payload
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +84,48 @@ def test_entry_with_mandate_generates_a_real_invoice_pdf(
     assert "SA-2024-1" in text
     assert "Conseil" in text
     assert main.original_name == "facture-SA-2024-1.pdf"
+    # Issue 11: the legal mentions and the payment due date (invoice date + 30 days)
+    flat = " ".join(text.split())
+    due = invoice.invoice_date + datetime.timedelta(days=30)
+    assert recipient.payment_delay_days == 30
+    assert f"Paiement à effectuer au plus tard le {due:%d/%m/%Y}" in flat
+    assert "majoré de 8 points" in flat
+    assert "indemnité forfaitaire pour frais de recouvrement de 40 €" in flat
+
+
+def test_entry_invoice_pdf_carries_the_bank_details(
+    logged, supplier, recipient, bank_account, django_capture_on_commit_callbacks
+):
+    supplier.billing_mandate_accepted_at = timezone.now()
+    supplier.save()
+    payload = entry_payload(supplier, recipient, "confirm")
+    payload["bank_account"] = str(bank_account.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        logged.post(reverse("invoicing:deposit_entry"), payload)
+    main = Invoice.objects.get().attachments.get(is_main=True)
+    content = (settings.MEDIA_ROOT / main.path).read_bytes()
+    text = " ".join(
+        "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split()
+    )
+    assert "Coordonnées bancaires" in text
+    assert f"IBAN : {bank_account.iban}" in text
+    assert f"BIC : {bank_account.bic}" in text
+
+
+def test_entry_form_preselects_the_only_bank_account(logged, supplier, bank_account):
+    select = _bank_select(logged.get(reverse("invoicing:deposit_entry")).content.decode())
+    assert f'<option value="{bank_account.pk}" selected>' in select
+
+
+def test_entry_form_preselects_nothing_among_two_bank_accounts(logged, supplier, bank_account):
+    BankAccountFactory(structure=supplier)
+    select = _bank_select(logged.get(reverse("invoicing:deposit_entry")).content.decode())
+    assert bank_account.iban[-4:] in select or str(bank_account) in select
+    assert " selected>" not in select.split("</option>", 1)[1]  # only the empty choice
+
+
+def _bank_select(html: str) -> str:
+    return html.split('name="bank_account"', 1)[1].split("</select>", 1)[0]
 
 
 def test_entry_recompute_returns_the_vat_recap_and_totals(logged, supplier, recipient):
@@ -184,3 +227,16 @@ def test_entry_pdf_is_rendered_after_the_commit_and_caught_up_by_the_sweep(
     assert invoice.dossier_sha256 == sha256_of_paths([main.path])
     tasks.render_entry_invoice_pdf(invoice.pk)  # idempotent: still one main file
     assert invoice.attachments.filter(is_main=True).count() == 1
+
+
+def test_form_marks_the_fields_required_to_send(logged):
+    """The DSFR required marker on the fields every invoice needs, not on the others."""
+    html = logged.get(reverse("invoicing:deposit_entry")).content.decode()
+    assert 'id="required-note"' in html
+    marker = '<span class="fr-required-marker" aria-hidden="true"> *</span>'
+    for name in ("id_number", "id_invoice_date", "id_recipient_identifier", "id_supplier"):
+        label = html.split(f'<label class="fr-label" for="{name}">', 1)[1].split("</label>")[0]
+        assert marker in label, name
+    comment = html.split('<label class="fr-label" for="id_comment">', 1)[1].split("</label>")[0]
+    assert marker not in comment
+    assert 'for="id_amount_ht"' not in html  # entry mode: the totals are computed

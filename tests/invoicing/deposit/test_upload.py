@@ -109,6 +109,33 @@ def test_upload_unreadable_file_is_refused_with_its_reason(logged, content, name
     assert not Attachment.objects.exists()
 
 
+def test_upload_pdf_protected_by_an_owner_password_only_is_accepted_and_prefilled(logged):
+    """Issue 11: it opens without a password; only a PDF that needs one is refused."""
+    response = upload(logged, samples.owner_password_pdf())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    html = form_page(logged, response)
+    assert 'value="FA-2024-0042"' in html
+    assert Attachment.objects.count() == 1
+
+
+def test_upload_prefilled_fields_carry_a_badge(logged):
+    """Issue 11: the user sees which fields were read from the file, to check them."""
+    html = form_page(logged, upload(logged, samples.keyword_invoice_pdf()))
+    badge = "prefilled-badge"
+    assert 'id="prefill-notice"' in html
+    for name in ("id_number", "id_invoice_date", "id_recipient_identifier", "id_amount_ttc"):
+        label = html.split(f'<label class="fr-label" for="{name}">', 1)[1].split("</label>")[0]
+        assert badge in label, name
+    comment = html.split('<label class="fr-label" for="id_comment">', 1)[1].split("</label>")[0]
+    assert badge not in comment
+
+
+def test_upload_without_recognised_field_shows_no_badge(logged):
+    html = form_page(logged, upload(logged, samples.plain_text_pdf()))
+    assert "prefilled-badge" not in html
+    assert 'id="prefill-notice"' not in html
+
+
 def test_upload_name_over_50_characters_is_refused(logged):
     response = upload(logged, samples.plain_text_pdf(), "f" * 57 + ".pdf")
     assert response.status_code == 400

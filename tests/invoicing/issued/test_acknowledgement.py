@@ -4,6 +4,8 @@ acknowledgement page until it is done)."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
@@ -11,6 +13,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from invoicing.issued import acknowledgements
 from invoicing.models import StatusEvent
@@ -51,6 +54,22 @@ def test_popup_is_dismissible_for_7_days(client, personas, invoice_for):
     assert 'data-mandatory="false"' in content
     assert 'id="acknowledgement-close"' in content
     assert search.status_code == 200  # the area stays open
+
+
+@pytest.mark.parametrize(
+    ("age", "mandatory"),
+    [
+        (datetime.timedelta(days=7) - datetime.timedelta(minutes=5), "false"),
+        (datetime.timedelta(days=7) + datetime.timedelta(minutes=1), "true"),
+    ],
+)
+def test_popup_becomes_mandatory_at_exactly_7_days(client, personas, invoice_for, age, mandatory):
+    """The rule's value pinned: 7 days, not 6 nor 8 (LIF-6)."""
+    invoice_for("REJETEE", status_changed_at=timezone.now() - age)
+    client.force_login(personas.simple_change)
+    content = client.get(SYNTHESIS).content.decode()
+    assert f'data-mandatory="{mandatory}"' in content
+    assert client.get(SEARCH).status_code == (302 if mandatory == "true" else 200)
 
 
 def test_popup_is_mandatory_after_7_days(client, personas, invoice_for):

@@ -76,7 +76,12 @@ def test_attachment_validator_may_download(client, personas, invoice_for, attach
     attachment = attachment_of(invoice, is_main=True)
     client.force_login(validator_user)
 
-    assert fetch(client, url(attachment)).status_code == 200
+    response = fetch(client, url(attachment))
+    assert response.status_code == 200
+    assert response.body == b"%PDF-1.4 test"  # the file itself, as an attachment
+    assert response["Content-Disposition"].startswith("attachment")
+    invoice.refresh_from_db()
+    assert invoice.downloaded_by_recipient_at is None  # a validator is not the recipient
 
 
 @pytest.mark.parametrize("persona", ["other_user", "support", "unattached"])

@@ -135,3 +135,16 @@ def test_detail_query_count_does_not_grow_with_history_or_files(
     with CaptureQueriesContext(connection) as many:
         client.get(url(invoice))
     assert len(many) == len(few)
+
+
+def test_detail_history_action_column_names_the_action(client, personas, invoice_for):
+    """Issue 11: a status change shows its action ("Suspendre"), a logged action its own
+    name, not a dash."""
+    invoice = invoice_for("SUSPENDUE")
+    StatusEvent.objects.create(invoice=invoice, status="SUSPENDUE", transition="T10")
+    StatusEvent.objects.create(invoice=invoice, status="SUSPENDUE", action="TELECHARGEMENT_FACTURE")
+    client.force_login(personas.simple_view)
+    html = client.get(url(invoice)).content.decode()
+    history = html.split('id="invoice-history"', 1)[1]
+    assert "<td>Suspendre</td>" in history
+    assert "<td>Téléchargement de la facture</td>" in history

@@ -43,3 +43,19 @@ def test_status_badge_unknown_code_is_shown_escaped():
 
 def test_frame_short():
     assert frame_short("A12_FACTURE_COTRAITANT") == "A12"
+
+
+@pytest.mark.parametrize(
+    ("language", "size", "expected"),
+    [
+        ("fr", 10 * 1024, "10,0\N{NO-BREAK SPACE}Ko"),
+        ("fr", 10 * 1024 * 1024, "10,0\N{NO-BREAK SPACE}Mo"),
+        ("fr", 120 * 1024 * 1024, "120,0\N{NO-BREAK SPACE}Mo"),
+        ("en", 10 * 1024 * 1024, "10.0\N{NO-BREAK SPACE}MB"),
+    ],
+)
+def test_file_size_in_ko_and_mo_in_french(language, size, expected):
+    from invoicing.templatetags.invoicing_tags import file_size
+
+    with translation.override(language):
+        assert file_size(size) == expected

@@ -346,7 +346,7 @@ def test_bulk_processes_each_invoice_on_its_own(client, world):
     assert first.status == second.status == S.PRISE_EN_COMPTE_DESTINATAIRE
     assert final.status == S.REJETEE
     content = text(response)
-    assert "2 facture(s) traitée(s)" in content
+    assert "2 factures traitées" in content
     assert "B-3 non traitée" in content and "Incohérence au niveau du statut" in content
 
 

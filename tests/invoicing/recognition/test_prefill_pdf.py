@@ -102,6 +102,20 @@ def test_prefill_refuses_encrypted_pdf_rec_3():
         prefill(io.BytesIO(samples.encrypted_pdf()))
 
 
+@pytest.mark.parametrize("sample", [samples.owner_password_pdf, samples.owner_password_rc4_pdf])
+def test_prefill_reads_a_pdf_protected_by_an_owner_password_only(sample):
+    """It opens without a password: accepted and read like any other (issue 11)."""
+    from pypdf import PdfReader
+
+    assert PdfReader(io.BytesIO(sample())).is_encrypted  # really encrypted
+    data = prefill(io.BytesIO(sample()))
+
+    assert data.has_text is True
+    assert data.invoice_number == "FA-2024-0042"
+    assert data.recipient_siret == samples.RECIPIENT_SIRET
+    assert data.amount_ttc == Decimal("1200.00")
+
+
 def test_prefill_uses_a_given_detection():
     source = io.BytesIO(samples.signed_pdf())
     from invoicing.recognition import detect_format

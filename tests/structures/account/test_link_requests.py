@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -117,6 +118,16 @@ def test_link_request_post_creates_requests_and_notifies_managers(
         [personas.structure.pk, public.pk]
     )
     assert not outbox("link_request_received", manager.notification_email).exists()
+    message = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message == ["2 demandes de rattachement envoyées aux gestionnaires."]
+
+
+def test_link_request_of_one_structure_says_it_in_the_singular(personas):
+    response = client_of(personas.unattached).post(
+        URL, {"q": "x", "structures": [personas.structure.pk]}
+    )
+    message = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message == ["1 demande de rattachement envoyée aux gestionnaires."]
 
 
 def test_link_request_duplicate_pending_changes_nothing(personas):

@@ -134,10 +134,11 @@ def test_admin_support_desk_creates_public_structure(client, personas):
 
 def test_admin_support_desk_cannot_delete_structures(client, personas):
     client.force_login(personas.support)
-    response = client.get(
-        reverse("admin:structures_structure_delete", args=[personas.structure.pk])
-    )
+    url = reverse("admin:structures_structure_delete", args=[personas.structure.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"post": "yes"})
     assert response.status_code == 403
+    assert Structure.objects.filter(pk=personas.structure.pk).exists()  # nothing deleted
 
 
 def test_admin_manager_action_history_is_read_only(admin_client, personas):

@@ -93,6 +93,9 @@ def test_service_create_same_code_on_other_structure_is_fine(client, personas, l
         _data(code="SECRET_AUTRE"),
     )
     assert response.status_code == 302
+    # created on the manager's structure, the other structure's service left as it was
+    assert Service.objects.filter(structure=personas.structure, code="SECRET_AUTRE").exists()
+    assert Service.objects.filter(code="SECRET_AUTRE").count() == 2
 
 
 def test_service_create_code_over_100_characters_is_refused(client, personas):

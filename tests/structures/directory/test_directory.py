@@ -198,5 +198,11 @@ def test_directory_csv_same_queries_for_1_and_3_rows(client):
 
 
 def test_directory_private_kind_constant_is_never_listed(client):
-    StructureFactory(kind=StructureKind.PRIVEE)
-    assert _rows(client.get(URL)) == []
+    """Non-vacuous: the private structure receives invoices (RECEIVED open), so only the
+    public-only filter keeps it out; a public one next to it is listed."""
+    private = StructureFactory(kind=StructureKind.PRIVEE)
+    access.open_area(private, "RECEIVED", actor=None)
+    assert access.is_area_open(private, "RECEIVED")
+    public = PublicStructureFactory()
+    assert _rows(client.get(URL)) == [public.identifier]
+    assert _rows(client.get(URL, {"identifier": private.identifier})) == []
