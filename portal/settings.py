@@ -299,7 +299,7 @@ MEDIA_URL = None  # uploads are never served directly: views check rights and se
 # Uploads above 2.5 MB are streamed to a temporary file, never held in memory (ARCHITECTURE 8).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
-# Online entry posts up to 500 lines (invoicing.deposit.forms.MAX_ENTRY_LINES) of 7 fields
+# Online entry posts up to 500 lines (invoicing.deposit.line_forms.MAX_ENTRY_LINES) of 7 fields
 # (designation, quantity, unit, unit price, discount, VAT rate, delete), that is 3 500, plus
 # the header, the management form and the dossier's attachment ids; Django's default of
 # 1 000 gave a bare "Bad Request (400)" from about 140 lines (issue 9, Low 11). The margin
@@ -372,19 +372,17 @@ OAUTH2_PROVIDER = {
     # Only the SHA-256 of a token is stored (RFC 9700); the raw value is never persisted.
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     # RFC 9700 everywhere (only client credentials are used; the others are closed).
-    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
-    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
-    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
-    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
-    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
-    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    **{
+        f"COMPLIANT_BCP_RFC9700_{name}": True
+        for name in ("IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD")
+        + ("ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS", "REFRESH_TOKEN")
+    },
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 # How long a verified cpro-account header (or client secret) is remembered, so the PBKDF2
 # check is not paid on every call; keyed on the stored hash, so a reset ends it at once.
 API_CREDENTIALS_CACHE_SECONDS = int(os.environ.get("API_CREDENTIALS_CACHE_SECONDS", "60"))
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

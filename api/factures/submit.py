@@ -15,6 +15,7 @@ from api.formats import day
 from api.references import EXEMPTION_TO_PORTAL, VAT_RATES
 from api.schemas import body
 from invoicing.deposit import prepared
+from invoicing.deposit.services import ensure_certificate
 from invoicing.enums import DepositMode
 from invoicing.errors import ReturnCode
 from portal.areas import AreaCode, Mode
@@ -296,6 +297,9 @@ def submit(user, data: Mapping) -> dict:
         attachments=attachments_of(data.get("pieceJointeComplementaire")),
         is_entry_mode=entry,
     )
+    # The answer carries the SHA-256 of the deposit certificate (API.md §6.2), so the API
+    # renders it now, after the commit; the portal renders it on its first download.
+    invoice = ensure_certificate(invoice)
     return ok(
         identifiantFactureCPP=invoice.pk,
         numeroFacture=invoice.number,

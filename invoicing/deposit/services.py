@@ -42,6 +42,7 @@ from invoicing.deposit.uploads import (
     media_path,
     used_main_file,
 )
+from invoicing.documents import invoice_pdf
 from invoicing.documents.attachments import dossier_size
 from invoicing.documents.certificate import store_certificate
 from invoicing.documents.files import (
@@ -271,6 +272,10 @@ def ensure_certificate(invoice: Invoice) -> Invoice:
         raise NotFound()
     if invoice.certificate_file and media_path(invoice.certificate_file).is_file():
         return invoice
+    if invoice.deposit_mode in invoice_pdf.ENTRY_MODES:
+        # The certificate lists the dossier: an entered invoice's PDF comes first (its
+        # task may not have run yet). Idempotent.
+        invoice_pdf.store_entry_invoice_pdf(invoice.pk)
     with transaction.atomic():
         locked = Invoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
         if not (locked.certificate_file and media_path(locked.certificate_file).is_file()):

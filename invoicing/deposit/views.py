@@ -31,12 +31,11 @@ from invoicing.deposit.contexts import lookup_context, mandate_context, totals, 
 from invoicing.deposit.forms import (
     AttachmentForm,
     DepositForm,
-    LineFormSet,
     UploadForm,
     deposit_structures,
-    lines_of,
 )
 from invoicing.deposit.initial import form_initial, initial_from_prefill, line_initial
+from invoicing.deposit.line_forms import LineFormSet, lines_of
 from invoicing.enums import DepositMode, InvoiceStatus
 from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.models import Attachment, Invoice

@@ -18,6 +18,8 @@ from invoicing.enums import DepositMode, InvoiceStatus
 from invoicing.models import Attachment, Invoice
 
 INVOICE_TEMPLATE = "invoicing/documents/invoice.html"
+# Invoices entered as data (on the portal or by API `soumettre`): the platform issues the PDF.
+ENTRY_MODES = (DepositMode.SAISIE_PORTAIL, DepositMode.SAISIE_API)
 # Mentions every invoice between professionals carries (code de commerce L. 441-9, L. 441-10,
 # D. 441-5); for a public buyer the late-payment interest is the ECB rate plus 8 points
 # (décret 2013-269, art. 8) and the fixed recovery fee is 40 euros.
@@ -57,7 +59,7 @@ def missing_entry_pdfs():
     """Invoices entered on the portal, sent, still without their generated PDF (the task
     did not run: a broker outage); the periodic sweep renders them."""
     return (
-        Invoice.objects.filter(deposit_mode=DepositMode.SAISIE_PORTAIL)
+        Invoice.objects.filter(deposit_mode__in=ENTRY_MODES)
         .exclude(status=InvoiceStatus.BROUILLON)
         .exclude(attachments__is_main=True)
     )
@@ -71,7 +73,7 @@ def store_entry_invoice_pdf(invoice_id: int) -> Attachment | None:
     with transaction.atomic():
         invoice = (
             Invoice.objects.select_for_update(of=("self",))
-            .filter(pk=invoice_id, deposit_mode=DepositMode.SAISIE_PORTAIL)
+            .filter(pk=invoice_id, deposit_mode__in=ENTRY_MODES)
             .exclude(status=InvoiceStatus.BROUILLON)
             .first()
         )

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from invoicing.deposit.forms import MAX_ENTRY_LINES, LineForm
+from invoicing.deposit.line_forms import MAX_ENTRY_LINES, LineForm
 from invoicing.models import Invoice
 from tests.invoicing.deposit.helpers import entry_payload, lines_payload
 

@@ -146,7 +146,7 @@ def test_form_that_contradicts_the_xml_is_flagged_before_sending(logged, supplie
         action="validate",
     )
 
-    response = logged.post(reverse("invoicing:deposit_form"), payload)
+    response = logged.post(reverse("invoicing:deposit_form"), payload, follow=True)
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -167,7 +167,7 @@ def test_form_that_agrees_with_the_xml_shows_no_warning(logged, supplier, recipi
     )
     payload["action"] = "validate"
 
-    response = logged.post(reverse("invoicing:deposit_form"), payload)
+    response = logged.post(reverse("invoicing:deposit_form"), payload, follow=True)
 
     assert response.status_code == 200
     assert 'id="confirm-form"' in response.content.decode()
