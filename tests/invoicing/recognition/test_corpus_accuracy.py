@@ -18,7 +18,7 @@ import io
 import pytest
 
 from invoicing.recognition import prefill
-from tests.invoicing.recognition import corpus
+from tests.invoicing.recognition import pdf_corpus as corpus
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 

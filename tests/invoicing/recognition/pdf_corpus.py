@@ -14,7 +14,7 @@ the amount to pay).
 Every PDF is rendered by WeasyPrint (reportlab is not a dependency of the project) from HTML
 of different structures (paragraphs, tables, floats, absolute columns), so the text layer
 comes out in different orders. Nothing binary is committed: `python -m
-tests.invoicing.recognition.corpus <folder>` writes the PDFs and their expected values.
+tests.invoicing.recognition.pdf_corpus <folder>` writes the PDFs and their expected values.
 """
 
 from __future__ import annotations
