@@ -148,3 +148,20 @@ def close_response(response) -> None:
         response.close()
     finally:
         request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="session")
+def _media_url_for_live_server():
+    """The live server's media handler parses MEDIA_URL when it starts; the portal sets
+    none (uploads are never served directly), which makes it fail on every request.
+    Give it a prefix that nothing links to, before the live server starts."""
+    from django.conf import settings
+
+    if not settings.MEDIA_URL:
+        settings.MEDIA_URL = "/__test-media__/"
+
+
+@pytest.fixture(scope="session")
+def live_server(_media_url_for_live_server, live_server):
+    """pytest-django's live server, started once MEDIA_URL is usable."""
+    return live_server

@@ -299,12 +299,13 @@ def submit(user, data: Mapping) -> dict:
     )
     # The answer carries the SHA-256 of the deposit certificate (API.md §6.2), so the API
     # renders it now, after the commit; the portal renders it on its first download.
+    status_at_deposit = invoice.status  # DEPOSEE / A_VALIDER_1; T4 may follow at once
     invoice = ensure_certificate(invoice)
     return ok(
         identifiantFactureCPP=invoice.pk,
         numeroFacture=invoice.number,
         identifiantStructure=invoice.supplier_identifier,
         dateDepot=day(invoice.deposited_at),
-        statutFacture=invoice.status,
+        statutFacture=status_at_deposit,
         empreinteCertificatDepot=invoice.certificate_sha256 or None,
     )

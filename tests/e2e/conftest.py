@@ -42,23 +42,6 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def _media_url_for_live_server():
-    """The live server's media handler parses MEDIA_URL when it starts; the portal sets
-    none (uploads are never served directly), which makes it fail on every request.
-    Give it a prefix that nothing links to, before the live server starts."""
-    from django.conf import settings
-
-    if not settings.MEDIA_URL:
-        settings.MEDIA_URL = "/__test-media__/"
-
-
-@pytest.fixture(scope="session")
-def live_server(_media_url_for_live_server, live_server):
-    """pytest-django's live server, started once MEDIA_URL is usable."""
-    return live_server
-
-
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(locale="fr-FR", accept_downloads=True)
