@@ -24,6 +24,7 @@ from api.schemas import Empty, body
 from invoicing.errors import ReturnCode
 from portal.areas import AreaCode
 from structures import access
+from structures.directory.listing import directory_csv_rows
 from structures.models import BankAccount, Structure
 from structures.validators import validate_siret
 
@@ -134,65 +135,14 @@ def find_recipient(user, data: Mapping) -> dict:
     return pagination.listing("listeDestinataires", items, page, total)
 
 
-DIRECTORY_COLUMNS = (
-    "TypeIdentifiant",
-    "Identifiant",
-    "RaisonSociale",
-    "EmetteurEdi",
-    "RecepteurEdi",
-    "GestionStatutMiseEnPaiement",
-    "GestionEngagement",
-    "GestionService",
-    "GestionServiceEngagement",
-    "EstMOA",
-    "EstMOAUniquement",
-    "StructureActive",
-    "Adresse",
-    "ComplementAdresse1",
-    "ComplementAdresse2",
-    "CodePostal",
-    "Ville",
-    "CodePays",
-)
-
-
-def _flag(value: bool) -> str:
-    return "true" if value else "false"
-
-
 def directory(user, data: Mapping) -> dict:
-    """§5.10: the receiving structures as a CSV in a ZIP."""
+    """§5.10: the active receiving structures as a CSV in a ZIP (the portal's rows)."""
     text = io.StringIO()
     writer = csv.writer(text, delimiter=";", lineterminator="\n")
-    writer.writerow(DIRECTORY_COLUMNS)
-    receiving = (
-        Structure.objects.filter(is_active=True)
-        .filter(access.open_area_exists(AreaCode.RECEIVED))
-        .order_by("identifier")
+    receiving = Structure.objects.filter(is_active=True).filter(
+        access.open_area_exists(AreaCode.RECEIVED)
     )
-    for s in receiving.iterator():
-        writer.writerow(
-            [
-                s.identifier_type,
-                s.identifier,
-                s.company_name,
-                _flag(s.edi_connection),
-                _flag(s.receive_data_via_edi),
-                _flag(not s.payment_status_not_reported),
-                _flag(s.engagement_required),
-                _flag(s.service_code_required),
-                _flag(s.engagement_or_service_required),
-                _flag(s.is_moa),
-                _flag(s.is_moa_only),
-                _flag(s.is_active),
-                s.street,
-                s.address_complement,
-                "",
-                s.postcode,
-                s.city,
-                s.country,
-            ]
-        )
+    writer.writerows(directory_csv_rows(receiving))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("annuaire_destinataires.csv", text.getvalue().encode("utf-8"))

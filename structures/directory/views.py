@@ -8,8 +8,6 @@ source of its rows, for the web download and for the API's `telecharger/annuaire
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
@@ -17,43 +15,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from portal.areas import AreaCode
 from portal.csv_export import csv_response
-from structures import access
 from structures.directory.forms import DirectorySearchForm
-from structures.enums import StructureKind
+from structures.directory.listing import directory_csv_rows, directory_structures
 from structures.models import Service, Structure
 
 PAGE_SIZE = 20
 CSV_FILENAME = "annuaire_destinataires.csv"
-# API.md §5.10, in this order.
-CSV_COLUMNS = (
-    "TypeIdentifiant",
-    "Identifiant",
-    "RaisonSociale",
-    "EmetteurEdi",
-    "RecepteurEdi",
-    "GestionStatutMiseEnPaiement",
-    "GestionEngagement",
-    "GestionService",
-    "GestionServiceEngagement",
-    "EstMOA",
-    "EstMOAUniquement",
-    "StructureActive",
-    "Adresse",
-    "ComplementAdresse1",
-    "ComplementAdresse2",
-    "CodePostal",
-    "Ville",
-    "CodePays",
-)
-
-
-def directory_structures() -> QuerySet[Structure]:
-    """DIR-2: active public structures with RECEIVED open."""
-    return Structure.objects.filter(kind=StructureKind.PUBLIQUE, is_active=True).filter(
-        access.open_area_exists(AreaCode.RECEIVED)
-    )
 
 
 def usable_services(on=None) -> QuerySet[Service]:
@@ -113,74 +81,6 @@ def directory(request):
 def directory_detail(request, pk: int):
     structure = get_object_or_404(_with_services(directory_structures()), pk=pk)
     return render(request, "structures/directory/directory_detail.html", {"structure": structure})
-
-
-def _flag(value: bool) -> str:
-    return "true" if value else "false"
-
-
-def directory_csv_rows() -> Iterator[list[str]]:
-    """The header, then one row per structure of the directory (API.md §5.10)."""
-    yield list(CSV_COLUMNS)
-    fields = (
-        "identifier_type",
-        "identifier",
-        "company_name",
-        "edi_connection",
-        "receive_data_via_edi",
-        "payment_status_not_reported",
-        "engagement_required",
-        "service_code_required",
-        "engagement_or_service_required",
-        "is_moa",
-        "is_moa_only",
-        "is_active",
-        "street",
-        "address_complement",
-        "postcode",
-        "city",
-        "country",
-    )
-    rows = directory_structures().order_by("identifier", "id").values_list(*fields)
-    for (
-        identifier_type,
-        identifier,
-        name,
-        edi_sender,
-        edi_receiver,
-        payment_not_reported,
-        engagement,
-        service,
-        engagement_or_service,
-        moa,
-        moa_only,
-        active,
-        street,
-        complement,
-        postcode,
-        city,
-        country,
-    ) in rows.iterator(chunk_size=2000):
-        yield [
-            identifier_type,
-            identifier,
-            name,
-            _flag(edi_sender),
-            _flag(edi_receiver),
-            _flag(not payment_not_reported),
-            _flag(engagement),
-            _flag(service),
-            _flag(engagement_or_service),
-            _flag(moa),
-            _flag(moa_only),
-            _flag(active),
-            street,
-            complement,
-            "",
-            postcode,
-            city,
-            country,
-        ]
 
 
 @login_not_required

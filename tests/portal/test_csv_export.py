@@ -68,7 +68,7 @@ def test_directory_csv_with_database_down_is_an_error_not_an_empty_200(client, m
         raise DatabaseError("the database is down")
         yield  # pragma: no cover
 
-    monkeypatch.setattr("structures.directory.views.directory_structures", broken)
+    monkeypatch.setattr("structures.directory.listing.directory_structures", broken)
     client.raise_request_exception = False
 
     response = client.get(reverse("structures:directory_csv"))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from structures import access
-from structures.directory.views import CSV_COLUMNS
+from structures.directory.listing import CSV_COLUMNS
 from structures.enums import StructureKind
 from tests.factories.structures import PublicStructureFactory, ServiceFactory, StructureFactory
 from tests.structures.core.conftest import count_queries
