@@ -220,6 +220,29 @@ def set_secondary_manager(structure: Structure, user, *, actor, appoint: bool) -
     return membership
 
 
+def _locked_memberships(structure: Structure) -> dict[int, Membership]:
+    """The structure row and its memberships locked, by user id (ROL-3, ROL-4)."""
+    Structure.objects.select_for_update().filter(pk=structure.pk).first()
+    return {
+        m.user_id: m for m in Membership.objects.select_for_update().filter(structure=structure)
+    }
+
+
+def _promote(structure: Structure, memberships, new_main, *, actor) -> Membership:
+    """`new_main` becomes main manager (attached if needed), once the former one is demoted:
+    the partial unique constraint "one main manager per structure" holds at every statement."""
+    target = memberships.get(new_main.pk)
+    if target is None:
+        target = Membership.objects.create(
+            user=new_main, structure=structure, role=Role.MAIN_MANAGER
+        )
+        access.grant_default_areas(new_main, structure, actor=actor)
+    else:
+        target.role = Role.MAIN_MANAGER
+        target.save(update_fields=["role"])
+    return target
+
+
 @transaction.atomic
 def transfer_main_role(structure: Structure, *, actor, new_main) -> Membership:
     """ROL-3: the main manager hands the role over; the designated active account is
@@ -229,10 +252,7 @@ def transfer_main_role(structure: Structure, *, actor, new_main) -> Membership:
     demoted before the new one is promoted: the partial unique constraint "one main
     manager per structure" holds at every statement.
     """
-    Structure.objects.select_for_update().filter(pk=structure.pk).first()
-    memberships = {
-        m.user_id: m for m in Membership.objects.select_for_update().filter(structure=structure)
-    }
+    memberships = _locked_memberships(structure)
     current = memberships.get(actor.pk)
     if current is None or current.role != Role.MAIN_MANAGER:
         raise PermissionDenied(_("Seul le gestionnaire principal de la structure peut le faire."))
@@ -244,15 +264,7 @@ def transfer_main_role(structure: Structure, *, actor, new_main) -> Membership:
         raise ValidationError({"email": _("Vous êtes déjà le gestionnaire principal.")})
     current.role = Role.SECONDARY_MANAGER
     current.save(update_fields=["role"])
-    target = memberships.get(new_main.pk)
-    if target is None:
-        target = Membership.objects.create(
-            user=new_main, structure=structure, role=Role.MAIN_MANAGER
-        )
-        access.grant_default_areas(new_main, structure, actor=actor)
-    else:
-        target.role = Role.MAIN_MANAGER
-        target.save(update_fields=["role"])
+    target = _promote(structure, memberships, new_main, actor=actor)
     log_action(
         structure,
         actor=actor,
@@ -275,25 +287,14 @@ def appoint_main_manager(structure: Structure, *, actor, new_main) -> Membership
         raise ValidationError(
             {"email": _("Le nouveau gestionnaire principal doit disposer d'un compte actif.")}
         )
-    Structure.objects.select_for_update().filter(pk=structure.pk).first()
-    memberships = {
-        m.user_id: m for m in Membership.objects.select_for_update().filter(structure=structure)
-    }
+    memberships = _locked_memberships(structure)
     former = next((m for m in memberships.values() if m.role == Role.MAIN_MANAGER), None)
     if former is not None and former.user_id == new_main.pk:
         raise ValidationError({"email": _("Ce compte est déjà le gestionnaire principal.")})
     if former is not None:  # demoted first: one main manager per structure at every statement
         former.role = Role.SECONDARY_MANAGER
         former.save(update_fields=["role"])
-    target = memberships.get(new_main.pk)
-    if target is None:
-        target = Membership.objects.create(
-            user=new_main, structure=structure, role=Role.MAIN_MANAGER
-        )
-        access.grant_default_areas(new_main, structure, actor=actor)
-    else:
-        target.role = Role.MAIN_MANAGER
-        target.save(update_fields=["role"])
+    target = _promote(structure, memberships, new_main, actor=actor)
     log_action(
         structure,
         actor=actor,
