@@ -7,8 +7,11 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from invoicing.documents.stored_model import DescribedFile
 
 
 class UserManager(BaseUserManager):
@@ -109,3 +112,26 @@ class User(AbstractBaseUser, PermissionsMixin):
             self.contact_email = self.email
         super().save(*args, **kwargs)
         self._stored_email = self.email
+
+
+class AccountAttachment(DescribedFile):
+    """ACC-8: a file kept on the user's account ("Pièces jointes" block); only its owner
+    sees it."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_attachments"
+    )
+
+    class Meta:
+        verbose_name = _("pièce jointe du compte")
+        verbose_name_plural = _("pièces jointes du compte")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at", "-id"], name="account_attachment_owner")
+        ]
+
+    def get_download_url(self) -> str:
+        return reverse("accounts:attachment", args=[self.pk])
+
+    def get_delete_url(self) -> str:
+        return reverse("accounts:attachment_delete", args=[self.pk])

@@ -6,11 +6,15 @@ from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import forms, lockout, services
+from accounts import attachments, forms, lockout, services
+from accounts.models import AccountAttachment
+from invoicing.documents.files import attachment_response
+from invoicing.documents.forms import AttachmentForm
 
 try:  # the structures app provides the blocks "Mes rattachements" and "Mes abonnements"
     from structures.templatetags import structures_tags  # noqa: F401
@@ -19,7 +23,7 @@ try:  # the structures app provides the blocks "Mes rattachements" and "Mes abon
 except ImportError:
     STRUCTURES_BLOCKS_AVAILABLE = False
 
-BLOCKS = ("personal", "contact", "language", "preferences")
+BLOCKS = ("personal", "contact", "language", "preferences", "attachments")
 
 
 def _apply(request, form, action) -> bool:
@@ -54,7 +58,20 @@ def my_account(request):
         locked=locked,
         prefix="preferences",
     )
+    attachment_form = AttachmentForm(
+        bound["attachments"], request.FILES if bound["attachments"] else None
+    )
     actions = {
+        "attachments": (
+            attachment_form,
+            lambda d: attachments.add_attachment(
+                d["file"],
+                actor=user,
+                designation=d["designation"],
+                attachment_type=d["attachment_type"],
+            ),
+            _("La pièce jointe est ajoutée à votre compte."),
+        ),
         "personal": (
             personal,
             lambda d: services.update_personal_info(user, actor=user, **d),
@@ -93,6 +110,8 @@ def my_account(request):
             "contact_form": contact,
             "language_form": language,
             "preferences_form": preferences,
+            "attachment_form": attachment_form,
+            "account_attachments": list(attachments.attachments_of(user)),
             "notifications_locked": locked,
             "mfa_enabled": Authenticator.objects.filter(
                 user=user, type=Authenticator.Type.TOTP
@@ -101,6 +120,23 @@ def my_account(request):
         },
         status=400 if block in actions else 200,
     )
+
+
+@require_GET
+def attachment(request, pk: int):
+    """ACC-8: the owner's file, streamed as a download; another user's is a 404."""
+    row = get_object_or_404(attachments.attachments_of(request.user), pk=pk)
+    return attachment_response(row.path, row.original_name, row.content_type)
+
+
+@require_POST
+def attachment_delete(request, pk: int):
+    try:
+        attachments.delete_attachment(pk, actor=request.user)
+    except AccountAttachment.DoesNotExist as exc:
+        raise Http404 from exc
+    messages.success(request, _("La pièce jointe est supprimée de votre compte."))
+    return redirect("accounts:my_account")
 
 
 @login_not_required

@@ -12,10 +12,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Upper
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commitments.enums import CommitmentState, CommitmentType, SupplierAnswer
+from invoicing.documents.stored_model import DescribedFile
 
 NUMBER_MAX_LENGTH = 50  # same as Invoice.engagement_number
 
@@ -122,3 +124,27 @@ class CommitmentInvoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment_id} <- {self.invoice_id}"
+
+
+class CommitmentAttachment(DescribedFile):
+    """EJ-1: a file of a legal commitment, added by the publishing structure and downloadable
+    by whoever sees the commitment (its publisher and its supplier, EJ-2, EJ-3)."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="attachments")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("pièce jointe d'engagement")
+        verbose_name_plural = _("pièces jointes d'engagement")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["commitment", "created_at", "id"], name="commitment_attachment")
+        ]
+
+    def get_download_url(self) -> str:
+        return reverse("commitments:attachment", args=[self.commitment_id, self.pk])
+
+    def get_delete_url(self) -> str:
+        return reverse("commitments:attachment_delete", args=[self.commitment_id, self.pk])

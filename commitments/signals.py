@@ -4,8 +4,11 @@ for it (AREA-4). The tab appears at their next page (AREA-8)."""
 
 from __future__ import annotations
 
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from commitments.models import CommitmentAttachment
+from invoicing.documents.attachments import delete_file_on_commit
 from invoicing.enums import InvoiceStatus
 from invoicing.models import StatusEvent
 from invoicing.workflow import invoice_status_changed
@@ -32,3 +35,9 @@ def open_commitments_on_payment(sender, invoice, event, previous_status=None, **
         return
     access.open_area(supplier, AREA, actor=None)
     log_action(supplier, actor=None, action=ManagerActionCode.AREA_OPENED, details=AREA)
+
+
+@receiver(post_delete, sender=CommitmentAttachment, dispatch_uid="commitments_attachment_file")
+def delete_attachment_file(sender, instance, **kwargs) -> None:
+    """EJ-1: a deleted attachment (or a deleted commitment's) leaves the disk after commit."""
+    delete_file_on_commit(instance.path)

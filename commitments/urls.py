@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commitments import views
+from commitments import attachment_views, views
 
 app_name = "commitments"
 
@@ -14,4 +14,15 @@ urlpatterns = [
     path("<int:pk>/activer/", views.activate, name="activate"),
     path("<int:pk>/supprimer/", views.delete, name="delete"),
     path("<int:pk>/reponse/", views.answer, name="answer"),
+    path("<int:pk>/pieces-jointes/", attachment_views.upload, name="attachment_upload"),
+    path(
+        "<int:pk>/pieces-jointes/<int:attachment_pk>/",
+        attachment_views.download,
+        name="attachment",
+    ),
+    path(
+        "<int:pk>/pieces-jointes/<int:attachment_pk>/supprimer/",
+        attachment_views.delete,
+        name="attachment_delete",
+    ),
 ]

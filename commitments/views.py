@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commitments import services
 from commitments.enums import SupplierAnswer
 from commitments.forms import AnswerForm, CommitmentForm, FilterForm, apply_error
+from invoicing.documents.forms import AttachmentForm
 from portal.areas import AreaCode, Mode
 from portal.csv_export import csv_response
 from portal.pagination import BoundedPaginator
@@ -145,7 +146,7 @@ def _invoice_url(user, invoice, structure_ids: set[int]) -> str | None:
     return None
 
 
-def _get(request, pk: int):
+def get_visible(request, pk: int):
     queryset = services.commitments_visible_to(request.user).select_related(
         "recipient", "supplier", "service", "created_by", "answered_by"
     )
@@ -155,26 +156,37 @@ def _get(request, pk: int):
 @access.area_required(AREA)
 @require_GET
 def detail(request, pk: int):
-    commitment = _get(request, pk)
+    return render_detail(request, get_visible(request, pk))
+
+
+def render_detail(request, commitment, *, attachment_form=None, status: int = 200):
+    """The commitment's page; `attachment_form` bound when an added attachment was refused."""
     ids = set(services.structure_ids(request.user))
     links = commitment.invoice_links.select_related("invoice").order_by("-invoice__deposited_at")
     invoices = [
         {"invoice": link.invoice, "url": _invoice_url(request.user, link.invoice, ids)}
         for link in links
     ]
+    can_manage = services.can_manage(request.user, commitment)
     return render(
         request,
         "commitments/detail.html",
         {
             "commitment": commitment,
             "invoices": invoices,
+            "attachments": list(commitment.attachments.all()),
+            "attachment_form": attachment_form or (AttachmentForm() if can_manage else None),
+            "attachment_upload_url": (
+                reverse("commitments:attachment_upload", args=[commitment.pk]) if can_manage else ""
+            ),
             "recipient_side": commitment.recipient_id in ids,
             "supplier_side": commitment.supplier_id in ids,
-            "can_manage": services.can_manage(request.user, commitment),
+            "can_manage": can_manage,
             "can_answer": services.can_answer(request.user, commitment),
             "can_delete": not invoices,
             "answers": SupplierAnswer,
         },
+        status=status,
     )
 
 
@@ -219,7 +231,7 @@ def create(request):
 @access.area_required(AREA, Mode.CHANGE)
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
-    commitment = _get(request, pk)
+    commitment = get_visible(request, pk)
     if not services.can_manage(request.user, commitment):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cet engagement."))
     initial = {
@@ -260,7 +272,7 @@ def edit(request, pk: int):
 
 
 def _set_active(request, pk: int, active: bool):
-    commitment = _get(request, pk)
+    commitment = get_visible(request, pk)
     services.set_active(commitment, actor=request.user, active=active)
     if active:
         message = _("L'engagement %(number)s est de nouveau actif.")
@@ -285,7 +297,7 @@ def activate(request, pk: int):
 @access.area_required(AREA, Mode.CHANGE)
 @require_http_methods(["GET", "POST"])
 def delete(request, pk: int):
-    commitment = _get(request, pk)
+    commitment = get_visible(request, pk)
     if not services.can_manage(request.user, commitment):
         raise PermissionDenied(_("Vous ne pouvez pas supprimer cet engagement."))
     if request.method == "POST":
@@ -308,7 +320,7 @@ def delete(request, pk: int):
 @require_POST
 def answer(request, pk: int):
     """EJ-3: the supplier accepts or refuses the order."""
-    commitment = _get(request, pk)
+    commitment = get_visible(request, pk)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choisissez d'accepter ou de refuser la commande."))

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from invoicing.enums import (
     CURRENT_FRAMES,
-    AttachmentType,
     Frame,
     InvoiceType,
     PaymentMode,
@@ -298,15 +297,3 @@ class DepositForm(ControlCharactersMixin, forms.Form):
     def shows_validator(self) -> bool:
         value = self["frame"].value()
         return value in (Frame.A9.value, Frame.A12.value)
-
-
-class AttachmentForm(ControlCharactersMixin, forms.Form):
-    """ATT-6: a file, its designation and its type (seed 004: Fichier, Désignation, Type)."""
-
-    file = forms.FileField(label=_("Fichier"), required=False)
-    designation = forms.CharField(
-        label=_("Désignation"), max_length=fields.ATTACHMENT_DESIGNATION_MAX, required=False
-    )
-    attachment_type = forms.ChoiceField(
-        label=_("Type"), choices=EMPTY + list(AttachmentType.choices), required=False
-    )

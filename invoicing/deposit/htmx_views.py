@@ -9,8 +9,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from invoicing.deposit import uploads
 from invoicing.deposit.contexts import lookup_context, totals, validator_context
-from invoicing.deposit.forms import AttachmentForm, DepositForm
+from invoicing.deposit.forms import DepositForm
 from invoicing.deposit.line_forms import LineFormSet
+from invoicing.documents.forms import AttachmentForm
 from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.models import Attachment, Invoice
 from invoicing.queries import issued_invoices

@@ -16,10 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from invoicing.documents.attachments import dossier_size, store_attachment
+from invoicing.documents.attachments import description_errors, dossier_size, store_attachment
 from invoicing.documents.files import PREFILL_SUFFIX, validate_attachment
 from invoicing.enums import (
-    AttachmentType,
     DepositFormat,
     DepositMode,
     InvoiceStatus,
@@ -268,17 +267,9 @@ def upload_attachment(
     counted again, authoritatively, when the invoice is sent."""
     errors = fields.FieldErrors()
     designation = (designation or "").strip()
-    if not designation:
-        errors.add("designation", _("La désignation de la pièce jointe est obligatoire."))
-    elif len(designation) > fields.ATTACHMENT_DESIGNATION_MAX:
+    for name, message in description_errors(designation, attachment_type).items():
         errors.add(
-            "designation",
-            _("La désignation ne peut pas dépasser %(max)d caractères.")
-            % {"max": fields.ATTACHMENT_DESIGNATION_MAX},
-        )
-    if attachment_type not in AttachmentType.values:
-        errors.add(
-            "attachment_type", _("Choisissez le type de la pièce jointe."), ReturnCode.REFERENCE
+            name, message, ReturnCode.REFERENCE if name == "attachment_type" else ReturnCode.FORMAT
         )
     if uploaded_file is None:
         errors.add("file", _("Choisissez un fichier."))

@@ -29,13 +29,13 @@ from invoicing import queries
 from invoicing.deposit import confirmation, drafts, flow_upload, services, uploads
 from invoicing.deposit.contexts import lookup_context, mandate_context, totals, validator_context
 from invoicing.deposit.forms import (
-    AttachmentForm,
     DepositForm,
     UploadForm,
     deposit_structures,
 )
 from invoicing.deposit.initial import form_initial, initial_from_prefill, line_initial
 from invoicing.deposit.line_forms import LineFormSet, lines_of
+from invoicing.documents.forms import AttachmentForm
 from invoicing.enums import DepositMode, InvoiceStatus
 from invoicing.errors import InvoiceError, InvoiceValidationError
 from invoicing.models import Attachment, Invoice
