@@ -53,16 +53,21 @@ def health_check(request):
     return JsonResponse({"body": "OK", "statusCodeValue": 200, "statusCode": "OK"})
 
 
-def _active_structures(user, data: Mapping, area: AreaCode | None) -> dict:
-    qs = access.managed_structures(user).filter(is_active=True)
-    if area is not None:
-        qs = qs.filter(access.open_area_exists(area))
-    page = pagination.read(
+def _structure_page(data: Mapping):
+    """`parametresRecherche` of the structure lists (§5.3, §5.7)."""
+    return pagination.read(
         data.get("parametresRecherche"),
         field="parametresRecherche",
         sorts={"IdentifiantStructure": "identifier", "DesignationStructure": "company_name"},
         default="IdentifiantStructure",
     )
+
+
+def _active_structures(user, data: Mapping, area: AreaCode | None) -> dict:
+    qs = access.managed_structures(user).filter(is_active=True)
+    if area is not None:
+        qs = qs.filter(access.open_area_exists(area))
+    page = _structure_page(data)
     rows, total = pagination.slice_of(qs, page)
     items = [
         {
@@ -115,12 +120,7 @@ def find_recipient(user, data: Mapping) -> dict:
     kind = params.choice(data.get("typeStructure"), "typeStructure", ("PUBLIQUE", "PRIVEE"))
     if kind:
         qs = qs.filter(kind=kind)
-    page = pagination.read(
-        data.get("parametresRecherche"),
-        field="parametresRecherche",
-        sorts={"IdentifiantStructure": "identifier", "DesignationStructure": "company_name"},
-        default="IdentifiantStructure",
-    )
+    page = _structure_page(data)
     rows, total = pagination.slice_of(qs, page)
     items = [
         {

@@ -34,16 +34,9 @@ def _creator(invoice: Invoice) -> str | None:
     return or_none(f"{user.last_name} {user.first_name}".strip()) or user.email
 
 
-def supplier_row(invoice: Invoice, *, with_size: bool = False) -> dict:
-    """§6.4 `rechercher/fournisseur`."""
-    row = {
-        "identifiantFactureCPP": invoice.pk,
-        "numeroFacture": invoice.number,
-        "statut": invoice.status,
-        "numeroFluxDepot": _flow_number(invoice),
-        "typeDemandePaiement": "FACTURE",
-        "typeFacture": invoice.invoice_type,
-        "modeDepot": or_none(invoice.deposit_mode),
+def _parties(invoice: Invoice) -> dict:
+    """The supplier and recipient fields every invoice list row carries (§6.4, §6.5)."""
+    return {
         "codeFournisseur": invoice.supplier_identifier,
         "typeIdentifiantFournisseur": or_none(invoice.supplier_identifier_type),
         "designationFournisseur": invoice.supplier_name,
@@ -55,6 +48,20 @@ def supplier_row(invoice: Invoice, *, with_size: bool = False) -> dict:
         "idServiceExecutant": invoice.recipient_service_id,
         "codeServiceExecutant": or_none(invoice.recipient_service_code),
         "nomServiceExecutant": or_none(invoice.recipient_service_name),
+    }
+
+
+def supplier_row(invoice: Invoice, *, with_size: bool = False) -> dict:
+    """§6.4 `rechercher/fournisseur`."""
+    row = {
+        "identifiantFactureCPP": invoice.pk,
+        "numeroFacture": invoice.number,
+        "statut": invoice.status,
+        "numeroFluxDepot": _flow_number(invoice),
+        "typeDemandePaiement": "FACTURE",
+        "typeFacture": invoice.invoice_type,
+        "modeDepot": or_none(invoice.deposit_mode),
+        **_parties(invoice),
         "dateFacture": day(invoice.invoice_date),
         "dateDepot": day(invoice.deposited_at),
         "dateHeureEtatCourant": iso(invoice.status_changed_at),
@@ -86,17 +93,7 @@ def recipient_row(invoice: Invoice, *, with_size: bool = False) -> dict:
         "typeDemandePaiement": "FACTURE",
         "typeFacture": invoice.invoice_type,
         "typeFactureTravaux": None,
-        "codeFournisseur": invoice.supplier_identifier,
-        "typeIdentifiantFournisseur": or_none(invoice.supplier_identifier_type),
-        "designationFournisseur": invoice.supplier_name,
-        "codeServiceFournisseur": _service(invoice.supplier_service, "code"),
-        "nomServiceFournisseur": _service(invoice.supplier_service, "name"),
-        "idDestinataire": invoice.recipient_id,
-        "codeDestinataire": or_none(invoice.recipient_identifier),
-        "designationDestinataire": or_none(invoice.recipient_name),
-        "idServiceExecutant": invoice.recipient_service_id,
-        "codeServiceExecutant": or_none(invoice.recipient_service_code),
-        "nomServiceExecutant": or_none(invoice.recipient_service_name),
+        **_parties(invoice),
         "dateDepot": day(invoice.deposited_at),
         "dateFacture": day(invoice.invoice_date),
         "dateHeureEtatCourant": iso(invoice.status_changed_at),
