@@ -25,7 +25,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from notifications import rendering
-from notifications.models import ActivityEvent, Email, EmailStatus, EventKind
+from notifications.models import MANAGERS_ALSO, ActivityEvent, Email, EmailStatus, EventKind
 from portal import areas
 from portal.areas import AreaCode
 from structures import access
@@ -78,6 +78,15 @@ def describe(event: ActivityEvent) -> str:
         return _("Réponse à votre sollicitation %(number)s : %(subject)s") % p
     if event.kind == EventKind.SOLLICITATION_INFO_REQUESTED:
         return _("Complément demandé sur votre sollicitation %(number)s : %(subject)s") % p
+    if event.kind == EventKind.FLOW_REJECTED:
+        return _("Flux %(number)s (%(file)s) rejeté") % p
+    if event.kind == EventKind.FLOW_PARTIALLY_INTEGRATED:
+        return (
+            _(
+                "Flux %(number)s (%(file)s) intégré partiellement : %(integrated)s facture(s) sur %(total)s"
+            )
+            % p
+        )
     return _("Sollicitation %(number)s relancée : %(subject)s") % p
 
 
@@ -94,7 +103,9 @@ class Audience:
         if event.user_id is not None and event.user_id != user_id:
             return False
         held = self.holdings.get(user_id, {}).get(event.structure_id, {})
-        if event.area not in held:
+        if event.area not in held and not (
+            event.kind in MANAGERS_ALSO and AreaCode.MANAGER in held
+        ):
             return False
         if event.area in SERVICE_SCOPED:
             allowed = self.scopes.get(user_id, {}).get(event.structure_id)

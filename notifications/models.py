@@ -89,6 +89,12 @@ class EventKind(models.TextChoices):
         _("Complément demandé sur une sollicitation"),
     )
     SOLLICITATION_RELAUNCHED = "SOLLICITATION_RELAUNCHED", _("Sollicitation relancée")
+    FLOW_REJECTED = "FLOW_REJECTED", _("Flux rejeté")
+    FLOW_PARTIALLY_INTEGRATED = "FLOW_PARTIALLY_INTEGRATED", _("Flux intégré partiellement")
+
+
+# NOT-3 / FLW-11: the managers of the structure also see these, whatever areas it opened.
+MANAGERS_ALSO = frozenset({EventKind.FLOW_REJECTED, EventKind.FLOW_PARTIALLY_INTEGRATED})
 
 
 class ActivityEvent(models.Model):
