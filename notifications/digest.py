@@ -72,6 +72,10 @@ def describe(event: ActivityEvent) -> str:
     if event.kind == EventKind.SUBSCRIPTION_REQUEST:
         p["area"] = areas.get(p["area"]).label
         return _("Demande d'abonnement de %(requester)s à l'espace « %(area)s »") % p
+    if event.area == AreaCode.SUPPORT:  # the support desk's queue: who sent it matters
+        if event.kind == EventKind.SOLLICITATION_RELAUNCHED:
+            return _("Sollicitation %(number)s de %(sender)s relancée : %(subject)s") % p
+        return _("Nouvelle sollicitation %(number)s de %(sender)s : %(subject)s") % p
     if event.kind == EventKind.SOLLICITATION_CREATED:
         return _("Nouvelle sollicitation %(number)s : %(subject)s") % p
     if event.kind == EventKind.SOLLICITATION_ANSWERED:
@@ -113,6 +117,19 @@ class Audience:
         return True
 
 
+class SupportSection:
+    """The digest section of the support desk's queue (SOL-6), which is no structure's."""
+
+    identifier = ""
+
+    @property
+    def company_name(self) -> str:
+        return _("Support : file des sollicitations")
+
+
+SUPPORT_SECTION = SupportSection()
+
+
 def recipients():
     """NOT-2 / NOT-4: active, non-technical users who ticked the box, and main managers."""
     main = Membership.objects.filter(user=OuterRef("pk"), role=Role.MAIN_MANAGER)
@@ -120,6 +137,7 @@ def recipients():
         get_user_model()
         .objects.filter(is_active=True, is_technical=False)
         .filter(Q(notify_activity=True) | Exists(main))
+        .annotate(in_support_group=access.in_support_group())
         .order_by("pk")
     )
 
@@ -177,14 +195,20 @@ def build_batch(users: list, period: str, start, end) -> list[int]:
     audience = Audience(access.holdings_of(ids), access.service_scopes_of(ids))
     structure_ids = {sid for held in audience.holdings.values() for sid in held}
     by_structure: dict[int, list[ActivityEvent]] = defaultdict(list)
+    in_window = ActivityEvent.objects.filter(created_at__gte=start, created_at__lt=end)
     for event in (
-        ActivityEvent.objects.filter(
-            structure_id__in=structure_ids, created_at__gte=start, created_at__lt=end
-        )
+        in_window.filter(structure_id__in=structure_ids)
+        .exclude(area=AreaCode.SUPPORT)
         .select_related("structure")
         .order_by("created_at", "id")
     ):
         by_structure[event.structure_id].append(event)
+    support = {u.pk for u in users if u.is_superuser or getattr(u, "in_support_group", False)}
+    support_events = (
+        list(in_window.filter(area=AreaCode.SUPPORT).select_related("structure").order_by("id"))
+        if support
+        else []
+    )
     lines = Lines()
     rows = []
     for user in users:
@@ -194,11 +218,14 @@ def build_batch(users: list, period: str, start, end) -> list[int]:
             for event in by_structure.get(sid, ())
             if audience.sees(user.pk, event)
         ]
+        if user.pk in support:
+            mine += [event for event in support_events if event.actor_id != user.pk]
         if not mine:
             continue  # nothing to say, nothing sent
         grouped: dict = defaultdict(list)
         for event in mine[:MAX_LINES]:
-            grouped[event.structure].append(event)
+            section = SUPPORT_SECTION if event.area == AreaCode.SUPPORT else event.structure
+            grouped[section].append(event)
         language = user.language or settings.LANGUAGE_CODE
         with translation.override(language):
             context = _mail(

@@ -140,7 +140,16 @@ def _notify(sollicitation: Sollicitation, kind: str, *, to_sender: bool, actor) 
             params=params,
             actor=actor,
         )
-    elif not sollicitation.at_support and sollicitation.addressee_structure_id:
+    elif sollicitation.at_support:  # the support desk's queue (SOL-6)
+        activity.record(
+            kind,
+            structure=sollicitation.sender_structure,
+            area=AreaCode.SUPPORT,
+            link=("requests_app:support_detail", sollicitation.pk),
+            params={**params, "sender": _sender_name(sollicitation)},
+            actor=actor,
+        )
+    elif sollicitation.addressee_structure_id:
         activity.record(
             kind,
             structure=sollicitation.addressee_structure,
@@ -150,6 +159,12 @@ def _notify(sollicitation: Sollicitation, kind: str, *, to_sender: bool, actor) 
             params=params,
             actor=actor,
         )
+
+
+def _sender_name(sollicitation: Sollicitation) -> str:
+    if sollicitation.sender_structure_id:
+        return sollicitation.sender_structure.company_name
+    return sollicitation.sender.get_full_name() or sollicitation.sender.email
 
 
 EVENTS = {  # action -> (event kind, to the sender?)
