@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from requests_app import guided
-from requests_app.enums import Category, SolStatus, Subcategory
+from requests_app.enums import SUBCATEGORIES, Category, SolStatus, Subcategory
 from requests_app.services import MAX_MESSAGE, MAX_SUBJECT
 
 
@@ -52,7 +52,14 @@ class SollicitationForm(_DsfrForm):
     subcategory = forms.ChoiceField(
         label=_("Sous-catégorie"),
         required=False,
-        choices=[("", _("Aucune")), *Subcategory.choices],
+        choices=[
+            ("", _("Aucune")),
+            *(
+                (value, Subcategory(value).label)
+                for values in SUBCATEGORIES.values()
+                for value in values
+            ),
+        ],
         help_text=_("Pour « Gestion des structures et utilisateurs » seulement."),
     )
     invoice_number = forms.CharField(

@@ -19,7 +19,7 @@ from notifications import activity
 from notifications.models import EventKind
 from portal.areas import AreaCode
 from requests_app import guided, queries, transitions
-from requests_app.enums import SUBCATEGORIES, Action, Category, Side
+from requests_app.enums import SUBCATEGORIES, Action, Category, Side, SolStatus
 from requests_app.models import Counter, Entry, EntryFile, Sollicitation
 from structures import access
 
@@ -27,6 +27,12 @@ MAX_SUBJECT = 200
 MAX_MESSAGE = 5000
 MAX_FILES = 5
 MAX_TOTAL_SIZE = 120 * 1024 * 1024  # ATT-4, as for a portal entry
+OPEN_STATUSES = (
+    SolStatus.NOUVELLE,
+    SolStatus.EN_COURS,
+    SolStatus.EN_ATTENTE_COMPLEMENT,
+    SolStatus.RELANCEE,
+)
 
 
 class SollicitationError(ValidationError):
@@ -244,6 +250,23 @@ def create(
     subject = _clean_text(subject, field="subject", label=_("L'objet"), limit=MAX_SUBJECT)
     message = _clean_text(message, field="message", label=_("Le message"), limit=MAX_MESSAGE)
     checked = _check_files(list(files))
+    return open_new(
+        actor=actor,
+        sender_structure=sender_structure,
+        category=category,
+        subcategory=subcategory,
+        subject=subject,
+        message=message,
+        invoice=invoice,
+        details=details,
+        checked=checked,
+    )
+
+
+def open_new(
+    *, actor, sender_structure, category, subcategory, subject, message, invoice, details, checked
+):
+    """Store a checked new sollicitation (NOUVELLE), its first entry and its event."""
     now = timezone.now()
     sollicitation = Sollicitation.objects.create(
         number=next_number(timezone.localdate(now).year),

@@ -196,7 +196,7 @@ def detail(request, scope_name: str, pk: int):
             "actions": actions,
             "form": MessageForm(),
             "Action": Action,
-            "guided_labels": guided.FIELDS.get(sollicitation.subcategory, {}),
+            "guided_labels": guided.LABELS.get(sollicitation.subcategory, {}),
             "can_carry_out": scope.name == "support"
             and guided.can_carry_out(sollicitation)
             and any(t.action == Action.ANSWER for t in actions),
