@@ -23,6 +23,7 @@ from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notifications import rendering
 from notifications.models import MANAGERS_ALSO, ActivityEvent, Email, EmailStatus, EventKind
@@ -117,17 +118,22 @@ class Audience:
         return True
 
 
-class SupportSection:
-    """The digest section of the support desk's queue (SOL-6), which is no structure's."""
+class Section:
+    """A digest section that is no structure's: the support desk's queue (SOL-6), and the
+    sollicitations of a user attached to no structure."""
 
     identifier = ""
 
+    def __init__(self, title):
+        self.title = title
+
     @property
     def company_name(self) -> str:
-        return _("Support : file des sollicitations")
+        return str(self.title)
 
 
-SUPPORT_SECTION = SupportSection()
+SUPPORT_SECTION = Section(gettext_lazy("Support : file des sollicitations"))
+OWN_SECTION = Section(gettext_lazy("Vos sollicitations"))
 
 
 def recipients():
@@ -196,8 +202,10 @@ def build_batch(users: list, period: str, start, end) -> list[int]:
     structure_ids = {sid for held in audience.holdings.values() for sid in held}
     by_structure: dict[int, list[ActivityEvent]] = defaultdict(list)
     in_window = ActivityEvent.objects.filter(created_at__gte=start, created_at__lt=end)
-    for event in (
-        in_window.filter(structure_id__in=structure_ids)
+    for event in (  # with a user's own events outside any structure (no structure yet)
+        in_window.filter(
+            Q(structure_id__in=structure_ids) | Q(structure__isnull=True, user_id__in=ids)
+        )
         .exclude(area=AreaCode.SUPPORT)
         .select_related("structure")
         .order_by("created_at", "id")
@@ -218,13 +226,21 @@ def build_batch(users: list, period: str, start, end) -> list[int]:
             for event in by_structure.get(sid, ())
             if audience.sees(user.pk, event)
         ]
+        mine += [
+            event
+            for event in by_structure.get(None, ())
+            if event.user_id == user.pk and event.actor_id != user.pk
+        ]
         if user.pk in support:
             mine += [event for event in support_events if event.actor_id != user.pk]
         if not mine:
             continue  # nothing to say, nothing sent
         grouped: dict = defaultdict(list)
         for event in mine[:MAX_LINES]:
-            section = SUPPORT_SECTION if event.area == AreaCode.SUPPORT else event.structure
+            if event.area == AreaCode.SUPPORT:
+                section = SUPPORT_SECTION
+            else:
+                section = event.structure or OWN_SECTION
             grouped[section].append(event)
         language = user.language or settings.LANGUAGE_CODE
         with translation.override(language):

@@ -106,8 +106,13 @@ class ActivityEvent(models.Model):
 
     kind = models.CharField(max_length=40, choices=EventKind.choices)
     created_at = models.DateTimeField(default=timezone.now)
+    # None only for a sollicitation of a user attached to no structure (`user` or SUPPORT).
     structure = models.ForeignKey(
-        "structures.Structure", on_delete=models.CASCADE, related_name="activity_events"
+        "structures.Structure",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activity_events",
     )
     area = models.CharField(max_length=20)
     service = models.ForeignKey(

@@ -44,7 +44,10 @@ FILES_HELP = _(
 
 class SollicitationForm(_DsfrForm):
     structure = forms.ModelChoiceField(
-        label=_("Structure émettrice"), queryset=None, empty_label=None
+        label=_("Structure émettrice"),
+        queryset=None,
+        required=False,
+        empty_label=_("Aucune (demande au support)"),
     )
     category = forms.ChoiceField(
         label=_("Catégorie"), choices=[("", _("Choisissez une catégorie")), *Category.choices]

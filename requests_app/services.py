@@ -124,8 +124,8 @@ def route(category: str, invoice) -> dict:
     other categories: the support desk."""
     if category == Category.SUIVI_FACTURE:
         return {
-            "addressee_structure": invoice.recipient,
-            "addressee_service": invoice.recipient_service,
+            "addressee_structure": getattr(invoice, "recipient", None),
+            "addressee_service": getattr(invoice, "recipient_service", None),
             "at_support": False,
         }
     return {"addressee_structure": None, "addressee_service": None, "at_support": True}
@@ -217,13 +217,17 @@ def create(
     details: dict | None = None,
 ) -> Sollicitation:
     """SOL-1: a new sollicitation (NOUVELLE), routed by its category (§9)."""
-    if (
-        sender_structure is None
-        or access.area_mode(actor, sender_structure, AreaCode.REQUESTS_SENT) is None
+    if sender_structure is not None and (
+        access.area_mode(actor, sender_structure, AreaCode.REQUESTS_SENT) is None
     ):
         raise PermissionDenied(_("Vous n'êtes pas rattaché à cette structure."))
     if category not in Category.values:
         raise SollicitationError({"category": _("Choisissez une catégorie.")})
+    if sender_structure is None and not route(category, None)["at_support"]:
+        # AREA-1: every user writes to the support desk, even attached to no structure.
+        raise SollicitationError(
+            {"structure": _("Choisissez la structure émettrice de cette sollicitation.")}
+        )
     allowed = SUBCATEGORIES[category]
     subcategory = subcategory or ""
     if allowed and subcategory not in allowed:

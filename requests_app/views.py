@@ -60,6 +60,10 @@ def _require(request, scope: Scope) -> None:
     if scope.name == "support":
         if not access.is_support(request.user):
             raise PermissionDenied(_("Vous n'avez pas accès à cet espace."))
+    elif scope.name == "sent":
+        # AREA-1: every user (technical accounts do not log in) writes to the support desk.
+        if getattr(request.user, "is_technical", False):
+            raise PermissionDenied(_("Vous n'avez pas accès à cet espace."))
     elif not access.structure_ids_with_area(request.user, scope.area):
         raise PermissionDenied(_("Vous n'avez pas accès à cet espace."))
 
