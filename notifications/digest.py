@@ -23,9 +23,10 @@ from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notifications import rendering
-from notifications.models import ActivityEvent, Email, EmailStatus, EventKind
+from notifications.models import MANAGERS_ALSO, ActivityEvent, Email, EmailStatus, EventKind
 from portal import areas
 from portal.areas import AreaCode
 from structures import access
@@ -72,12 +73,25 @@ def describe(event: ActivityEvent) -> str:
     if event.kind == EventKind.SUBSCRIPTION_REQUEST:
         p["area"] = areas.get(p["area"]).label
         return _("Demande d'abonnement de %(requester)s à l'espace « %(area)s »") % p
+    if event.area == AreaCode.SUPPORT:  # the support desk's queue: who sent it matters
+        if event.kind == EventKind.SOLLICITATION_RELAUNCHED:
+            return _("Sollicitation %(number)s de %(sender)s relancée : %(subject)s") % p
+        return _("Nouvelle sollicitation %(number)s de %(sender)s : %(subject)s") % p
     if event.kind == EventKind.SOLLICITATION_CREATED:
         return _("Nouvelle sollicitation %(number)s : %(subject)s") % p
     if event.kind == EventKind.SOLLICITATION_ANSWERED:
         return _("Réponse à votre sollicitation %(number)s : %(subject)s") % p
     if event.kind == EventKind.SOLLICITATION_INFO_REQUESTED:
         return _("Complément demandé sur votre sollicitation %(number)s : %(subject)s") % p
+    if event.kind == EventKind.FLOW_REJECTED:
+        return _("Flux %(number)s (%(file)s) rejeté") % p
+    if event.kind == EventKind.FLOW_PARTIALLY_INTEGRATED:
+        return (
+            _(
+                "Flux %(number)s (%(file)s) intégré partiellement : %(integrated)s facture(s) sur %(total)s"
+            )
+            % p
+        )
     return _("Sollicitation %(number)s relancée : %(subject)s") % p
 
 
@@ -94,12 +108,32 @@ class Audience:
         if event.user_id is not None and event.user_id != user_id:
             return False
         held = self.holdings.get(user_id, {}).get(event.structure_id, {})
-        if event.area not in held:
+        if event.area not in held and not (
+            event.kind in MANAGERS_ALSO and AreaCode.MANAGER in held
+        ):
             return False
         if event.area in SERVICE_SCOPED:
             allowed = self.scopes.get(user_id, {}).get(event.structure_id)
             return allowed is None or event.service_id in allowed
         return True
+
+
+class Section:
+    """A digest section that is no structure's: the support desk's queue (SOL-6), and the
+    sollicitations of a user attached to no structure."""
+
+    identifier = ""
+
+    def __init__(self, title):
+        self.title = title
+
+    @property
+    def company_name(self) -> str:
+        return str(self.title)
+
+
+SUPPORT_SECTION = Section(gettext_lazy("Support : file des sollicitations"))
+OWN_SECTION = Section(gettext_lazy("Vos sollicitations"))
 
 
 def recipients():
@@ -109,6 +143,7 @@ def recipients():
         get_user_model()
         .objects.filter(is_active=True, is_technical=False)
         .filter(Q(notify_activity=True) | Exists(main))
+        .annotate(in_support_group=access.in_support_group())
         .order_by("pk")
     )
 
@@ -166,14 +201,22 @@ def build_batch(users: list, period: str, start, end) -> list[int]:
     audience = Audience(access.holdings_of(ids), access.service_scopes_of(ids))
     structure_ids = {sid for held in audience.holdings.values() for sid in held}
     by_structure: dict[int, list[ActivityEvent]] = defaultdict(list)
-    for event in (
-        ActivityEvent.objects.filter(
-            structure_id__in=structure_ids, created_at__gte=start, created_at__lt=end
+    in_window = ActivityEvent.objects.filter(created_at__gte=start, created_at__lt=end)
+    for event in (  # with a user's own events outside any structure (no structure yet)
+        in_window.filter(
+            Q(structure_id__in=structure_ids) | Q(structure__isnull=True, user_id__in=ids)
         )
+        .exclude(area=AreaCode.SUPPORT)
         .select_related("structure")
         .order_by("created_at", "id")
     ):
         by_structure[event.structure_id].append(event)
+    support = {u.pk for u in users if u.is_superuser or getattr(u, "in_support_group", False)}
+    support_events = (
+        list(in_window.filter(area=AreaCode.SUPPORT).select_related("structure").order_by("id"))
+        if support
+        else []
+    )
     lines = Lines()
     rows = []
     for user in users:
@@ -183,11 +226,22 @@ def build_batch(users: list, period: str, start, end) -> list[int]:
             for event in by_structure.get(sid, ())
             if audience.sees(user.pk, event)
         ]
+        mine += [
+            event
+            for event in by_structure.get(None, ())
+            if event.user_id == user.pk and event.actor_id != user.pk
+        ]
+        if user.pk in support:
+            mine += [event for event in support_events if event.actor_id != user.pk]
         if not mine:
             continue  # nothing to say, nothing sent
         grouped: dict = defaultdict(list)
         for event in mine[:MAX_LINES]:
-            grouped[event.structure].append(event)
+            if event.area == AreaCode.SUPPORT:
+                section = SUPPORT_SECTION
+            else:
+                section = event.structure or OWN_SECTION
+            grouped[section].append(event)
         language = user.language or settings.LANGUAGE_CODE
         with translation.override(language):
             context = _mail(

@@ -89,6 +89,12 @@ class EventKind(models.TextChoices):
         _("Complément demandé sur une sollicitation"),
     )
     SOLLICITATION_RELAUNCHED = "SOLLICITATION_RELAUNCHED", _("Sollicitation relancée")
+    FLOW_REJECTED = "FLOW_REJECTED", _("Flux rejeté")
+    FLOW_PARTIALLY_INTEGRATED = "FLOW_PARTIALLY_INTEGRATED", _("Flux intégré partiellement")
+
+
+# NOT-3 / FLW-11: the managers of the structure also see these, whatever areas it opened.
+MANAGERS_ALSO = frozenset({EventKind.FLOW_REJECTED, EventKind.FLOW_PARTIALLY_INTEGRATED})
 
 
 class ActivityEvent(models.Model):
@@ -100,8 +106,13 @@ class ActivityEvent(models.Model):
 
     kind = models.CharField(max_length=40, choices=EventKind.choices)
     created_at = models.DateTimeField(default=timezone.now)
+    # None only for a sollicitation of a user attached to no structure (`user` or SUPPORT).
     structure = models.ForeignKey(
-        "structures.Structure", on_delete=models.CASCADE, related_name="activity_events"
+        "structures.Structure",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activity_events",
     )
     area = models.CharField(max_length=20)
     service = models.ForeignKey(

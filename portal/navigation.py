@@ -5,6 +5,10 @@ from __future__ import annotations
 from portal.areas import AREAS, Area, AreaCode
 from structures import access
 
+# AREA-1: held by every user, attached to a structure or not (REQUESTS_SENT: a user attached
+# to no structure still writes to the support desk, e.g. to have a public structure created).
+EVERY_USER = (AreaCode.HOME, AreaCode.REQUESTS_SENT, AreaCode.ACCOUNT)
+
 
 def tabs_for(user) -> list[Area]:
     """The tab bar: built areas the user holds on any structure, HOME first, ACCOUNT last."""
@@ -18,6 +22,6 @@ def tabs_for(user) -> list[Area]:
             if user.is_staff and access.is_support(user) and area.built:
                 tabs.append(area)
             continue
-        if (area.code in (AreaCode.HOME, AreaCode.ACCOUNT) or area.code in held) and area.built:
+        if (area.code in EVERY_USER or area.code in held) and area.built:
             tabs.append(area)
     return tabs

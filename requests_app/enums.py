@@ -25,6 +25,8 @@ class Subcategory(models.TextChoices):
         "NOUVEAU_GESTIONNAIRE_PRINCIPAL",
         _("Désignation d'un nouveau gestionnaire principal"),
     )
+    # SIR-1: only from the SIRET change of a local authority (not offered in the form).
+    CHANGEMENT_SIRET = "CHANGEMENT_SIRET", _("Changement de SIRET d'une collectivité locale")
 
 
 # SOL-1: the subcategories each category offers (none: the field stays empty).

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from requests_app import guided
-from requests_app.enums import Category, SolStatus, Subcategory
+from requests_app.enums import SUBCATEGORIES, Category, SolStatus, Subcategory
 from requests_app.services import MAX_MESSAGE, MAX_SUBJECT
 
 
@@ -44,7 +44,10 @@ FILES_HELP = _(
 
 class SollicitationForm(_DsfrForm):
     structure = forms.ModelChoiceField(
-        label=_("Structure émettrice"), queryset=None, empty_label=None
+        label=_("Structure émettrice"),
+        queryset=None,
+        required=False,
+        empty_label=_("Aucune (demande au support)"),
     )
     category = forms.ChoiceField(
         label=_("Catégorie"), choices=[("", _("Choisissez une catégorie")), *Category.choices]
@@ -52,7 +55,14 @@ class SollicitationForm(_DsfrForm):
     subcategory = forms.ChoiceField(
         label=_("Sous-catégorie"),
         required=False,
-        choices=[("", _("Aucune")), *Subcategory.choices],
+        choices=[
+            ("", _("Aucune")),
+            *(
+                (value, Subcategory(value).label)
+                for values in SUBCATEGORIES.values()
+                for value in values
+            ),
+        ],
         help_text=_("Pour « Gestion des structures et utilisateurs » seulement."),
     )
     invoice_number = forms.CharField(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from requests_app.enums import Subcategory
-from structures import identity, memberships
+from structures import identifier_change, identity, memberships
 from structures.enums import IdentifierType
 from structures.validators import validate_identifier
 
@@ -31,6 +31,15 @@ FIELDS = {
     },
 }
 ALL_FIELDS = tuple(name for fields in FIELDS.values() for name in fields)
+# What the support desk reads on a request and carries out: the form's guided requests and
+# the SIRET change of a local authority (SIR-1), made from the structure's SIRET change.
+LABELS = {
+    **FIELDS,
+    Subcategory.CHANGEMENT_SIRET: {
+        "structure_identifier": gettext_lazy("Identifiant de la structure"),
+        "siret": gettext_lazy("Nouveau SIRET"),
+    },
+}
 MAX_LENGTH = 255
 
 
@@ -95,6 +104,15 @@ def carry_out(sollicitation, *, actor) -> str:
             "La structure publique %(name)s (%(identifier)s) est créée ; vous en êtes le "
             "gestionnaire principal."
         ) % {"name": structure.company_name, "identifier": structure.identifier}
+    if sollicitation.subcategory == Subcategory.CHANGEMENT_SIRET:
+        old = _structure(data["structure_identifier"])
+        if old is None:
+            raise ValidationError(_("La structure désignée n'est plus active."))
+        new = identifier_change.change_siret(old, data["siret"], actor=actor)
+        return _(
+            "La structure %(name)s porte désormais l'identifiant %(identifier)s ; l'ancienne "
+            "structure (%(old)s) est désactivée."
+        ) % {"name": new.company_name, "identifier": new.identifier, "old": old.identifier}
     structure = _structure(data["structure_identifier"])
     account = _account(data["email"])
     if structure is None or account is None:
@@ -107,4 +125,4 @@ def carry_out(sollicitation, *, actor) -> str:
 
 
 def can_carry_out(sollicitation) -> bool:
-    return sollicitation.subcategory in FIELDS and bool(sollicitation.details)
+    return sollicitation.subcategory in LABELS and bool(sollicitation.details)

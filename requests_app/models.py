@@ -41,6 +41,8 @@ class Sollicitation(models.Model):
     sender_structure = models.ForeignKey(
         "structures.Structure",
         verbose_name=_("Structure émettrice"),
+        null=True,  # a user attached to no structure may write to the support desk
+        blank=True,
         on_delete=models.PROTECT,
         related_name="sent_sollicitations",
     )

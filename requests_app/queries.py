@@ -15,9 +15,12 @@ LIST_RELATED = ("sender", "sender_structure", "addressee_structure", "addressee_
 
 
 def sent(user) -> QuerySet[Sollicitation]:
-    """REQUESTS_SENT: the sollicitations the user sent from a structure he still belongs to."""
+    """REQUESTS_SENT: the sollicitations the user sent from a structure he still belongs to,
+    or attached to no structure (to the support desk)."""
     ids = access.structure_ids_with_area(user, AreaCode.REQUESTS_SENT)
-    return Sollicitation.objects.filter(sender_id=user.pk, sender_structure_id__in=ids)
+    return Sollicitation.objects.filter(
+        Q(sender_structure_id__in=ids) | Q(sender_structure__isnull=True), sender_id=user.pk
+    )
 
 
 def received(user) -> QuerySet[Sollicitation]:

@@ -19,7 +19,7 @@ from notifications import activity
 from notifications.models import EventKind
 from portal.areas import AreaCode
 from requests_app import guided, queries, transitions
-from requests_app.enums import SUBCATEGORIES, Action, Category, Side
+from requests_app.enums import SUBCATEGORIES, Action, Category, Side, SolStatus
 from requests_app.models import Counter, Entry, EntryFile, Sollicitation
 from structures import access
 
@@ -27,6 +27,12 @@ MAX_SUBJECT = 200
 MAX_MESSAGE = 5000
 MAX_FILES = 5
 MAX_TOTAL_SIZE = 120 * 1024 * 1024  # ATT-4, as for a portal entry
+OPEN_STATUSES = (
+    SolStatus.NOUVELLE,
+    SolStatus.EN_COURS,
+    SolStatus.EN_ATTENTE_COMPLEMENT,
+    SolStatus.RELANCEE,
+)
 
 
 class SollicitationError(ValidationError):
@@ -118,8 +124,8 @@ def route(category: str, invoice) -> dict:
     other categories: the support desk."""
     if category == Category.SUIVI_FACTURE:
         return {
-            "addressee_structure": invoice.recipient,
-            "addressee_service": invoice.recipient_service,
+            "addressee_structure": getattr(invoice, "recipient", None),
+            "addressee_service": getattr(invoice, "recipient_service", None),
             "at_support": False,
         }
     return {"addressee_structure": None, "addressee_service": None, "at_support": True}
@@ -140,7 +146,16 @@ def _notify(sollicitation: Sollicitation, kind: str, *, to_sender: bool, actor) 
             params=params,
             actor=actor,
         )
-    elif not sollicitation.at_support and sollicitation.addressee_structure_id:
+    elif sollicitation.at_support:  # the support desk's queue (SOL-6)
+        activity.record(
+            kind,
+            structure=sollicitation.sender_structure,
+            area=AreaCode.SUPPORT,
+            link=("requests_app:support_detail", sollicitation.pk),
+            params={**params, "sender": _sender_name(sollicitation)},
+            actor=actor,
+        )
+    elif sollicitation.addressee_structure_id:
         activity.record(
             kind,
             structure=sollicitation.addressee_structure,
@@ -150,6 +165,12 @@ def _notify(sollicitation: Sollicitation, kind: str, *, to_sender: bool, actor) 
             params=params,
             actor=actor,
         )
+
+
+def _sender_name(sollicitation: Sollicitation) -> str:
+    if sollicitation.sender_structure_id:
+        return sollicitation.sender_structure.company_name
+    return sollicitation.sender.get_full_name() or sollicitation.sender.email
 
 
 EVENTS = {  # action -> (event kind, to the sender?)
@@ -196,13 +217,17 @@ def create(
     details: dict | None = None,
 ) -> Sollicitation:
     """SOL-1: a new sollicitation (NOUVELLE), routed by its category (§9)."""
-    if (
-        sender_structure is None
-        or access.area_mode(actor, sender_structure, AreaCode.REQUESTS_SENT) is None
+    if sender_structure is not None and (
+        access.area_mode(actor, sender_structure, AreaCode.REQUESTS_SENT) is None
     ):
         raise PermissionDenied(_("Vous n'êtes pas rattaché à cette structure."))
     if category not in Category.values:
         raise SollicitationError({"category": _("Choisissez une catégorie.")})
+    if sender_structure is None and not route(category, None)["at_support"]:
+        # AREA-1: every user writes to the support desk, even attached to no structure.
+        raise SollicitationError(
+            {"structure": _("Choisissez la structure émettrice de cette sollicitation.")}
+        )
     allowed = SUBCATEGORIES[category]
     subcategory = subcategory or ""
     if allowed and subcategory not in allowed:
@@ -229,6 +254,23 @@ def create(
     subject = _clean_text(subject, field="subject", label=_("L'objet"), limit=MAX_SUBJECT)
     message = _clean_text(message, field="message", label=_("Le message"), limit=MAX_MESSAGE)
     checked = _check_files(list(files))
+    return open_new(
+        actor=actor,
+        sender_structure=sender_structure,
+        category=category,
+        subcategory=subcategory,
+        subject=subject,
+        message=message,
+        invoice=invoice,
+        details=details,
+        checked=checked,
+    )
+
+
+def open_new(
+    *, actor, sender_structure, category, subcategory, subject, message, invoice, details, checked
+):
+    """Store a checked new sollicitation (NOUVELLE), its first entry and its event."""
     now = timezone.now()
     sollicitation = Sollicitation.objects.create(
         number=next_number(timezone.localdate(now).year),

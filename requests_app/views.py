@@ -60,6 +60,10 @@ def _require(request, scope: Scope) -> None:
     if scope.name == "support":
         if not access.is_support(request.user):
             raise PermissionDenied(_("Vous n'avez pas accès à cet espace."))
+    elif scope.name == "sent":
+        # AREA-1: every user (technical accounts do not log in) writes to the support desk.
+        if getattr(request.user, "is_technical", False):
+            raise PermissionDenied(_("Vous n'avez pas accès à cet espace."))
     elif not access.structure_ids_with_area(request.user, scope.area):
         raise PermissionDenied(_("Vous n'avez pas accès à cet espace."))
 
@@ -196,7 +200,7 @@ def detail(request, scope_name: str, pk: int):
             "actions": actions,
             "form": MessageForm(),
             "Action": Action,
-            "guided_labels": guided.FIELDS.get(sollicitation.subcategory, {}),
+            "guided_labels": guided.LABELS.get(sollicitation.subcategory, {}),
             "can_carry_out": scope.name == "support"
             and guided.can_carry_out(sollicitation)
             and any(t.action == Action.ANSWER for t in actions),

@@ -114,6 +114,16 @@ def is_support(user) -> bool:
     )
 
 
+def in_support_group():
+    """An expression telling, for users in bulk, who is in the "Support" group (with
+    `is_superuser`, what `is_support` tells of one user)."""
+    return Exists(
+        get_user_model().groups.through.objects.filter(
+            user_id=OuterRef("pk"), group__name="Support"
+        )
+    )
+
+
 # --- Areas on structures -------------------------------------------------------------
 
 

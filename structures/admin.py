@@ -162,7 +162,19 @@ class StructureAdmin(SupportAccessMixin, admin.ModelAdmin):
     inlines = (ServiceInline, BankAccountInline, MembershipInline)
     actions = ("open_received_area",)
     fieldsets = (
-        (None, {"fields": ("identifier_type", "identifier", "company_name", "kind", "is_active")}),
+        (
+            None,
+            {
+                "fields": (
+                    "identifier_type",
+                    "identifier",
+                    "company_name",
+                    "kind",
+                    "is_local_authority",
+                    "is_active",
+                )
+            },
+        ),
         (
             _("Adresse et contact"),
             {

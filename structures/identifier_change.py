@@ -4,14 +4,14 @@ subscriptions."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from structures import access
 from structures.billing import BANK_FIELDS
-from structures.enums import IdentifierType, ManagerActionCode
+from structures.enums import IdentifierType, ManagerActionCode, StructureKind
 from structures.history import log_action
 from structures.identity import find_active_structure, locked, require_active
 from structures.models import BankAccount, Membership, Service, Structure
@@ -63,6 +63,12 @@ def check_new_identifier(structure: Structure, new_identifier: str) -> str:
     return identifier
 
 
+def through_support(structure: Structure) -> bool:
+    """SIR-1: a local authority's SIRET is changed by the support desk, from a sollicitation;
+    any other structure's managers change it directly."""
+    return structure.kind == StructureKind.PUBLIQUE and structure.is_local_authority
+
+
 def siren_changes(structure: Structure, new_identifier: str) -> bool:
     """SIR-3: normally only the NIC changes; a new SIREN deserves a warning."""
     return (
@@ -73,7 +79,8 @@ def siren_changes(structure: Structure, new_identifier: str) -> bool:
 
 @transaction.atomic
 def change_siret(structure: Structure, new_identifier: str, *, actor) -> Structure:
-    """SIR-1..7: deactivate `structure` and create its copy under the new identifier.
+    """SIR-1..7: deactivate `structure` and create its copy under the new identifier, as one
+    of its managers, or as the support desk for a local authority (SIR-1).
 
     Copied: structure data and recipient parameters, services, bank details, opened areas,
     memberships (roles and services) and subscriptions. Not copied (SIR-4): the billing
@@ -82,7 +89,15 @@ def change_siret(structure: Structure, new_identifier: str, *, actor) -> Structu
     the old structure (SIR-6). A repeated submit returns the structure already created.
     """
     old = locked(structure)
-    access.require_manager(actor, old)
+    if not through_support(old):
+        access.require_manager(actor, old)
+    elif not access.is_support(actor):
+        raise PermissionDenied(
+            _(
+                "Le changement d'identifiant d'une collectivité locale passe par une "
+                "sollicitation au support."
+            )
+        )
     if not old.is_active:
         try:
             identifier = validate_identifier(old.identifier_type, new_identifier)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.middleware import STRUCTURE_SESSION_KEY
 from portal.params import clean_param
+from requests_app import siret_change as siret_requests
 from structures import access, billing, identifier_change, identity
 from structures.core.forms import (
     BankAccountForm,
@@ -284,6 +285,30 @@ def mandate(request, pk: int):
 STEP_WARNING, STEP_IDENTIFIER, STEP_REVIEW = "warning", "identifier", "review"
 
 
+def _siret_change_requested(request, structure, form, identifier):
+    """SIR-1: a local authority's change becomes a sollicitation to the support desk."""
+    try:
+        sollicitation = siret_requests.request_siret_change(
+            actor=request.user, structure=structure, new_identifier=identifier
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc.messages[0])
+        return render(
+            request,
+            "structures/core/siret_change.html",
+            {"structure": structure, "step": STEP_IDENTIFIER, "form": form, "nav": "edit"},
+        )
+    messages.success(
+        request,
+        _(
+            "Votre demande de changement d'identifiant est transmise au support (sollicitation "
+            "%(number)s) : il la réalisera."
+        )
+        % {"number": sollicitation.number},
+    )
+    return redirect("requests_app:sent_detail", sollicitation.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def siret_change(request, pk: int):
     """SIR-2 as a small wizard: warning → « Confirmer » → new identifier → « Continuer »
@@ -322,6 +347,8 @@ def siret_change(request, pk: int):
                             "Le SIREN change : cochez la case pour confirmer qu'il ne s'agit pas d'une erreur de saisie."
                         ),
                     )
+                elif identifier_change.through_support(structure):
+                    return _siret_change_requested(request, structure, form, identifier)
                 else:
                     try:
                         new = identifier_change.change_siret(
@@ -341,6 +368,7 @@ def siret_change(request, pk: int):
             "form": form,
             "siren_changes": siren_changes,
             "new_identifier": new_identifier,
+            "through_support": identifier_change.through_support(structure),
             "nav": "edit",
         },
     )

@@ -42,6 +42,8 @@ class Structure(AddressMixin):
         choices=StructureKind.choices,
         default=StructureKind.PRIVEE,
     )
+    # SIR-1: a local authority (collectivité locale) changes its SIRET through the support desk.
+    is_local_authority = models.BooleanField(_("Collectivité locale"), default=False)
     is_active = models.BooleanField(_("Active"), default=True)
     email = models.EmailField(_("Adresse électronique"), blank=True)
     phone = models.CharField(_("Téléphone"), max_length=30, blank=True)

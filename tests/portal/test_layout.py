@@ -24,10 +24,11 @@ def test_login_page_shows_the_demo_banner(client):
     assert "pas le portail officiel" in response.content.decode()
 
 
-def test_unattached_user_sees_only_home_and_account(client):
+def test_unattached_user_sees_only_home_sent_requests_and_account(client):
+    """AREA-1: REQUESTS_SENT is every user's (to write to the support desk)."""
     client.force_login(UserFactory())
     response = client.get(reverse("home"))
-    assert tab_codes(response) == ["HOME", "ACCOUNT"]
+    assert tab_codes(response) == ["HOME", "REQUESTS_SENT", "ACCOUNT"]
     assert 'id="no-structure"' in response.content.decode()
 
 
