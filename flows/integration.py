@@ -31,9 +31,9 @@ from invoicing.deposit.forms import deposit_structures
 from invoicing.deposit.services import send_invoice
 from invoicing.enums import DepositMode
 from invoicing.errors import InvoiceError, InvoiceValidationError
-from invoicing.models import Invoice
 from invoicing.recognition import UnreadableFile, xmlsafe
 from invoicing.recognition.structured import values_of
+from invoicing.rules import memo
 
 MAX_ATTEMPTS = 3  # FLW-3
 # Invoices per transaction: short enough for SQLite's single writer to let the web in.
@@ -153,8 +153,11 @@ def _process(flow: Flow) -> Outcome:
             )
         with open(path, "rb") as fh:
             items = enumerate(read_items(fh, file_name=flow.file_name, syntax=flow.syntax), 1)
-            while _integrate_batch(flow, items, done, outcome):
-                pass
+            # The lot's reference data (supplier, its bank accounts, recipients and their
+            # services) is read once for the whole lot.
+            with memo.batch():
+                while _integrate_batch(flow, items, done, outcome):
+                    pass
     except FlowFileError as exc:
         outcome.technical_errors.append(technical_error(exc.code, exc.message, exc.nature))
     except OSError:
@@ -169,18 +172,23 @@ def _integrate_batch(flow: Flow, items, done: set, outcome: Outcome) -> bool:
     disk sync) per batch instead of per invoice. False once the items are exhausted. A
     crash loses the batch's invoices whole, and the retry integrates them again."""
     with transaction.atomic():
+        links = []
+        more = True
         for _count in range(BATCH):
             position_item = next(items, None)
             if position_item is None:
-                return False
+                more = False
+                break
             position, item = position_item
             if position in done:
                 outcome.integrated += 1
                 continue
-            errors = integrate_item(flow, item, position)
+            errors = integrate_item(flow, item, position, links=links)
             outcome.invoice_errors.extend(errors)
             outcome.integrated += not errors
-    return True
+        # The batch's records in one INSERT, committed with their invoices.
+        FlowInvoice.objects.bulk_create(links)
+    return more
 
 
 def _dp_error(values: dict | None, reason) -> dict:
@@ -202,15 +210,20 @@ def _supplier(flow: Flow, values: dict):
     """FLW-6: BT-30 must be a structure the depositor may issue for."""
     if flow.created_by is None:
         return None
-    structures = deposit_structures(flow.created_by)
-    siret = parties.supplier_siret(
-        values.get("supplier_siret"), values.get("supplier_siren"), structures
-    )
-    return structures.filter(identifier=siret).first() if siret else None
+    siret, siren = values.get("supplier_siret"), values.get("supplier_siren")
+
+    def read():
+        structures = deposit_structures(flow.created_by)
+        found = parties.supplier_siret(siret, siren, structures)
+        return structures.filter(identifier=found).first() if found else None
+
+    return memo.remember(("flow supplier", flow.created_by_id, siret, siren), read)
 
 
-def integrate_item(flow: Flow, item, position: int) -> list[dict]:
-    """One invoice: [] once integrated, else its `listeErreurDP` entries (FLW-5)."""
+def integrate_item(flow: Flow, item, position: int, *, links: list | None = None) -> list[dict]:
+    """One invoice: [] once integrated, else its `listeErreurDP` entries (FLW-5). Its
+    FlowInvoice record is appended to `links` (for the caller to write with its batch),
+    or written now."""
     values = None
     try:
         root = xmlsafe.parse(item.xml)
@@ -229,17 +242,17 @@ def integrate_item(flow: Flow, item, position: int) -> list[dict]:
     try:
         with transaction.atomic():
             main, extras = files.store_invoice_files(flow, item, values, root, stored=stored)
+            mode = DepositMode.UPLOAD_API if flow.channel == "API" else DepositMode.UPLOAD_PORTAIL
             invoice = send_invoice(
                 data,
                 actor=flow.created_by,
                 main_attachment_id=main.pk,
                 attachment_ids=[a.pk for a in extras],
+                deposit_mode=(mode, flow.syntax),
             )
-            mode = DepositMode.UPLOAD_API if flow.channel == "API" else DepositMode.UPLOAD_PORTAIL
-            Invoice.objects.filter(pk=invoice.pk).update(
-                deposit_mode=mode, deposit_format=flow.syntax
-            )
-            FlowInvoice.objects.create(flow=flow, invoice=invoice, position=position)
+            link = FlowInvoice(flow=flow, invoice=invoice, position=position)
+            if links is None:
+                link.save()
     except files.RefusedAttachment as exc:
         files.forget(stored)
         return [_dp_error(values, exc.message)]
@@ -252,4 +265,6 @@ def integrate_item(flow: Flow, item, position: int) -> list[dict]:
     except BaseException:
         files.forget(stored)
         raise
+    if links is not None:
+        links.append(link)
     return []
