@@ -241,8 +241,9 @@ def send_invoice(
     if invoice.pk:
         invoice.save()
     try:
-        with transaction.atomic():
-            invoice = workflow.submit(invoice, actor=actor)
+        # `submit` is atomic: its savepoint rolls a refused insert back, and this
+        # transaction goes on below.
+        invoice = workflow.submit(invoice, actor=actor)
     except IntegrityError as exc:
         if not (_is_number_conflict(exc) or is_token_conflict(exc)):
             raise
