@@ -25,7 +25,7 @@ from flows import files, notices, validation
 from flows.enums import FINAL_STATES, ErrorNature, FlowState
 from flows.mapping import deposit_data
 from flows.models import Flow, FlowInvoice
-from flows.reading import FlowFileError, read_items
+from flows.reading import FlowFileError, detect_flow, read_items
 from invoicing import parties
 from invoicing.deposit.forms import deposit_structures
 from invoicing.deposit.services import send_invoice
@@ -147,12 +147,19 @@ def _process(flow: Flow) -> Outcome:
     try:
         # FLW-4 first, over the whole file: a lot with one unreadable entry or an entry
         # of another syntax is rejected before any of its invoices is integrated.
+        # The file's detection (for a lot, a scan of every entry) is done once.
         with open(path, "rb") as fh:
+            detected = detect_flow(fh)
             outcome.invoice_count = sum(
-                1 for _item in read_items(fh, file_name=flow.file_name, syntax=flow.syntax)
+                1
+                for _item in read_items(
+                    fh, file_name=flow.file_name, syntax=flow.syntax, detected=detected
+                )
             )
         with open(path, "rb") as fh:
-            items = enumerate(read_items(fh, file_name=flow.file_name, syntax=flow.syntax), 1)
+            items = enumerate(
+                read_items(fh, file_name=flow.file_name, syntax=flow.syntax, detected=detected), 1
+            )
             # The lot's reference data (supplier, its bank accounts, recipients and their
             # services) is read once for the whole lot.
             with memo.batch():
