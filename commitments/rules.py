@@ -15,7 +15,6 @@ Semantics (DOMAIN EJ-4, product decision):
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from commitments.models import Commitment, CommitmentInvoice
@@ -59,17 +58,21 @@ def check_engagement(*, recipient, supplier, engagement_number: str, service=Non
     ) % {"number": number}
 
 
-@transaction.atomic
-def link_invoice(invoice) -> None:
+def link_invoice(invoice, *, fresh: bool = False) -> None:
     """Link `invoice` to the matching active commitment, if any (after deposit). Idempotent.
 
     A link that no longer matches the invoice's routing (after recycling to another
     recipient or number) is replaced or removed; a link that still matches is kept even if
-    its commitment was deactivated since.
+    its commitment was deactivated since. `fresh`: the invoice was created in this
+    transaction and has no link yet.
     """
     if invoice is None or invoice.pk is None:
         return
-    current = CommitmentInvoice.objects.select_related("commitment").filter(invoice=invoice).first()
+    current = (
+        None
+        if fresh
+        else CommitmentInvoice.objects.select_related("commitment").filter(invoice=invoice).first()
+    )
     number = normalize_number(invoice.engagement_number)
     if current is not None:
         commitment = current.commitment

@@ -116,6 +116,13 @@ def forget(paths: list) -> None:
         delete_stored(path)
 
 
+def drop(paths: list) -> None:
+    """The files of a refused invoice and their rows (stored unlinked, in the caller's
+    transaction)."""
+    Attachment.objects.filter(path__in=paths, invoice=None).delete()
+    forget(paths)
+
+
 def complete_documents(flow) -> int:
     """After integration: each E1 invoice gets its PDF (FLW-8), then every invoice its
     deposit certificate (DEP-4), the dossier fingerprint counting the PDF. Idempotent: an

@@ -25,15 +25,15 @@ from flows import files, notices, validation
 from flows.enums import FINAL_STATES, ErrorNature, FlowState
 from flows.mapping import deposit_data
 from flows.models import Flow, FlowInvoice
-from flows.reading import FlowFileError, read_items
+from flows.reading import FlowFileError, detect_flow, read_items
 from invoicing import parties
 from invoicing.deposit.forms import deposit_structures
 from invoicing.deposit.services import send_invoice
 from invoicing.enums import DepositMode
 from invoicing.errors import InvoiceError, InvoiceValidationError
-from invoicing.models import Invoice
 from invoicing.recognition import UnreadableFile, xmlsafe
 from invoicing.recognition.structured import values_of
+from invoicing.rules import memo
 
 MAX_ATTEMPTS = 3  # FLW-3
 # Invoices per transaction: short enough for SQLite's single writer to let the web in.
@@ -147,14 +147,24 @@ def _process(flow: Flow) -> Outcome:
     try:
         # FLW-4 first, over the whole file: a lot with one unreadable entry or an entry
         # of another syntax is rejected before any of its invoices is integrated.
+        # The file's detection (for a lot, a scan of every entry) is done once.
         with open(path, "rb") as fh:
+            detected = detect_flow(fh)
             outcome.invoice_count = sum(
-                1 for _item in read_items(fh, file_name=flow.file_name, syntax=flow.syntax)
+                1
+                for _item in read_items(
+                    fh, file_name=flow.file_name, syntax=flow.syntax, detected=detected
+                )
             )
         with open(path, "rb") as fh:
-            items = enumerate(read_items(fh, file_name=flow.file_name, syntax=flow.syntax), 1)
-            while _integrate_batch(flow, items, done, outcome):
-                pass
+            items = enumerate(
+                read_items(fh, file_name=flow.file_name, syntax=flow.syntax, detected=detected), 1
+            )
+            # The lot's reference data (supplier, its bank accounts, recipients and their
+            # services) is read once for the whole lot.
+            with memo.batch():
+                while _integrate_batch(flow, items, done, outcome):
+                    pass
     except FlowFileError as exc:
         outcome.technical_errors.append(technical_error(exc.code, exc.message, exc.nature))
     except OSError:
@@ -169,18 +179,23 @@ def _integrate_batch(flow: Flow, items, done: set, outcome: Outcome) -> bool:
     disk sync) per batch instead of per invoice. False once the items are exhausted. A
     crash loses the batch's invoices whole, and the retry integrates them again."""
     with transaction.atomic():
+        links = []
+        more = True
         for _count in range(BATCH):
             position_item = next(items, None)
             if position_item is None:
-                return False
+                more = False
+                break
             position, item = position_item
             if position in done:
                 outcome.integrated += 1
                 continue
-            errors = integrate_item(flow, item, position)
+            errors = integrate_item(flow, item, position, links=links)
             outcome.invoice_errors.extend(errors)
             outcome.integrated += not errors
-    return True
+        # The batch's records in one INSERT, committed with their invoices.
+        FlowInvoice.objects.bulk_create(links)
+    return more
 
 
 def _dp_error(values: dict | None, reason) -> dict:
@@ -202,15 +217,20 @@ def _supplier(flow: Flow, values: dict):
     """FLW-6: BT-30 must be a structure the depositor may issue for."""
     if flow.created_by is None:
         return None
-    structures = deposit_structures(flow.created_by)
-    siret = parties.supplier_siret(
-        values.get("supplier_siret"), values.get("supplier_siren"), structures
-    )
-    return structures.filter(identifier=siret).first() if siret else None
+    siret, siren = values.get("supplier_siret"), values.get("supplier_siren")
+
+    def read():
+        structures = deposit_structures(flow.created_by)
+        found = parties.supplier_siret(siret, siren, structures)
+        return structures.filter(identifier=found).first() if found else None
+
+    return memo.remember(("flow supplier", flow.created_by_id, siret, siren), read)
 
 
-def integrate_item(flow: Flow, item, position: int) -> list[dict]:
-    """One invoice: [] once integrated, else its `listeErreurDP` entries (FLW-5)."""
+def integrate_item(flow: Flow, item, position: int, *, links: list | None = None) -> list[dict]:
+    """One invoice: [] once integrated, else its `listeErreurDP` entries (FLW-5). Its
+    FlowInvoice record is appended to `links` (for the caller to write with its batch),
+    or written now."""
     values = None
     try:
         root = xmlsafe.parse(item.xml)
@@ -226,30 +246,33 @@ def integrate_item(flow: Flow, item, position: int) -> list[dict]:
         return [_dp_error(values, UNKNOWN_SUPPLIER)]
     data = deposit_data(values, supplier)
     stored = []
+    # No savepoint of our own: send_invoice's rolls a refused invoice back, and the files
+    # stored before it are dropped below (a savepoint more per invoice cost 2 round trips).
     try:
-        with transaction.atomic():
-            main, extras = files.store_invoice_files(flow, item, values, root, stored=stored)
-            invoice = send_invoice(
-                data,
-                actor=flow.created_by,
-                main_attachment_id=main.pk,
-                attachment_ids=[a.pk for a in extras],
-            )
-            mode = DepositMode.UPLOAD_API if flow.channel == "API" else DepositMode.UPLOAD_PORTAIL
-            Invoice.objects.filter(pk=invoice.pk).update(
-                deposit_mode=mode, deposit_format=flow.syntax
-            )
-            FlowInvoice.objects.create(flow=flow, invoice=invoice, position=position)
+        main, extras = files.store_invoice_files(flow, item, values, root, stored=stored)
+        mode = DepositMode.UPLOAD_API if flow.channel == "API" else DepositMode.UPLOAD_PORTAIL
+        invoice = send_invoice(
+            data,
+            actor=flow.created_by,
+            main_attachment_id=main.pk,
+            attachment_ids=[a.pk for a in extras],
+            deposit_mode=(mode, flow.syntax),
+        )
     except files.RefusedAttachment as exc:
-        files.forget(stored)
+        files.drop(stored)
         return [_dp_error(values, exc.message)]
     except InvoiceValidationError as exc:
-        files.forget(stored)
+        files.drop(stored)
         return [_dp_error(values, m) for messages in exc.errors.values() for m in messages]
     except InvoiceError as exc:
-        files.forget(stored)
+        files.drop(stored)
         return [_dp_error(values, exc.message)]
     except BaseException:
-        files.forget(stored)
+        files.forget(stored)  # the caller's transaction rolls the rows back
         raise
+    link = FlowInvoice(flow=flow, invoice=invoice, position=position)
+    if links is None:
+        link.save()
+    else:
+        links.append(link)
     return []

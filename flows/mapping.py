@@ -14,6 +14,7 @@ from typing import Any
 from invoicing import parties
 from invoicing.enums import InvoiceType, PaymentMode, VatExemptionReason, VatType
 from invoicing.recognition.structured import NS
+from invoicing.rules import memo
 from invoicing.rules.fields import COMMENT_MAX
 from structures.models import BankAccount
 
@@ -57,7 +58,11 @@ def bank_account_of(supplier, iban: str | None):
     if not iban or supplier is None:
         return None
     wanted = _SPACES.sub("", iban).upper()
-    for account in BankAccount.objects.filter(structure=supplier, is_active=True):
+    accounts = memo.remember(
+        ("active bank accounts", supplier.pk),
+        lambda: list(BankAccount.objects.filter(structure=supplier, is_active=True)),
+    )
+    for account in accounts:
         if _SPACES.sub("", account.iban).upper() == wanted:
             return account
     return None

@@ -48,12 +48,23 @@ class Item:
     pdf: bytes | None = field(default=None, repr=False)
 
 
-def read_items(fh: IO[bytes], *, file_name: str, syntax: str) -> Iterator[Item]:
-    """The invoices of the flow file `fh`; FlowFileError when it cannot be integrated."""
+def detect_flow(fh: IO[bytes]) -> DetectedFormat:
+    """The format of the flow file `fh` (a lot scans each of its entries); FlowFileError
+    when it is unreadable."""
     try:
-        detected = detect_format(fh)
+        return detect_format(fh)
     except UnreadableFile as exc:
         raise FlowFileError(str(exc.message), exc.code) from exc
+
+
+def read_items(
+    fh: IO[bytes], *, file_name: str, syntax: str, detected: DetectedFormat | None = None
+) -> Iterator[Item]:
+    """The invoices of the flow file `fh`; FlowFileError when it cannot be integrated.
+    `detected`: `detect_flow(fh)` when the caller already has it (each entry is still
+    detected on its own)."""
+    if detected is None:
+        detected = detect_flow(fh)
     if detected.kind == ARCHIVE:
         fh.seek(0)
         entries = _zip_entries(fh) if detected.archive_type == "zip" else _tar_entries(fh)

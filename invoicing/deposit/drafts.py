@@ -203,9 +203,19 @@ def replace_lines(invoice: Invoice, lines: list[dict], vat_lines: list[dict]) ->
     )
 
 
-def link_dossier(invoice: Invoice, main: Attachment | None, attachments: list[Attachment]) -> None:
-    """Link the files; the draft's other complementary files lose their link (ATT-8)."""
+def link_dossier(
+    invoice: Invoice, main: Attachment | None, attachments: list[Attachment], *, fresh=False
+) -> None:
+    """Link the files; the draft's other complementary files lose their link (ATT-8).
+    `fresh`: the invoice was created in this transaction, no file is linked to it yet
+    (one UPDATE links them all)."""
     keep = [a.pk for a in attachments]
+    if fresh:
+        if main is not None:
+            keep.append(main.pk)
+            main.invoice = invoice
+        Attachment.objects.filter(pk__in=keep).update(invoice=invoice)
+        return
     Attachment.objects.filter(invoice=invoice, is_main=False).exclude(pk__in=keep).update(
         invoice=None
     )

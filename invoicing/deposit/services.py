@@ -91,17 +91,20 @@ def validate_deposit(
     attachment_ids: Iterable = (),
     is_entry_mode: bool = False,
     channel: str = PORTAL,
+    main: Attachment | None = None,
 ) -> checks.CheckedDeposit:
     """The "Valider et envoyer" button: every check, nothing written (the confirmation
-    page follows)."""
+    page follows). `main`: the main file `main_attachment_id` names, when the caller has
+    already read (and locked) it."""
     if is_entry_mode:
         data = with_entry_totals(data, keep_given=channel == API)
     errors = fields.FieldErrors()
-    if not is_entry_mode and main_attachment_for(actor, main_attachment_id, draft=draft) is None:
+    if main is None:
+        main = main_attachment_for(actor, main_attachment_id, draft=draft)
+    if not is_entry_mode and main is None:
         errors.add("file", _("Déposez d'abord la facture (fichier PDF ou XML)."))
     try:
         attachments = dossier_attachments(actor, attachment_ids, draft=draft)
-        main = main_attachment_for(actor, main_attachment_id, draft=draft)
         if dossier_size([main, *attachments]) > MAX_DOSSIER_SIZE:
             errors.add("attachments", _dossier_too_large(), ReturnCode.TOO_LARGE)
     except InvoiceValidationError as exc:
@@ -180,10 +183,13 @@ def send_invoice(
     is_entry_mode: bool = False,
     token: str = "",
     channel: str = PORTAL,
+    deposit_mode: tuple[str, str] | None = None,
 ) -> Invoice:
     """The "Confirmer et envoyer" button (DEP-2): every check of §5.4, the snapshot, T2 (DEPOSEE, then
     MISE_A_DISPOSITION after commit) or T3 (A_VALIDER_1), the dossier fingerprint and the EJ
     link, in one transaction (the deposit certificate is made on its first download).
+    `deposit_mode`: (mode, format) when the caller knows them (a flow), instead of the
+    detection of the stored main file.
 
     Raises InvoiceValidationError (nothing saved) or AlreadySent (a repeated click).
     """
@@ -211,22 +217,33 @@ def send_invoice(
         attachment_ids=attachment_ids,
         is_entry_mode=is_entry_mode,
         channel=channel,
+        main=main,
     )
     attachments = dossier_attachments(actor, attachment_ids, draft=draft, lock=True)
     supplier = data["supplier"]
     invoice = draft if draft is not None else Invoice()
+    fresh = invoice.pk is None  # nothing is linked to it yet
     if invoice.pk and invoice.supplier_id != supplier.pk:
         routing_rules.check_supplier(invoice.supplier, actor=actor)
     _fill_sent(invoice, data, deposit)
     _snapshot(invoice, deposit, supplier)
-    set_deposit_mode(invoice, main, is_entry_mode=is_entry_mode, channel=channel)
+    if deposit_mode is not None and not is_entry_mode:
+        invoice.deposit_mode, invoice.deposit_format = deposit_mode
+    else:
+        set_deposit_mode(invoice, main, is_entry_mode=is_entry_mode, channel=channel)
+    if not is_entry_mode:
+        # The dossier's fingerprint is written with the row (its files are known).
+        files = [main] if main is not None else []
+        files += sorted(attachments, key=lambda a: a.pk)
+        invoice.dossier_sha256 = sha256_of_paths([a.path for a in files])
     if not invoice.pk:
         invoice.deposit_token = clean_token(token)
     if invoice.pk:
         invoice.save()
     try:
-        with transaction.atomic():
-            invoice = workflow.submit(invoice, actor=actor)
+        # `submit` is atomic: its savepoint rolls a refused insert back, and this
+        # transaction goes on below.
+        invoice = workflow.submit(invoice, actor=actor)
     except IntegrityError as exc:
         if not (_is_number_conflict(exc) or is_token_conflict(exc)):
             raise
@@ -246,20 +263,16 @@ def send_invoice(
                 is_entry_mode=is_entry_mode,
                 token=token,
                 channel=channel,
+                deposit_mode=deposit_mode,
             )
         raise field_error(
             "number", fields.duplicate_number_message(), ReturnCode.DUPLICATE
         ) from exc
-    link_dossier(invoice, main, attachments)
+    link_dossier(invoice, main, attachments, fresh=fresh)
     if is_entry_mode:
         replace_lines(invoice, deposit.invoice.lines, deposit.invoice.vat_lines)
         _schedule_generated_pdf(invoice)  # fingerprints the dossier with its PDF
-    else:
-        files = [main] if main is not None else []
-        files += sorted(attachments, key=lambda a: a.pk)
-        invoice.dossier_sha256 = sha256_of_paths([a.path for a in files])
-        invoice.save(update_fields=["dossier_sha256", "updated_at"])
-    commitment_rules.link_invoice(invoice)
+    commitment_rules.link_invoice(invoice, fresh=fresh)
     # No PDF rendering in the deposit request (issue 10: WeasyPrint took 240 of its 300 ms):
     # the certificate is rendered on its first download and kept (`ensure_certificate`).
     return invoice

@@ -14,6 +14,7 @@ from invoicing.enums import (
     Frame,
 )
 from invoicing.errors import ReturnCode
+from invoicing.rules import memo
 from invoicing.rules.fields import (
     REFERENCE_MAX,
     FieldErrors,
@@ -31,10 +32,14 @@ class Routing:
 
 
 def find_recipient(identifier: str) -> Structure | None:
-    """INV-3: an active structure with RECEIVED open, or None."""
+    """INV-3: an active structure with RECEIVED open, or None (read once per `memo.batch`)."""
     identifier = normalise_identifier(identifier)
     if not identifier:
         return None
+    return memo.remember(("recipient", identifier), lambda: _find_recipient(identifier))
+
+
+def _find_recipient(identifier: str) -> Structure | None:
     for structure in Structure.objects.filter(identifier=identifier, is_active=True):
         if access.is_area_open(structure, AreaCode.RECEIVED):
             return structure
@@ -87,10 +92,14 @@ def find_service(structure: Structure | None, code: str, *, active_only: bool = 
     `active_only`: the checks then say why they are refused."""
     if structure is None or not code:
         return None
-    services = structure.services.filter(code=code)
-    if active_only:
-        services = services.filter(is_active=True)
-    return services.first()
+
+    def read():
+        services = structure.services.filter(code=code)
+        if active_only:
+            services = services.filter(is_active=True)
+        return services.first()
+
+    return memo.remember(("service", structure.pk, code, active_only), read)
 
 
 def usable_services(recipient: Structure) -> list[Service]:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from flows.enums import FlowState
 from flows.integration import integrate_flow
 from flows.models import Flow
 from flows.services import deposit_flow
-from invoicing.documents.files import sha256_of_paths
+from invoicing.documents.files import PREFILL_SUFFIX, sha256_of_paths
 from invoicing.enums import DepositMode, InvoiceStatus
-from invoicing.models import Invoice, StatusEvent
+from invoicing.models import Attachment, Invoice, StatusEvent
 from tests.flows.helpers import facturx, invoice_xml, upload
 from tests.invoicing import samples
 
@@ -95,6 +98,42 @@ def test_zip_lot_with_one_bad_invoice_is_partially_integrated(
             "libelleErreurDP": "Le destinataire 11000201100036 est inconnu ou inactif.",
         }
     ]
+    # The refused invoice's stored file is gone, row and file (no savepoint of its own).
+    integrated = Invoice.objects.get(number="LOT-1")
+    assert set(Attachment.objects.values_list("invoice_id", flat=True)) == {integrated.pk}
+    assert stored_files() == {a.path for a in integrated.attachments.all()}
+
+
+def test_refused_embedded_file_leaves_nothing_of_its_invoice(
+    actor, supplier, recipient, django_capture_on_commit_callbacks
+):
+    good = facturx(invoice_xml(supplier, recipient, number="FXA-1"))
+    bad = facturx(
+        invoice_xml(supplier, recipient, number="FXA-2"),
+        attachments={"ok.csv": b"a;b\n", "outil.exe": b"MZ\x90\x00binary"},
+    )
+    lot = samples.zip_lot({"a.pdf": good, "b.pdf": bad})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        flow = deposit(actor, supplier, lot, "IN_DP_E2_CII_FACTURX", name="lot.zip")
+
+    flow.refresh_from_db()
+    assert (flow.state, flow.integrated_count) == (FlowState.IN_INTEGRE_PARTIEL, 1)
+    assert "outil.exe" in flow.invoice_errors[0]["libelleErreurDP"]
+    integrated = Invoice.objects.get()
+    assert integrated.number == "FXA-1"
+    assert set(Attachment.objects.values_list("invoice_id", flat=True)) == {integrated.pk}
+    assert stored_files() == {a.path for a in integrated.attachments.all()}
+
+
+def stored_files() -> set[str]:
+    """The invoice files under MEDIA_ROOT/flows/…/invoices (relative paths)."""
+    root = Path(settings.MEDIA_ROOT)
+    return {
+        str(path.relative_to(root))
+        for path in root.glob("flows/*/*/invoices/**/*")
+        if path.is_file() and not path.name.endswith(PREFILL_SUFFIX)
+    }
 
 
 def test_integrating_twice_creates_each_invoice_once(actor, supplier, recipient):
