@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,9 @@ from django.core.management import call_command
 
 from invoicing.errors import ReturnCode
 
-GUIDE = Path(__file__).resolve().parents[2] / "docs" / "api.md"
+ROOT = Path(__file__).resolve().parents[2]
+GUIDE = ROOT / "docs" / "api.md"
+README = ROOT / "README.md"
 
 
 def _guide() -> str:
@@ -40,6 +45,30 @@ def test_the_python_sequence_of_the_guide_runs_against_the_demo(live_server, mon
     assert deposited and deposited.group(2) == "DEPOSEE", output
     assert "status now: MISE_A_DISPOSITION" in output
     assert "'DEPOSEE'" in output.split("history:")[1]
+
+
+@pytest.mark.skipif(not shutil.which("curl"), reason="the README's commands need curl")
+@pytest.mark.django_db(transaction=True)
+def test_the_readme_curl_sequence_answers_a_search(live_server):
+    """README "API": get a token, build cpro-account, call rechercher/fournisseur, as written
+    (a line-wrapping base64 once broke the header)."""
+    call_command("seed_demo", stdout=io.StringIO())
+    api_section = README.read_text(encoding="utf-8").split("## API", 1)[1].split("\n## ", 1)[0]
+    [script] = re.findall(r"```sh\n(.*?)```", api_section, re.S)
+    script = script.replace("http://127.0.0.1:8000", live_server.url)
+
+    done = subprocess.run(  # noqa: S603
+        ["bash", "-eo", "pipefail", "-c", script],  # noqa: S607
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["codeRetour"] in (0, 20000), answer
+    assert "listeFactures" in answer
 
 
 def test_every_operation_the_guide_names_exists(client):
