@@ -16,7 +16,20 @@ from invoicing.documents.files import MAX_FILE_SIZE
 from invoicing.errors import ReturnCode
 
 
-def decoded(content: Any, name: Any, *, content_field: str, name_field: str, name_max: int = 50):
+def decoded(
+    content: Any,
+    name: Any,
+    *,
+    content_field: str,
+    name_field: str,
+    name_max: int = 50,
+    name_code: int = ReturnCode.FILE_REFUSED,
+    max_size: int = MAX_FILE_SIZE,
+    too_large: int = ReturnCode.TOO_LARGE,
+):
+    """The file of a base64 field: its name checked (`name_max`, else `name_code`), its
+    size bounded on the encoded text before decoding and again after (`max_size`, else
+    `too_large`), invalid base64 or an empty file refused (20005)."""
     if params.is_empty(content):
         raise missing(content_field)
     filename = params.text(name, name_field)
@@ -24,15 +37,15 @@ def decoded(content: Any, name: Any, *, content_field: str, name_field: str, nam
         raise missing(name_field)
     if len(filename) > name_max:
         raise ApiError(
-            ReturnCode.FILE_REFUSED,
+            name_code,
             _("Le nom du fichier %(field)s dépasse %(max)d caractères.")
             % {"field": name_field, "max": name_max},
         )
     if not isinstance(content, str):
         raise malformed(content_field)
     compact = "".join(content.split())
-    if len(compact) * 3 // 4 > MAX_FILE_SIZE + 3:
-        raise ApiError(ReturnCode.TOO_LARGE)
+    if len(compact) * 3 // 4 > max_size + 3:
+        raise ApiError(too_large)
     try:
         raw = base64.b64decode(compact, validate=True)
     except (binascii.Error, ValueError):
@@ -40,8 +53,8 @@ def decoded(content: Any, name: Any, *, content_field: str, name_field: str, nam
             ReturnCode.FORMAT,
             _("Le champ %(field)s n'est pas un base64 valide.") % {"field": content_field},
         ) from None
-    if len(raw) > MAX_FILE_SIZE:
-        raise ApiError(ReturnCode.TOO_LARGE)
+    if len(raw) > max_size:
+        raise ApiError(too_large)
     if not raw:
         raise malformed(content_field)
     return SimpleUploadedFile(filename, raw)

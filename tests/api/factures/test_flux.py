@@ -136,3 +136,14 @@ def test_consulter_cr_needs_the_flow_number(world):
     response = world.supplier.post("transverses/v1/consulterCR", {"syntaxeFlux": CII})
 
     assert response.status_code == 400 and response.json()["codeRetour"] == 20005
+
+
+def test_a_flow_over_the_size_limit_answers_20001_before_decoding(world, monkeypatch):
+    """FLW-9 / API.md §6.3: over 30 MB is 20001, as on the real service (bound lowered)."""
+    monkeypatch.setattr("api.flux.MAX_FLOW_SIZE", 1000)
+    body = {"fichierFlux": _b64(b"<x/>" * 500), "nomFichier": "f.xml", "syntaxeFlux": CII}
+
+    response = world.supplier.post("factures/v1/deposer/flux", body)
+
+    assert response.status_code == 400 and response.json()["codeRetour"] == 20001
+    assert not Flow.objects.exists()
