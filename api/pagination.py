@@ -39,15 +39,27 @@ def read(
 ) -> Page:
     """PAG-1/PAG-3: `nbResultatsParPage` (default 100, at most 1000), `pageResultatDemandee`
     (1-based), `triColonne` (unknown → the default sort), `triSens` (or the misspelt
-    `triSense`), trimmed and case-insensitive."""
+    `triSense`), trimmed and case-insensitive. `suffix`: the operation's field suffix
+    (e.g. `ListeHistoStatut` in `consulter/historique`); sort fields are read with or
+    without it."""
     obj = data if isinstance(data, Mapping) else {}
     per_page = params.optional_id(obj.get(f"nbResultatsParPage{suffix}"), field) or DEFAULT_PER_PAGE
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     number = max(1, params.optional_id(obj.get(f"pageResultatDemandee{suffix}"), field) or 1)
     sorts = sorts or {}
-    column = str(obj.get("triColonne") or "").strip()
+    column = str(obj.get(f"triColonne{suffix}") or obj.get("triColonne") or "").strip()
     key = sorts.get(column) or (sorts.get(default) if default else None)
-    direction = str(obj.get("triSens") or obj.get("triSense") or "").strip().lower()
+    direction = (
+        str(
+            obj.get(f"triSens{suffix}")
+            or obj.get(f"triSense{suffix}")
+            or obj.get("triSens")
+            or obj.get("triSense")
+            or ""
+        )
+        .strip()
+        .lower()
+    )
     if direction in ("ascendant", "descendant"):
         desc = direction == "descendant"
     else:
@@ -65,6 +77,22 @@ def retour(page: Page, total: int) -> dict[str, int]:
         "pages": math.ceil(total / page.per_page) if total else 0,
         "total": total,
     }
+
+
+def retour_suffixed(page: Page, total: int, suffix: str) -> dict[str, int]:
+    """PAG-2 for a sub-list answered inside an object, with the operation's suffix."""
+    return {f"{key}{suffix}": value for key, value in retour(page, total).items()}
+
+
+def in_memory(items: list, page: Page, keys: Mapping[str, Any]) -> list:
+    """The page of a list already in memory (a few rows of one object): sorted by the
+    page's order (`keys`: sort key name → function of a row), stable on the given order."""
+    rows = list(items)
+    for name in reversed(page.order):
+        field = name.lstrip("-")
+        if field in keys:
+            rows.sort(key=keys[field], reverse=name.startswith("-"))
+    return rows[page.offset : page.offset + page.per_page]
 
 
 def slice_of(queryset: QuerySet, page: Page) -> tuple[list, int]:

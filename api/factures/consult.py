@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from api import params, scope
+from api import pagination, params, scope
 from api.errors import ok
 from api.factures import serialize
 from api.formats import minute
@@ -78,10 +78,34 @@ def _person(event: StatusEvent, visible_ids: set[int]) -> dict:
     }
 
 
+# §6.8: the three sub-lists, their request object, field suffix and sorts (PAG-1..3).
+STATUS_PAGE = ("paramRechercheHistoStatuts", "ListeHistoStatut")
+ACTION_PAGE = ("paramRechercheHistoActionsUtilisateurs", "ListeHistoAction")
+EVENT_PAGE = ("paramRechercheHistoEvenementsComplementaires", "ListeHistoEvenement")
+STATUS_SORTS = {"HistoStatutDatePassage": "created", "HistoStatutCode": "code"}
+ACTION_SORTS = {"HistoActionDateHeure": "created", "HistoActionCode": "code"}
+EVENT_SORTS = {"EvenementDateHeure": "created", "EvenementLibelle": "code"}
+
+
+def _page(data: Mapping, which: tuple[str, str], sorts: dict, default: str):
+    name, suffix = which
+    return pagination.read(
+        data.get(name),
+        field=name,
+        sorts=sorts,
+        default=default,
+        descending=True,  # "Entries come most recent first."
+        suffix=suffix,
+    )
+
+
 def history(user, data: Mapping) -> dict:
     pk = params.required_id(data.get("idFacture"), "idFacture")
     invoice = scope.one(scope.visible_invoices(user), pk)
     limit = params.optional_id(data.get("nbResultatsMaximum"), "nbResultatsMaximum")
+    status_page = _page(data, STATUS_PAGE, STATUS_SORTS, "HistoStatutDatePassage")
+    action_page = _page(data, ACTION_PAGE, ACTION_SORTS, "HistoActionDateHeure")
+    event_page = _page(data, EVENT_PAGE, EVENT_SORTS, "EvenementDateHeure")
     events = list(
         StatusEvent.objects.filter(invoice=invoice)
         .select_related("actor")
@@ -96,8 +120,20 @@ def history(user, data: Mapping) -> dict:
     in_scope |= {user.pk} & actor_ids
     statuses = [e for e in events if not e.action or e.transition]
     actions = [e for e in events if e.action]
-    if limit:
+    last = actions[0] if actions else None
+    if limit and limit > 0:  # the most recent entries only, before paging
         statuses, actions = statuses[:limit], actions[:limit]
+    status_total, action_total = len(statuses), len(actions)
+    statuses = pagination.in_memory(
+        statuses,
+        status_page,
+        {"created": lambda e: e.created_at, "code": lambda e: e.status, "pk": lambda e: e.pk},
+    )
+    actions = pagination.in_memory(
+        actions,
+        action_page,
+        {"created": lambda e: e.created_at, "code": lambda e: e.action, "pk": lambda e: e.pk},
+    )
     histo = []
     for event in statuses:
         person = _person(event, in_scope)
@@ -125,7 +161,6 @@ def history(user, data: Mapping) -> dict:
                 "histoActionUtilisateurPrenom": person["prenom"],
             }
         )
-    last = actions[0] if actions else None
     return ok(
         idFacture=invoice.pk,
         numeroFacture=invoice.number,
@@ -133,13 +168,16 @@ def history(user, data: Mapping) -> dict:
         statutCourantCode=invoice.status,
         historiquesDesStatuts={
             "histoStatut": histo,
-            "nbResultatsParPageListeHistoStatut": max(len(histo), 1),
-            "pageCouranteListeHistoStatut": 1,
-            "pagesListeHistoStatut": 1 if histo else 0,
-            "totalListeHistoStatut": len(histo),
+            **pagination.retour_suffixed(status_page, status_total, STATUS_PAGE[1]),
         },
-        historiquesDesActionsUtilisateurs={"histoAction": histo_actions},
-        historiquesDesEvenementsComplementaires={"evenement": []},
+        historiquesDesActionsUtilisateurs={
+            "histoAction": histo_actions,
+            **pagination.retour_suffixed(action_page, action_total, ACTION_PAGE[1]),
+        },
+        historiquesDesEvenementsComplementaires={
+            "evenement": [],
+            **pagination.retour_suffixed(event_page, 0, EVENT_PAGE[1]),
+        },
         derniereAction=(
             {"derniereActionId": last.pk, "derniereActionCode": last.action} if last else None
         ),

@@ -169,8 +169,9 @@ def for_detail(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
 
 def _sub_page(items: list, suffix: str, request: dict | None = None) -> tuple[list, dict]:
     """§6.7 sub-lists: the page asked by `request` (fields with any suffix, e.g.
-    nbResultatsParPageLignesPoste), answered with the response's suffix."""
-    per_page, number = MAX_SUB_PAGE, 1
+    nbResultatsParPageLignesPoste), answered with the response's suffix. PAG-1: 100 rows
+    by default, at most 1000."""
+    per_page, number = DEFAULT_SUB_PAGE, 1
     for key, value in (request or {}).items():
         if isinstance(value, (int, str)) and str(value).strip().isdigit() and int(value) > 0:
             if key.startswith("nbResultatsParPage"):
@@ -188,6 +189,7 @@ def _sub_page(items: list, suffix: str, request: dict | None = None) -> tuple[li
 
 
 MAX_SUB_PAGE = 1000
+DEFAULT_SUB_PAGE = 100
 
 
 def _vat_code(rate) -> str | None:
