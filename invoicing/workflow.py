@@ -140,11 +140,34 @@ def recycle(invoice: Invoice, *, actor, routing: dict) -> Invoice:
     return locked
 
 
+def rejection_processing_comment(reason: str | None = "", details: str | None = "") -> str:
+    """T17's comment, the same on the portal and through the API (`motifRejet`,
+    `cpltInfos`, API.md §6.13): "<motif> : <informations complémentaires>", each optional,
+    at most 255 characters each; the stored comment keeps its first 255 characters."""
+    parts = []
+    for value in (reason, details):
+        value = (value or "").strip()
+        if len(value) > MAX_REASON:
+            raise ReasonRequired(
+                _("Le motif ne peut pas dépasser 255 caractères."),
+                field="motif",
+                code=ReturnCode.FORMAT,
+            )
+        if value:
+            parts.append(value)
+    return " : ".join(parts)[:MAX_REASON]
+
+
 @transaction.atomic
-def process_rejection(invoice: Invoice, *, actor, comment: str = "") -> Invoice:
+def process_rejection(
+    invoice: Invoice, *, actor, comment: str = "", reason: str = "", details: str = ""
+) -> Invoice:
     """T17: "Traiter le rejet": no status change, `rejetTraite` becomes true (LIF-7);
-    TRAITEMENT_REJET is logged with the optional comment, after ACQUITTEMENT_REJET when the
-    rejection was not acknowledged yet (API.md §6.13)."""
+    TRAITEMENT_REJET is logged with the optional comment (`reason` and `details` composed
+    by `rejection_processing_comment`), after ACQUITTEMENT_REJET when the rejection was not
+    acknowledged yet (API.md §6.13)."""
+    if reason or details:
+        comment = rejection_processing_comment(reason, details)
     locked = steps.lock(invoice)
     if locked.status != S.REJETEE or locked.rejection_processed:
         raise IllegalTransition()

@@ -253,7 +253,6 @@ def process_rejected(user, data: Mapping) -> dict:
         ids.append(params.required_id(value, "idDemandePaiement"))
     reason = params.text(data.get("motifRejet"), "motifRejet", max_length=255)
     details = params.text(data.get("cpltInfos"), "cpltInfos", max_length=255)
-    comment = " : ".join(part for part in (reason, details) if part)[:255]
     found = {i.pk: i for i in scope.supplier_invoices(user, Mode.CHANGE).filter(pk__in=ids)}
     if len(found) != len(set(ids)):
         raise ApiError(ReturnCode.NOT_FOUND)
@@ -261,6 +260,7 @@ def process_rejected(user, data: Mapping) -> dict:
         prepared.process_rejections,
         [found[pk] for pk in dict.fromkeys(ids)],
         actor=user,
-        comment=comment,
+        reason=reason,
+        details=details,
     )
     return ok()

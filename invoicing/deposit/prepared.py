@@ -215,10 +215,13 @@ def complete_prepared(
 
 
 @transaction.atomic
-def process_rejections(invoices: list[Invoice], *, actor, comment: str = "") -> None:
+def process_rejections(
+    invoices: list[Invoice], *, actor, reason: str = "", details: str = ""
+) -> None:
     """API `traiterRejet` (T17), all or nothing: one invoice that cannot be treated
-    leaves every other unchanged; the comment is stored with each action."""
+    leaves every other unchanged; `motifRejet` and `cpltInfos` are stored with each action
+    as the portal's "Traiter le rejet" stores its two fields."""
     from invoicing import workflow
 
     for invoice in invoices:
-        workflow.process_rejection(invoice, actor=actor, comment=comment)
+        workflow.process_rejection(invoice, actor=actor, reason=reason, details=details)

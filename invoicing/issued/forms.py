@@ -113,6 +113,25 @@ class _ActionForm(DsfrForm):
     expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
+class ProcessRejectionForm(_ActionForm):
+    """T17 "Traiter le rejet": an optional reason and further information, stored with the
+    action as the API's `motifRejet` and `cpltInfos` are (API.md §6.13)."""
+
+    reason = forms.CharField(
+        label=_("Motif du traitement"),
+        required=False,
+        max_length=MAX_REASON,
+        help_text=_("Facultatif, 255 caractères au plus."),
+    )
+    details = forms.CharField(
+        label=_("Informations complémentaires"),
+        required=False,
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Facultatif, 255 caractères au plus."),
+    )
+
+
 class CompleteForm(_ActionForm):
     """T15: attachments and/or a comment."""
 

@@ -251,12 +251,13 @@ def recycle_invoice(
 
 
 @transaction.atomic
-def process_rejection(invoice: Invoice, *, actor) -> Invoice:
-    """T17 "Traiter le rejet", idempotent: a second click finds it done and does nothing."""
+def process_rejection(invoice: Invoice, *, actor, reason: str = "", details: str = "") -> Invoice:
+    """T17 "Traiter le rejet", idempotent: a second click finds it done and does nothing.
+    The optional reason and details are stored as the API's `traiterRejet` stores them."""
     if invoice.status == S.REJETEE and invoice.rejection_processed:
         return invoice
     try:
-        return workflow.process_rejection(invoice, actor=actor)
+        return workflow.process_rejection(invoice, actor=actor, reason=reason, details=details)
     except IllegalTransition:
         invoice.refresh_from_db()
         if invoice.status == S.REJETEE and invoice.rejection_processed:

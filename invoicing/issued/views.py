@@ -36,6 +36,7 @@ from invoicing.issued.forms import (
     CompleteForm,
     CorrectValidatorForm,
     IssuedSearchForm,
+    ProcessRejectionForm,
     RecycleForm,
 )
 from invoicing.models import Attachment, Invoice
@@ -176,6 +177,7 @@ def _render_detail(request, invoice: Invoice, *, forms: dict | None = None, stat
         "can_deposit": _can_deposit(request.user),
         "show_last_comment": invoice.status in SHOW_LAST_COMMENT and bool(invoice.status_comment),
         "complete_form": forms.get("complete") or CompleteForm(initial=expected),
+        "rejection_form": forms.get("rejection") or ProcessRejectionForm(initial=expected),
         "recycle_form": forms.get("recycle")
         or RecycleForm(
             initial={
@@ -289,8 +291,16 @@ def correct_validator(request, pk: int):
 @require_POST
 def process_rejection(request, pk: int):
     invoice = _actionable_invoice(request, pk)
+    form = ProcessRejectionForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, invoice, forms={"rejection": form}, status=400)
     try:
-        services.process_rejection(invoice, actor=request.user)
+        services.process_rejection(
+            invoice,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            details=form.cleaned_data["details"],
+        )
     except InvoiceError as exc:
         messages.error(request, exc.message)
     else:

@@ -341,3 +341,37 @@ def test_completer_with_a_file_and_a_dossier_over_120_mb(world, django_capture_o
     assert done["codeRetour"] == 0, done
     assert Invoice.objects.get(pk=invoice_id).status == S.COMPLETEE
     assert Attachment.objects.get(pk=added["pieceJointeId"]).invoice_id == invoice_id
+
+
+def test_traiter_rejet_stores_motif_and_complement_like_the_portal(
+    world, django_capture_on_commit_callbacks
+):
+    from invoicing.workflow import rejection_processing_comment
+
+    invoice_id = _deposit(world, django_capture_on_commit_callbacks)
+    world.public.post(
+        "factures/v1/traiter/recue",
+        {"idFacture": invoice_id, "nouveauStatut": "REJETEE", "motif": "Non"},
+    )
+    body = world.supplier.post(
+        "factures/v1/traiterRejet",
+        {
+            "listeDemandePaiement": [{"idDemandePaiement": invoice_id}],
+            "motifRejet": "Facture refaite",
+            "cpltInfos": "Nouvelle facture FA-2",
+        },
+    ).json()
+    assert body["codeRetour"] == 0, body
+    expected = rejection_processing_comment("Facture refaite", "Nouvelle facture FA-2")
+    assert expected == "Facture refaite : Nouvelle facture FA-2"
+    event = StatusEvent.objects.get(invoice_id=invoice_id, action="TRAITEMENT_REJET")
+    assert event.comment == expected
+    history = world.supplier.post(
+        "factures/v1/consulter/historique", {"idFacture": invoice_id}
+    ).json()
+    assert history["historiquesDesStatuts"]["histoStatut"][0]["histoStatutCommentaire"] == expected
+    too_long = world.supplier.post(
+        "factures/v1/traiterRejet",
+        {"listeDemandePaiement": [{"idDemandePaiement": invoice_id}], "cpltInfos": "x" * 256},
+    ).json()
+    assert too_long["codeRetour"] == 20005
