@@ -1,6 +1,7 @@
 """Use cases of technical accounts and API connections (DOMAIN §11).
 
 create_technical_account(structure, actor=)   TEC-1..TEC-3: (account, password shown once)
+contact_address(account)                       TEC-5: the current main manager's address
 reset_technical_password(account, actor=)      TEC-4: a new password, mailed notice
 declare_connection(structure, actor=, ...)     TEC-6..TEC-8: (connection, client secret)
 revoke_connection(connection, actor=)          TEC-9: its tokens die at once
@@ -64,6 +65,15 @@ def active_account_of(structure: Structure | int) -> TechnicalAccount | None:
     )
 
 
+def contact_address(account: TechnicalAccount) -> str:
+    """TEC-5: a technical account's contact address (ACC-2) is its structure's current main
+    manager's; the stored one (kept in step at creation and at each transfer) otherwise."""
+    manager = main_manager_of(account.structure_id)
+    if manager is not None:
+        return manager.notification_email
+    return account.user.contact_email or ""
+
+
 def _mail_main_manager(account: TechnicalAccount, template: str) -> None:
     """NOT-1: the main manager of the day (TEC-5) is told, never the password."""
     manager = main_manager_of(account.structure_id)
@@ -84,6 +94,8 @@ def create_technical_account(structure: Structure, *, actor) -> tuple[TechnicalA
     if active_account_of(locked) is not None:
         raise ValidationError(_("Cette structure a déjà un utilisateur technique actif."))
     password = generate_password()
+    manager = main_manager_of(locked)
+    contact = manager.notification_email if manager is not None else actor.notification_email
     for _attempt in range(5):
         sequence = (TechnicalAccount.objects.aggregate(n=Max("sequence"))["n"] or 0) + 1
         try:
@@ -92,6 +104,7 @@ def create_technical_account(structure: Structure, *, actor) -> tuple[TechnicalA
                     email=technical_login(sequence, locked),
                     password=password,
                     is_technical=True,
+                    contact_email=contact,
                     last_name=_("Utilisateur technique"),
                     first_name=locked.identifier,
                 )

@@ -243,6 +243,16 @@ def _promote(structure: Structure, memberships, new_main, *, actor) -> Membershi
     return target
 
 
+def _technical_contact_follows(structure: Structure, new_main) -> None:
+    """TEC-5: the structure's technical account takes the new main manager's contact
+    address (ACC-2), as its rights follow the new manager's portfolio."""
+    get_user_model().objects.filter(
+        is_technical=True,
+        technical_account__structure=structure,
+        technical_account__is_active=True,
+    ).update(contact_email=new_main.notification_email)
+
+
 @transaction.atomic
 def transfer_main_role(structure: Structure, *, actor, new_main) -> Membership:
     """ROL-3: the main manager hands the role over; the designated active account is
@@ -265,6 +275,7 @@ def transfer_main_role(structure: Structure, *, actor, new_main) -> Membership:
     current.role = Role.SECONDARY_MANAGER
     current.save(update_fields=["role"])
     target = _promote(structure, memberships, new_main, actor=actor)
+    _technical_contact_follows(structure, new_main)
     log_action(
         structure,
         actor=actor,
@@ -295,6 +306,7 @@ def appoint_main_manager(structure: Structure, *, actor, new_main) -> Membership
         former.role = Role.SECONDARY_MANAGER
         former.save(update_fields=["role"])
     target = _promote(structure, memberships, new_main, actor=actor)
+    _technical_contact_follows(structure, new_main)
     log_action(
         structure,
         actor=actor,

@@ -23,9 +23,11 @@ from structures import access
 
 
 def _context(request, structure, **extra) -> dict:
+    account = services.active_account_of(structure)
     return {
         "structure": structure,
-        "account": services.active_account_of(structure),
+        "account": account,
+        "contact_address": services.contact_address(account) if account else None,
         "is_main_manager": access.is_main_manager(request.user, structure),
         **extra,
     }
@@ -102,6 +104,7 @@ def export_pdf(request, pk: int):
         {
             "structure": structure,
             "login": account.user.email,
+            "contact_address": services.contact_address(account),
             "password": password,
             "now": timezone.now(),
         },
