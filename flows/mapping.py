@@ -68,6 +68,21 @@ def bank_account_of(supplier, iban: str | None):
     return None
 
 
+def validator_identifier(values: dict[str, Any]) -> str:
+    siret, siren = values.get("validator_siret"), values.get("validator_siren")
+    if siret:
+        return siret
+    if siren:
+        return parties.resolve_siren(siren, active_structures()) or siren
+    return ""
+
+
+def active_structures():
+    from structures.models import Structure
+
+    return Structure.objects.filter(is_active=True)
+
+
 def deposit_data(values: dict[str, Any], supplier) -> dict[str, Any]:
     """The `data` of `invoicing.deposit.services.send_invoice` for this invoice."""
     vat_type, reason = vat_type_of(values)
@@ -85,7 +100,9 @@ def deposit_data(values: dict[str, Any], supplier) -> dict[str, Any]:
         or values.get("recipient_siren")
         or "",
         "recipient_service_code": values.get("service_code") or "",
-        "validator_identifier": "",
+        # VAL-1: an A9 / A12 invoice goes to the validator the file names, exactly as the
+        # portal's and the API's deposits do (a SIREN only when one active structure has it).
+        "validator_identifier": validator_identifier(values),
         "validator_service_code": "",
         "invoice_type": invoice_type,
         "original_invoice_number": values.get("original_invoice_number") or "",

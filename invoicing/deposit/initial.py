@@ -15,7 +15,7 @@ from invoicing.enums import (
 )
 from invoicing.recognition import Prefill
 from invoicing.rules import fields
-from structures.models import BankAccount
+from structures.models import BankAccount, Structure
 
 
 def line_initial(invoice) -> list[dict]:
@@ -73,6 +73,12 @@ def initial_from_prefill(prefill: Prefill, *, user) -> dict:
         initial["currency"] = prefill.currency.upper()
     if prefill.frame in {frame.value for frame in CURRENT_FRAMES}:
         initial["frame"] = prefill.frame
+        # VAL-1: the validator an A9 / A12 file names (a SIREN only when unambiguous).
+        validator = prefill.validator_siret or parties.resolve_siren(
+            prefill.validator_siren, Structure.objects.filter(is_active=True)
+        )
+        if validator:
+            initial["validator_identifier"] = validator
     if "amount_to_pay" not in initial and "amount_ttc" in initial:
         initial["amount_to_pay"] = initial["amount_ttc"]
     if "recipient_identifier" not in initial and prefill.recipient_siren:

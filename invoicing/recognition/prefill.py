@@ -60,6 +60,8 @@ class Prefill:
     supplier_siret: str | None = None
     supplier_name: str | None = None
     supplier_siren: str | None = None  # XML only: as recipient_siren
+    validator_siret: str | None = None  # XML only: the validator of an A9 / A12 (VAL-1)
+    validator_siren: str | None = None  # XML only: as recipient_siren
     supplier_iban: str | None = None
     payment_means: str | None = None  # XML only: UNTDID 4461 code (BT-81)
     due_date: datetime.date | None = None

@@ -13,7 +13,7 @@ from typing import Any
 
 import invoicing.recognition.errors as errors
 import invoicing.recognition.xmlsafe as xmlsafe
-from invoicing.enums import Frame
+from invoicing.enums import VALIDATION_FRAMES, Frame
 from invoicing.recognition.errors import UnreadableFile
 from invoicing.rules.fields import bounded_amount
 
@@ -29,6 +29,10 @@ SIREN_SCHEME = "0002"
 # UNTDID 1001 codes of credit notes; every other document code is an invoice (BT-3).
 CREDIT_NOTE_CODES = frozenset({"381", "261", "262", "296", "308", "396", "420", "458", "532"})
 DEFAULT_FRAME = "A1_FACTURE_FOURNISSEUR"  # FLW-7: BT-23 absent or unknown
+VALIDATION_FRAME_CODES = frozenset(frame.value for frame in VALIDATION_FRAMES)
+# Where a flow names the validator of an A9 / A12 invoice (VAL-1), see `_validator`.
+UBL_VALIDATOR = "cac:SellerSupplierParty/cac:Party"
+CII_VALIDATOR = "ram:SalesAgentTradeParty"
 _SIRET = re.compile(r"\d{14}")
 _SIREN = re.compile(r"\d{9}")
 
@@ -112,6 +116,16 @@ def _party(role: str, candidates) -> dict[str, str | None]:
     return {f"{role}_siret": siret, f"{role}_siren": siren}
 
 
+def _validator(frame: str, candidates) -> dict[str, str | None]:
+    """VAL-1 for a flow: the validator (titulaire of an A9, mandataire of an A12) is the
+    party that sells on the contract for the depositing subcontractor or co-contractor:
+    UBL `cac:SellerSupplierParty`, CII `ram:SalesAgentTradeParty` (product decision; the
+    same identifiers as BT-30 are read there). Other frames have no validator."""
+    if frame not in VALIDATION_FRAME_CODES:
+        return {"validator_siret": None, "validator_siren": None}
+    return _party("validator", candidates)
+
+
 def _invoice_type(code: str | None, credit_note_root: bool = False) -> str | None:
     if credit_note_root:
         return "AVOIR"
@@ -157,6 +171,7 @@ def _from_cii(root) -> dict[str, Any]:
     )
     seller = agreement.find("ram:SellerTradeParty", NS) if agreement is not None else None
     buyer = agreement.find("ram:BuyerTradeParty", NS) if agreement is not None else None
+    validator = agreement.find(CII_VALIDATOR, NS) if agreement is not None else None
     totals = (
         settlement.find("ram:SpecifiedTradeSettlementHeaderMonetarySummation", NS)
         if settlement is not None
@@ -246,6 +261,7 @@ def _from_cii(root) -> dict[str, Any]:
         **_party("supplier", parties(seller)),
         "recipient_name": _text(buyer, "ram:Name"),
         **_party("recipient", parties(buyer)),
+        **_validator(frame_of(process), parties(validator)),
         "payment_means": _text(settlement, "ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode"),
         "supplier_iban": _text(
             settlement,
@@ -270,6 +286,7 @@ def _from_ubl(root, root_name: str) -> dict[str, Any]:
     credit_note = root_name == "CreditNote"
     seller = root.find("cac:AccountingSupplierParty/cac:Party", NS)
     buyer = root.find("cac:AccountingCustomerParty/cac:Party", NS)
+    validator = root.find(UBL_VALIDATOR, NS)
     totals = root.find("cac:LegalMonetaryTotal", NS)
     currency = _text(root, "cbc:DocumentCurrencyCode")
     process = _text(root, "cbc:ProfileID")
@@ -340,6 +357,7 @@ def _from_ubl(root, root_name: str) -> dict[str, Any]:
         **_party("supplier", parties(seller)),
         "recipient_name": name_of(buyer),
         **_party("recipient", parties(buyer)),
+        **_validator(frame_of(process), parties(validator)),
         "payment_means": _text(root, "cac:PaymentMeans/cbc:PaymentMeansCode"),
         "supplier_iban": _text(root, "cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID"),
         "due_date": _iso_date(

@@ -7,6 +7,7 @@ from tests.invoicing.recognition.corpus.spec import (
     BUYER_SIRET,
     FX_GUIDELINES,
     SELLER_SIRET,
+    VALIDATOR_SIRET,
     Case,
 )
 
@@ -92,7 +93,8 @@ CASES: list[Case] = [
         "ubl-invoice-a9",
         syntax="UBL",
         process="A9_FACTURE_SOUSTRAITANT",
-        expect={"frame": "A9_FACTURE_SOUSTRAITANT"},
+        validator_ids=[("0009", VALIDATOR_SIRET)],
+        expect={"frame": "A9_FACTURE_SOUSTRAITANT", "validator_siret": VALIDATOR_SIRET},
     ),
     Case("ubl-invoice-exempt", syntax="UBL", exempt=True, lines=[("Formation", "3", "400", "0")]),
     Case("ubl-invoice-usd", syntax="UBL", currency="USD"),
@@ -117,7 +119,12 @@ CASES: list[Case] = [
     Case("cii-siren-0002", buyer_ids=[("0002", BUYER_SIREN)]),
     Case("cii-bare-siret", buyer_ids=[("", BUYER_SIRET)], seller_ids=[("", SELLER_SIRET)]),
     Case("cii-siren-legal-siret-global", buyer_ids=[("0002", BUYER_SIREN), ("0009", BUYER_SIRET)]),
-    Case("cii-a12", process="A12", expect={"frame": "A12_FACTURE_COTRAITANT"}),
+    Case(
+        "cii-a12",
+        process="A12",
+        validator_ids=[("0009", VALIDATOR_SIRET)],
+        expect={"frame": "A12_FACTURE_COTRAITANT", "validator_siret": VALIDATOR_SIRET},
+    ),
     Case("cii-exempt", exempt=True, lines=[("Formation", "3", "400", "0")]),
     # --- Factur-X, every profile (wrapped in a PDF/A-3 at test time) --------------------
     Case(

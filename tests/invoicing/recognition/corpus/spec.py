@@ -11,6 +11,7 @@ CENT = D("0.01")
 SELLER_SIRET = "44229377500031"
 BUYER_SIRET = "11000201100044"
 BUYER_SIREN = "110002011"
+VALIDATOR_SIRET = "35600000000048"
 IBAN = "FR7630006000011234567890189"
 NS_UBL = "urn:oasis:names:specification:ubl:schema:xsd"
 NS_CII = "urn:un:unece:uncefact:data:standard"
@@ -46,6 +47,8 @@ class Case:
     original: str | None = None
     seller_ids: list = field(default_factory=lambda: [("0009", SELLER_SIRET)])
     buyer_ids: list = field(default_factory=lambda: [("0009", BUYER_SIRET)])
+    # VAL-1: the validator of an A9 / A12 (UBL SellerSupplierParty, CII SalesAgentTradeParty)
+    validator_ids: list = field(default_factory=list)
     lines: list = field(default_factory=lambda: [("Prestation de conseil", "2", "500", "20")])
     allowances: list = field(default_factory=list)  # (amount, rate, reason), charge if < 0
     prepaid: str = "0"

@@ -91,6 +91,10 @@ def cii(case: Case) -> str:
         "ram:SellerTradeParty", party("Conseil &amp; Associés SARL", case.seller_ids, False)
     )
     agreement += e("ram:BuyerTradeParty", party("Ministère de l'Intérieur", case.buyer_ids, True))
+    if case.validator_ids:
+        agreement += e(
+            "ram:SalesAgentTradeParty", party("Titulaire du marché SA", case.validator_ids, True)
+        )
     if case.order:
         agreement += e("ram:BuyerOrderReferencedDocument", e("ram:IssuerAssignedID", case.order))
     if case.contract and wl:
@@ -257,6 +261,10 @@ def ubl(case: Case) -> str:
     out += e(
         "cac:AccountingCustomerParty", party("Ministère de l'Intérieur", case.buyer_ids, False)
     )
+    if case.validator_ids:
+        out += e(
+            "cac:SellerSupplierParty", party("Titulaire du marché SA", case.validator_ids, False)
+        )
     means = e("cbc:PaymentMeansCode", "30")
     if credit:
         means += e("cbc:PaymentDueDate", "2026-04-11")
