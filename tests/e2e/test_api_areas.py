@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from tests.factories.structures import build_personas
 from tests.flows.helpers import invoice_xml
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = Path(os.environ.get("E2E_SHOTS", "/tmp/apifunc-shots"))
+SHOTS = Path(os.environ.get("E2E_SHOTS") or Path(tempfile.gettempdir()) / "apifunc-shots")
 
 
 @pytest.fixture(autouse=True)
