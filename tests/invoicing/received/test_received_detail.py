@@ -66,7 +66,10 @@ def test_detail_shows_data_files_history_and_due_date(client, world):
     assert reverse("invoicing:attachment", args=[invoice.pk, main.pk]) in content
     assert reverse("invoicing:received_download", args=[invoice.pk]) in content
     assert "bon.pdf" in content
-    assert (deposited + timedelta(days=30)).strftime("%d/%m/%Y") in content
+    # The period runs from the deposit's local (Europe/Paris) date, not its UTC one: the
+    # two differ between 22:00 and midnight UTC.
+    due = timezone.localtime(deposited).date() + timedelta(days=30)
+    assert due.strftime("%d/%m/%Y") in content
     assert 'id="overdue-badge"' not in content  # suspended: waiting for the supplier
     assert "Il manque le BL" in content
 
