@@ -6,7 +6,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 
 from api.formats import day, iso, number, or_none
-from invoicing.models import Attachment, Invoice
+from invoicing.models import Attachment, Invoice, InvoiceLine, VatLine
 
 LIST_RELATED = ("supplier_service", "recipient_service", "validator", "created_by")
 
@@ -163,7 +163,11 @@ def for_detail(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
         "bank_account",
         "validator",
     ).prefetch_related(
-        "lines", "vat_lines", Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+        # The models' orderings start with "invoice" (a join to sort by the invoice's own
+        # ordering): within one invoice, the position (the rate) alone gives the same order.
+        Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "pk")),
+        Prefetch("vat_lines", queryset=VatLine.objects.order_by("rate", "pk")),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
     )
 
 
