@@ -75,8 +75,8 @@ def _decode_account(header: str) -> tuple[str, str]:
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise Unauthenticated() from None
     login, sep, password = decoded.partition(":")
-    if not sep or not login or not password:
-        raise Unauthenticated()
+    if not sep or not login or not password or "\x00" in decoded:
+        raise Unauthenticated()  # (a NUL byte: no database takes it as text)
     return login.strip(), password
 
 

@@ -5,6 +5,7 @@ hashed again on every call; consulter/rechercher answer in a fixed, small number
 
 from __future__ import annotations
 
+import base64
 from unittest import mock
 
 import pytest
@@ -121,3 +122,9 @@ def test_deactivated_user_in_use_is_refused_at_once(world):
 def test_login_with_capitals_still_works(world):
     header = account_header(world.supplier_login.upper(), world.supplier_password)
     assert world.supplier.post(SEARCH, {}, account=header).status_code == 200
+
+
+def test_nul_byte_in_cpro_account_is_401(world):
+    for text in (f"{world.supplier_login}\x00:x", f"{world.supplier_login}:pass\x00word"):
+        header = base64.b64encode(text.encode()).decode()
+        assert world.supplier.post(SEARCH, {}, account=header).status_code == 401
