@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
+from django.db import connection
+
 from portal import areas
 from portal.areas import AreaCode, Mode
 from structures.enums import Role
@@ -56,6 +59,35 @@ def _role_areas(role: str, opened: set[str]) -> dict[str, Mode]:
     return held
 
 
+_TECHNICAL_COLUMNS = (
+    "structure_id",
+    "role",
+    "structure__is_active",
+    "structure__opened_areas__area",
+)
+_SENTINEL = -7_000_000_001  # a user id no row has: marks where the user's id goes
+_technical_sql: dict[str, tuple[str, list]] = {}
+
+
+def _technical_rows(user) -> list[tuple]:
+    """The rows of `Membership.objects.of(user)` for `technical_holdings`. Every call asks
+    the same question of another user: the statement is compiled by the ORM once per
+    process (with a sentinel id), then run with this user's id (issue 12: compiling it took
+    more time than running it)."""
+    vendor = connection.vendor
+    if vendor not in _technical_sql:
+        template = get_user_model()(pk=_SENTINEL, is_technical=True)
+        query = Membership.objects.of(template).values_list(*_TECHNICAL_COLUMNS).query
+        sql, params = query.sql_with_params()
+        if sum(1 for p in params if p == _SENTINEL) == 0:  # pragma: no cover - ORM change
+            return list(Membership.objects.of(user).values_list(*_TECHNICAL_COLUMNS))
+        _technical_sql[vendor] = (sql, list(params))
+    sql, params = _technical_sql[vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk if p == _SENTINEL else p for p in params])
+        return [(sid, role, bool(active), code) for sid, role, active, code in cursor]
+
+
 def technical_holdings(user) -> tuple[dict[int, dict[str, Mode]], bool]:
     """`holdings_of([user])[user.pk]` of a technical account (TEC-5: its main manager's
     roles, no subscription of its own) in one query, and whether it manages an active
@@ -63,10 +95,7 @@ def technical_holdings(user) -> tuple[dict[int, dict[str, Mode]], bool]:
     roles: dict[int, str] = {}
     opened: dict[int, set[str]] = {}
     active_managed = False
-    rows = Membership.objects.of(user).values_list(
-        "structure_id", "role", "structure__is_active", "structure__opened_areas__area"
-    )
-    for sid, role, is_active, code in rows:
+    for sid, role, is_active, code in _technical_rows(user):
         roles[sid] = role
         codes = opened.setdefault(sid, set())
         if code is not None:
