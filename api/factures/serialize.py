@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from api.formats import day, iso, number, or_none
 from invoicing.models import Attachment, Invoice, InvoiceLine, VatLine
 
-LIST_RELATED = ("supplier_service", "recipient_service", "validator", "created_by")
+# The recipient's service is shown from the invoice's own copies (code, name): not joined.
+LIST_RELATED = ("supplier_service", "validator", "created_by")
 
 
 def for_lists(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
@@ -161,7 +162,6 @@ def for_detail(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
         "supplier",
         "supplier_service",
         "recipient",
-        "recipient_service",
         "bank_account",
         "validator",
     )
