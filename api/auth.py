@@ -2,9 +2,12 @@
 account of the `cpro-account` header (TEC-9: any active application with any active
 technical account).
 
-A few queries per call: the token with its application and connection, the account with
-its technical-account row; the PBKDF2 check of the password is cached briefly
-(`api.credentials`).
+Two queries per call (issue 12): the token's validity (expiry, connection not revoked, this
+environment) with the account and its technical-account row, in one statement read afresh
+on every call (a revocation or a deactivation takes effect at once); then the account's
+scope (its main manager's memberships and their structures' opened areas), kept on the
+user for the request. The PBKDF2 check of the password is remembered briefly under the
+stored hash (`api.credentials`), so a password change ends it at once.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +27,7 @@ from ninja.security import HttpBearer
 from oauth2_provider.models import AccessToken
 
 from api import credentials
+from api.models import Connection, TechnicalAccount
 from structures import access
 
 AUTH_FAILED = _("Problème d'authentification")
@@ -70,9 +75,81 @@ def _decode_account(header: str) -> tuple[str, str]:
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise Unauthenticated() from None
     login, sep, password = decoded.partition(":")
-    if not sep or not login or not password:
-        raise Unauthenticated()
+    if not sep or not login or not password or "\x00" in decoded:
+        raise Unauthenticated()  # (a NUL byte: no database takes it as text)
     return login.strip(), password
+
+
+def _caller_sql() -> str:
+    """The one statement of `_caller_row`, built once from the models' tables and columns."""
+    quote = connection.ops.quote_name
+    user_model = get_user_model()
+    token, conn = AccessToken._meta.db_table, Connection._meta.db_table
+    columns = ", ".join(f"u.{quote(f.column)}" for f in user_model._meta.concrete_fields)
+    return (
+        f"SELECT {columns}, ta.{quote('id')} AS cpro_account_id, "  # noqa: S608 - names from the models
+        f"ta.{quote('is_active')} AS cpro_account_active, "
+        f"(SELECT t.{quote('application_id')} FROM {quote(token)} t "
+        f"INNER JOIN {quote(conn)} c ON c.{quote('application_id')} = t.{quote('application_id')} "
+        f"WHERE t.{quote('token_checksum')} = %s AND t.{quote('expires')} > %s "
+        f"AND c.{quote('revoked_at')} IS NULL AND c.{quote('environment')} = %s LIMIT 1) "
+        f"AS cpro_application_id "
+        f"FROM {quote(user_model._meta.db_table)} u LEFT OUTER JOIN "
+        f"{quote(TechnicalAccount._meta.db_table)} ta ON ta.{quote('user_id')} = u.{quote('id')} "
+        f"WHERE u.{quote('email')} = %s"
+    )
+
+
+_SQL: dict[str, str] = {}
+
+
+def _caller_row(token: str, login: str):
+    """(application id or None, user, technical account's (id, is_active)) of the login
+    (stored lower-case, accounts.User.save), or None when no account has that login."""
+    sql = _SQL.get(connection.vendor) or _SQL.setdefault(connection.vendor, _caller_sql())
+    checksum = hashlib.sha256(token.encode()).hexdigest()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [checksum, now, settings.DEPLOYMENT_ENVIRONMENT, login.lower()]
+    user = next(iter(get_user_model().objects.raw(sql, params)), None)
+    if user is None:
+        return None
+    active = user.cpro_account_active
+    account = (user.cpro_account_id, None if active is None else bool(active))
+    return user.cpro_application_id, user, account
+
+
+def _check_account(user, account: tuple) -> None:
+    """401/403 rules of `cpro-account` once the password is verified; loads the scope."""
+    if not user.is_technical:
+        raise Forbidden()
+    account_id, account_active = account
+    if not user.is_active or account_id is None or not account_active:
+        raise Forbidden()
+    if not access.load_technical_scope(user):  # no active managed structure
+        raise Forbidden()
+
+
+def caller_for(token: str, header: str | None) -> Caller:
+    """The application of the bearer token and the technical account of `cpro-account`,
+    or Unauthenticated / Forbidden (token first: an invalid token is a 401 whatever the
+    header says)."""
+    if not token:
+        raise Unauthenticated()
+    login, password = _decode_account(header) if header else ("", "")
+    found = _caller_row(token, login) if login else None
+    if found is None:
+        # No such login (or an older login stored with capitals): the former path.
+        application_id = application_for(token)
+        if application_id is None:
+            raise Unauthenticated()
+        return Caller(user=technical_account(header), application_id=application_id)
+    application_id, user, account = found
+    if application_id is None:
+        raise Unauthenticated()
+    if not credentials.check_secret(password, user.password, user.pk):
+        raise Unauthenticated()
+    _check_account(user, account)
+    return Caller(user=user, application_id=application_id)
 
 
 def technical_account(header: str | None):
@@ -86,15 +163,10 @@ def technical_account(header: str | None):
         .select_related("technical_account")
         .first()
     )
-    if user is None or not credentials.check_secret(password, user.password):
+    if user is None or not credentials.check_secret(password, user.password, user.pk):
         raise Unauthenticated()
-    if not user.is_technical:
-        raise Forbidden()
     account = getattr(user, "technical_account", None)
-    if not user.is_active or account is None or not account.is_active:
-        raise Forbidden()
-    if not access.managed_structures(user).filter(is_active=True).exists():
-        raise Forbidden()
+    _check_account(user, (account.pk, account.is_active) if account else (None, None))
     return user
 
 
@@ -118,7 +190,6 @@ class CproAuth(BearerOnly):
     """Every other operation: bearer token, then `cpro-account`."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        caller = super().authenticate(request, token)
-        caller.user = technical_account(request.headers.get("cpro-account"))
+        caller = caller_for(token.strip(), request.headers.get("cpro-account"))
         request.user = caller.user
         return caller

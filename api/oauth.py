@@ -13,8 +13,12 @@ import json
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
+from oauth2_provider.models import get_application_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.signals import app_authorized
 from oauth2_provider.views import TokenView
 
 from api import credentials
@@ -41,6 +45,17 @@ class Validator(OAuth2Validator):
         return super()._check_secret(provided_secret, stored_secret)
 
     def _load_application(self, client_id, request):
+        if not request.client and isinstance(client_id, str):
+            # The application with its connection in one query (DOT reuses `request.client`).
+            try:
+                request.client = (
+                    get_application_model()
+                    .objects.select_related("connection")
+                    .filter(client_id=client_id)
+                    .first()
+                )
+            except ValueError:  # a NUL byte: no such client (DOT's own answer)
+                request.client = None
         application = super()._load_application(client_id, request)
         if application is None:
             return None
@@ -55,7 +70,22 @@ class Validator(OAuth2Validator):
         return application
 
 
-_token_view = TokenView.as_view()
+class QuickTokenView(TokenView):
+    """DOT's token view, minus its re-read of the new token when nobody listens to
+    `app_authorized` (one query less per token)."""
+
+    @method_decorator(sensitive_post_parameters("password", "client_secret"))
+    def authorization_flow_token_response(self, request, *args, **kwargs):
+        if app_authorized.has_listeners(sender=self.__class__):
+            return super().authorization_flow_token_response(request, *args, **kwargs)
+        url, headers, body, status = self.create_token_response(request)
+        response = HttpResponse(content=body, status=status)
+        for key, value in headers.items():
+            response[key] = value
+        return response
+
+
+_token_view = QuickTokenView.as_view()
 
 
 @csrf_exempt

@@ -33,7 +33,8 @@ def visible_invoices(user) -> QuerySet[Invoice]:
 
 
 def one(queryset: QuerySet, pk: int, *, code: int = ReturnCode.NOT_FOUND):
-    found = queryset.filter(pk=pk).first()
+    # One row by primary key: no ORDER BY to compile or run (`first()` would add one).
+    found = next(iter(queryset.filter(pk=pk).order_by()[:1]), None)
     if found is None:
         raise ApiError(code)
     return found

@@ -1,6 +1,6 @@
 """(d) The Chorus Pro API under gunicorn (issue 12), side by side with a floor endpoint.
 
-A gunicorn server (127.0.0.1, a free port, `BENCH_API_WORKERS` sync workers) serves the
+A gunicorn server (127.0.0.1, `BENCH_API_PORT` or a free port, `BENCH_API_WORKERS` workers) serves the
 portal plus `bench/floor/` (one indexed read, no authentication). 8 client threads with
 keep-alive connections then run each scenario for a few seconds:
 
@@ -83,7 +83,7 @@ print(json.dumps({"client_id": connection.application.client_id, "login": accoun
 
 class Server:
     def __init__(self, env: dict, workers: int):
-        self.port = free_port()
+        self.port = int(os.environ.get("BENCH_API_PORT") or 0) or free_port()
         self.process = subprocess.Popen(
             [
                 sys.executable,

@@ -28,7 +28,13 @@ from django.utils.translation import gettext as _
 from portal import areas
 from portal.areas import Mode
 from structures.enums import Role
-from structures.holdings import AREA_BY_CODENAME, ROLE_AREAS, holdings_of, service_scopes_of
+from structures.holdings import (
+    AREA_BY_CODENAME,
+    ROLE_AREAS,
+    holdings_of,
+    service_scopes_of,
+    technical_holdings,
+)
 from structures.models import Membership, OpenedArea, Structure, StructureUserObjectPermission
 
 __all__ = ["AREA_BY_CODENAME", "ROLE_AREAS", "holdings_of", "service_scopes_of"]  # re-exported
@@ -230,6 +236,14 @@ def _holdings(user) -> dict[int, dict[str, Mode]]:
     holdings = holdings_of([user]).get(user.pk, {}) if user.is_authenticated else {}
     setattr(user, _CACHE_ATTR, holdings)
     return holdings
+
+
+def load_technical_scope(user) -> bool:
+    """Read a technical account's holdings in one query and keep them on it for the
+    request (as `_holdings` does); True when it manages an active structure (TEC-9)."""
+    holdings, active_managed = technical_holdings(user)
+    setattr(user, _CACHE_ATTR, holdings)
+    return active_managed
 
 
 def area_mode(user, structure: Structure | int, code: str) -> Mode | None:

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
+from django.db import connection
+
 from portal import areas
 from portal.areas import AreaCode, Mode
 from structures.enums import Role
@@ -44,6 +47,64 @@ def _membership_rows(users, structure_ids=None) -> list[tuple[int, int, int, str
     return rows
 
 
+ALWAYS_OPEN = frozenset(area.code for area in areas.AREAS if area.always_open)
+
+
+def _role_areas(role: str, opened: set[str]) -> dict[str, Mode]:
+    """What a role holds on a structure whose opened areas are `opened` (ROL-5, AREA-1)."""
+    held: dict[str, Mode] = dict.fromkeys(ROLE_AREAS, Mode.CHANGE)
+    if role in (Role.MAIN_MANAGER, Role.SECONDARY_MANAGER):
+        held[AreaCode.MANAGER] = Mode.CHANGE
+        held.update(dict.fromkeys(opened | ALWAYS_OPEN, Mode.CHANGE))
+    return held
+
+
+_TECHNICAL_COLUMNS = (
+    "structure_id",
+    "role",
+    "structure__is_active",
+    "structure__opened_areas__area",
+)
+_SENTINEL = -7_000_000_001  # a user id no row has: marks where the user's id goes
+_technical_sql: dict[str, tuple[str, list]] = {}
+
+
+def _technical_rows(user) -> list[tuple]:
+    """The rows of `Membership.objects.of(user)` for `technical_holdings`. Every call asks
+    the same question of another user: the statement is compiled by the ORM once per
+    process (with a sentinel id), then run with this user's id (issue 12: compiling it took
+    more time than running it)."""
+    vendor = connection.vendor
+    if vendor not in _technical_sql:
+        template = get_user_model()(pk=_SENTINEL, is_technical=True)
+        query = Membership.objects.of(template).values_list(*_TECHNICAL_COLUMNS).query
+        sql, params = query.sql_with_params()
+        if sum(1 for p in params if p == _SENTINEL) == 0:  # pragma: no cover - ORM change
+            return list(Membership.objects.of(user).values_list(*_TECHNICAL_COLUMNS))
+        _technical_sql[vendor] = (sql, list(params))
+    sql, params = _technical_sql[vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk if p == _SENTINEL else p for p in params])
+        return [(sid, role, bool(active), code) for sid, role, active, code in cursor]
+
+
+def technical_holdings(user) -> tuple[dict[int, dict[str, Mode]], bool]:
+    """`holdings_of([user])[user.pk]` of a technical account (TEC-5: its main manager's
+    roles, no subscription of its own) in one query, and whether it manages an active
+    structure (TEC-9)."""
+    roles: dict[int, str] = {}
+    opened: dict[int, set[str]] = {}
+    active_managed = False
+    for sid, role, is_active, code in _technical_rows(user):
+        roles[sid] = role
+        codes = opened.setdefault(sid, set())
+        if code is not None:
+            codes.add(code)
+        if is_active and role in (Role.MAIN_MANAGER, Role.SECONDARY_MANAGER):
+            active_managed = True
+    return {sid: _role_areas(role, opened[sid]) for sid, role in roles.items()}, active_managed
+
+
 def holdings_of(users: Iterable) -> dict[int, dict[int, dict[str, Mode]]]:
     """{user_id: {structure_id: {area_code: mode}}}: roles (ROL-5, AREA-1) and subscriptions
     of many users (objects or ids) in three queries (the digests read a batch at once)."""
@@ -59,15 +120,11 @@ def holdings_of(users: Iterable) -> dict[int, dict[int, dict[str, Mode]]]:
         "structure_id", "area"
     ):
         opened[sid].add(code)
-    always = {area.code for area in areas.AREAS if area.always_open}
+    always = ALWAYS_OPEN
     result: dict[int, dict[int, dict[str, Mode]]] = {}
     for uid, held_roles in roles.items():
         for sid, role in held_roles.items():
-            held: dict[str, Mode] = dict.fromkeys(ROLE_AREAS, Mode.CHANGE)
-            if role in (Role.MAIN_MANAGER, Role.SECONDARY_MANAGER):
-                held[AreaCode.MANAGER] = Mode.CHANGE
-                held.update(dict.fromkeys(opened[sid] | always, Mode.CHANGE))
-            result.setdefault(uid, {})[sid] = held
+            result.setdefault(uid, {})[sid] = _role_areas(role, opened[sid])
     perms = StructureUserObjectPermission.objects.filter(
         user_id__in=[uid for uid in roles if uid not in technical], content_object_id__in=sids
     ).values_list("user_id", "content_object_id", "permission__codename")

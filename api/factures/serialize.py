@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 
 from api.formats import day, iso, number, or_none
-from invoicing.models import Attachment, Invoice
+from invoicing.models import Attachment, Invoice, InvoiceLine, VatLine
 
-LIST_RELATED = ("supplier_service", "recipient_service", "validator", "created_by")
+# The recipient's service is shown from the invoice's own copies (code, name): not joined.
+LIST_RELATED = ("supplier_service", "validator", "created_by")
 
 
 def for_lists(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
@@ -155,16 +157,44 @@ def validator_row(invoice: Invoice) -> dict:
 
 
 def for_detail(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """One invoice with its parties; its sub-lists come from `sub_lists`."""
     return queryset.select_related(
         "supplier",
         "supplier_service",
         "recipient",
-        "recipient_service",
         "bank_account",
         "validator",
-    ).prefetch_related(
-        "lines", "vat_lines", Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
     )
+
+
+# The sub-lists of one invoice, in order. The models' orderings start with "invoice" (a
+# join to sort by the invoice's own ordering): within one invoice, the position (the rate)
+# alone gives the same order.
+SUB_LISTS = {
+    "lines": (InvoiceLine, ("position", "pk")),
+    "vat_lines": (VatLine, ("rate", "pk")),
+    "attachments": (Attachment, ("pk",)),
+}
+_SENTINEL = -7_000_000_002  # an invoice id no row has: marks where the id goes
+_sub_list_sql: dict[tuple[str, str], str] = {}
+
+
+def sub_lists(invoice: Invoice) -> dict[str, list]:
+    """{"lines"|"vat_lines"|"attachments": rows} of one invoice, a query each. The same
+    three statements serve every invoice: the ORM compiles them once per process (issue 12:
+    compiling took more time than running them), each run with this invoice's id."""
+    result = {}
+    for name, (model, ordering) in SUB_LISTS.items():
+        key = (connection.vendor, name)
+        if key not in _sub_list_sql:
+            query = model.objects.filter(invoice_id=_SENTINEL).order_by(*ordering).query
+            sql, params = query.sql_with_params()
+            if list(params) != [_SENTINEL]:  # pragma: no cover - an ORM change
+                result[name] = list(model.objects.filter(invoice=invoice).order_by(*ordering))
+                continue
+            _sub_list_sql[key] = sql
+        result[name] = list(model.objects.raw(_sub_list_sql[key], [invoice.pk]))
+    return result
 
 
 def _sub_page(items: list, suffix: str, request: dict | None = None) -> tuple[list, dict]:
@@ -198,12 +228,13 @@ def _vat_code(rate) -> str | None:
     return VAT_CODE_BY_RATE.get(number(rate))
 
 
-def full(invoice: Invoice, pages: dict | None = None) -> dict:
+def full(invoice: Invoice, pages: dict | None = None, related: dict | None = None) -> dict:
     """The invoice in full; `pages` = {"lines"|"vat"|"attachments": the request's
-    pagination object of that sub-list}."""
+    pagination object of that sub-list}; `related` = `sub_lists(invoice)`."""
     pages = pages or {}
+    related = related if related is not None else sub_lists(invoice)
     recipient, supplier, bank = invoice.recipient, invoice.supplier, invoice.bank_account
-    attachments = list(invoice.attachments.all())
+    attachments = related["attachments"]
     main = next((a for a in attachments if a.is_main), None)
     lines = [
         {
@@ -220,7 +251,7 @@ def full(invoice: Invoice, pages: dict | None = None) -> dict:
             "lignePosteMontantTva": number(line.amount_ht * line.vat_rate / 100),
             "lignePosteMontantTtcApresRemise": number(line.amount_ht * (100 + line.vat_rate) / 100),
         }
-        for line in invoice.lines.all()
+        for line in related["lines"]
     ]
     vat_lines = [
         {
@@ -231,7 +262,7 @@ def full(invoice: Invoice, pages: dict | None = None) -> dict:
             "ligneTvaMontantBaseHtParTaux": number(vat.base_ht),
             "ligneTvaMontantTvaParTaux": number(vat.amount_tva),
         }
-        for vat in invoice.vat_lines.all()
+        for vat in related["vat_lines"]
     ]
     pieces = [
         {
