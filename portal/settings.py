@@ -310,6 +310,9 @@ FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
 # a 1 MB PDF can inflate to gigabytes); past them the deposit goes on without pre-fill.
 PDF_EXTRACTION_MEMORY_MB = int(os.environ.get("PDF_EXTRACTION_MEMORY_MB", "512"))
 PDF_EXTRACTION_TIMEOUT_SECONDS = int(os.environ.get("PDF_EXTRACTION_TIMEOUT_SECONDS", "10"))
+# Each file's child is forked from a warm reader kept by each web process (issue 10: a new
+# interpreter per upload cost ~185 ms); off, every file starts a new interpreter.
+PDF_EXTRACTION_WARM = env_bool("PDF_EXTRACTION_WARM", default=True)
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
