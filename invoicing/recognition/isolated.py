@@ -72,9 +72,9 @@ def run(path: str | os.PathLike) -> Extraction:
     memory_mb, seconds = limits()
     path = os.path.abspath(path)  # the child runs in this package's folder
     if warm_enabled():
-        from invoicing.recognition import warm
+        from invoicing.recognition.warm import extract
 
-        reply = warm.extract(
+        reply = extract(
             path,
             memory_mb=memory_mb,
             cpu_seconds=max(1, int(seconds)),
