@@ -92,10 +92,12 @@ def apply(
     comment: str = "",
     expected_status: str | None = None,
     updates: dict | None = None,
+    is_locked: bool = False,
 ) -> Invoice:
-    """Lock, check the table and the role, write status + event. Returns the locked row."""
+    """Lock, check the table and the role, write status + event. Returns the locked row.
+    `is_locked`: `invoice` is the row this transaction has just locked (not read again)."""
     transition = BY_CODE[code]
-    locked = lock(invoice)
+    locked = invoice if is_locked else lock(invoice)
     if expected_status is not None and locked.status != expected_status:
         raise StatusChangedMeanwhile()
     if not transition.allows(locked, target if transition.target is None else None):
@@ -125,7 +127,8 @@ def apply(
         comment=comment,
         previous_status=previous,
     )
-    invoice.refresh_from_db()
+    if not is_locked:
+        invoice.refresh_from_db()  # the caller's copy
     return locked
 
 
@@ -147,11 +150,11 @@ def after_commit(task, invoice_id: int) -> None:
 
 @transaction.atomic
 def make_available(invoice: Invoice) -> Invoice | None:
-    """T4, idempotent: only a DEPOSEE invoice moves."""
+    """T4, idempotent: only a DEPOSEE invoice moves. The row is read once, locked."""
     locked = lock(invoice)
     if locked.status != S.DEPOSEE:
         return None
-    return apply(locked, "T4")
+    return apply(locked, "T4", is_locked=True)
 
 
 @transaction.atomic
@@ -160,4 +163,4 @@ def forward(invoice: Invoice) -> Invoice | None:
     locked = lock(invoice)
     if locked.status != S.VALIDEE_1:
         return None
-    return apply(locked, "T8")
+    return apply(locked, "T8", is_locked=True)

@@ -306,10 +306,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 # lets a few lines over the maximum reach the formset, which says so in French.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
-# The text layer of an uploaded PDF is read in a child process with these limits (issue 9:
-# a 1 MB PDF can inflate to gigabytes); past them the deposit goes on without pre-fill.
+# PDF text: read in a child under these limits (issue 9; past them, no pre-fill), forked warm (10)
 PDF_EXTRACTION_MEMORY_MB = int(os.environ.get("PDF_EXTRACTION_MEMORY_MB", "512"))
 PDF_EXTRACTION_TIMEOUT_SECONDS = int(os.environ.get("PDF_EXTRACTION_TIMEOUT_SECONDS", "10"))
+PDF_EXTRACTION_WARM = env_bool("PDF_EXTRACTION_WARM", default=True)
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

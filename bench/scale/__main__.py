@@ -43,6 +43,13 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--warmups", type=int, default=3)
         command.add_argument("--deposits", type=int, default=20, help="0: no deposit timing")
         command.add_argument(
+            "--web-deposits",
+            type=int,
+            default=0,
+            help="PDF deposits through the web form over HTTP (0: none)",
+        )
+        command.add_argument("--web-clients", type=int, default=4, help="client threads")
+        command.add_argument(
             "--only", action="append", help="pages whose name contains this (repeatable)"
         )
     explain = commands.add_parser("explain", help="EXPLAIN (ANALYZE, BUFFERS) of pages' queries")
@@ -74,7 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     from bench.scale import measure as measure_module
 
     return measure_module.measure(
-        args.requests, args.warmups, set(args.only) if args.only else None, args.deposits
+        args.requests,
+        args.warmups,
+        set(args.only) if args.only else None,
+        args.deposits,
+        args.web_deposits,
+        args.web_clients,
     )
 
 

@@ -254,16 +254,12 @@ def deposit_data(supplier, recipient, number: str) -> dict:
     return valid_data(supplier, recipient, number=number)
 
 
-def deposit_rate(count: int) -> str:
-    """PDF deposits through the service functions the web deposit calls, in this process:
-    upload_main_file (checks, storage, recognition), validate_deposit ("Valider et
-    envoyer"), send_invoice ("Confirmer et envoyer": snapshot, workflow, certificate)."""
+def deposit_parties():
+    """(actor, supplier, recipient, pdf) of the deposits: the supplier persona deposits a
+    native PDF invoice to the State."""
     from django.contrib.auth import get_user_model
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from bench.scale.loader import PERSONA_SUPPLIER, STATE_ID
-    from invoicing.deposit import services
-    from invoicing.deposit.uploads import upload_main_file
     from structures.models import Structure
     from tests.invoicing import samples
 
@@ -281,6 +277,19 @@ def deposit_rate(count: int) -> str:
             "Total TTC : 1 200,00 €",
         )
     )
+    return actor, supplier, recipient, pdf
+
+
+def deposit_rate(count: int) -> str:
+    """PDF deposits through the service functions the web deposit calls, in this process:
+    upload_main_file (checks, storage, recognition), validate_deposit ("Valider et
+    envoyer"), send_invoice ("Confirmer et envoyer": snapshot, workflow, certificate)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from invoicing.deposit import services
+    from invoicing.deposit.uploads import upload_main_file
+
+    actor, supplier, recipient, pdf = deposit_parties()
 
     def one() -> None:
         number = f"BD-{secrets.token_hex(6)}"
@@ -306,6 +315,15 @@ def deposit_rate(count: int) -> str:
     )
 
 
+def measure_web_deposits(port: int, count: int, clients: int) -> str:
+    from bench.scale.web_deposit import web_deposit_rate
+
+    actor, supplier, recipient, pdf = deposit_parties()
+    sessions = [session_cookie(actor) for _ in range(clients)]
+    print(f"Web deposits: {count} through the form, {clients} clients", flush=True)
+    return web_deposit_rate(port, sessions, supplier, recipient, pdf, count)
+
+
 def acknowledge_aged_rejections(user) -> None:
     """The data set ages: an invoice rejected or suspended in the week before the load passes
     LIF-6's 7 days later, and the supplier persona's Issued pages would answer with a
@@ -318,7 +336,14 @@ def acknowledge_aged_rejections(user) -> None:
         print(f"(the supplier persona acknowledged {done} rejection(s) / suspension(s) first)")
 
 
-def measure(requests: int, warmups: int, only: set[str] | None, deposits: int) -> int:
+def measure(
+    requests: int,
+    warmups: int,
+    only: set[str] | None,
+    deposits: int,
+    web_deposits: int = 0,
+    web_clients: int = 4,
+) -> int:
     import django
 
     from bench.scale.loader import (
@@ -362,6 +387,7 @@ def measure(requests: int, warmups: int, only: set[str] | None, deposits: int) -
         f"{warmups} warm-ups + {requests} requests each, gunicorn pid {server.pid} port {port}",
         flush=True,
     )
+    web_deposit = ""
     try:
         wait_ready(port, server)
         for round_ in range(warmups + requests):
@@ -389,6 +415,8 @@ def measure(requests: int, warmups: int, only: set[str] | None, deposits: int) -
                     f"({time.perf_counter() - started:.0f} s)",
                     flush=True,
                 )
+        if web_deposits:
+            web_deposit = measure_web_deposits(port, web_deposits, web_clients)
     finally:
         server.terminate()
         try:
@@ -396,7 +424,7 @@ def measure(requests: int, warmups: int, only: set[str] | None, deposits: int) -
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    deposit = None
+    deposit = web_deposit or None
     if deposits:
         try:
             deposit = deposit_rate(deposits)
@@ -404,7 +432,9 @@ def measure(requests: int, warmups: int, only: set[str] | None, deposits: int) -
             import traceback
 
             traceback.print_exc()
-            deposit = f"\ndeposit: ERROR {exc}"
+            deposit = f"{web_deposit}\ndeposit: ERROR {exc}"
+        else:
+            deposit = f"{web_deposit}{deposit}"
     print_table(pages, deposit)
     load = os.getloadavg()
     print(

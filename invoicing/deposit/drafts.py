@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from invoicing import workflow
 from invoicing.deposit.uploads import (
     KIND_TO_DEPOSIT,
-    detect_stored,
     dossier_attachments,
     main_attachment_for,
+    stored_kind,
 )
 from invoicing.enums import (
     VALIDATION_FRAMES,
@@ -247,9 +247,9 @@ def set_deposit_mode(
             DepositMode.SAISIE_API if channel == API else DepositMode.SAISIE_PORTAIL
         )
         return
-    detected = detect_stored(main) if main is not None else None
-    if detected is not None and detected.kind in KIND_TO_DEPOSIT:
-        invoice.deposit_mode, invoice.deposit_format = KIND_TO_DEPOSIT[detected.kind]
+    kind = stored_kind(main) if main is not None else None
+    if kind in KIND_TO_DEPOSIT:
+        invoice.deposit_mode, invoice.deposit_format = KIND_TO_DEPOSIT[kind]
     else:
         invoice.deposit_mode = DepositMode.DEPOT_PDF_PORTAIL
         invoice.deposit_format = DepositFormat.PDF_NON_SIGNE

@@ -72,7 +72,24 @@ REQUIRED_TO_SEND = (
 )
 
 
-class StructureChoiceField(forms.ModelChoiceField):
+class _PlainQueryChoices(forms.models.ModelChoiceIterator):
+    """The options from one plain query: Django's `iterator()` opens a server-side cursor on
+    PostgreSQL (DECLARE ... WITH HOLD, then FETCH and CLOSE) for a list of a few rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ChoiceField(forms.ModelChoiceField):
+    """A choice among the user's own few rows (structures, services, bank accounts)."""
+
+    iterator = _PlainQueryChoices
+
+
+class StructureChoiceField(ChoiceField):
     def label_from_instance(self, obj: Structure) -> str:
         return f"{obj.identifier} — {obj.company_name}"
 
@@ -139,10 +156,10 @@ class DepositForm(ControlCharactersMixin, forms.Form):
         empty_label=None,
         error_messages={"invalid_choice": _("Choisissez une de vos structures.")},
     )
-    supplier_service = forms.ModelChoiceField(
+    supplier_service = ChoiceField(
         label=_("Service fournisseur"), queryset=Service.objects.none(), required=False
     )
-    bank_account = forms.ModelChoiceField(
+    bank_account = ChoiceField(
         label=_("Coordonnées bancaires"), queryset=BankAccount.objects.none(), required=False
     )
     recipient_identifier = forms.CharField(

@@ -78,9 +78,15 @@ class MainUpload:
     prefill: Prefill
 
 
-def _checked_upload(uploaded_file, *, field: str, current_dossier_size: int = 0):
+def _checked_upload(
+    uploaded_file, *, field: str, current_dossier_size: int = 0, check_structure: bool = True
+):
     try:
-        return validate_attachment(uploaded_file, current_dossier_size=current_dossier_size)
+        return validate_attachment(
+            uploaded_file,
+            current_dossier_size=current_dossier_size,
+            check_structure=check_structure,
+        )
     except ValidationError as exc:
         code = ReturnCode.TOO_LARGE if exc.code in _SIZE_CODES else ReturnCode.FILE_REFUSED
         raise field_error(field, exc.messages[0], code) from exc
@@ -104,7 +110,8 @@ def upload_main_file(uploaded_file, *, actor) -> MainUpload:
 
     Not atomic on purpose: the row is written by one statement, and the text extraction
     that follows (a child process, up to its time limit) must not hold a transaction."""
-    checked = _checked_upload(uploaded_file, field="file")
+    # A PDF's structure is opened once, by the detection below (its checks are check_pdf's).
+    checked = _checked_upload(uploaded_file, field="file", check_structure=False)
     if checked.extension not in MAIN_EXTENSIONS:
         raise field_error(
             "file",
@@ -129,7 +136,7 @@ def upload_main_file(uploaded_file, *, actor) -> MainUpload:
         raise field_error("file", message, ReturnCode.FILE_REFUSED)
     attachment = _store(uploaded_file, checked, actor=actor, is_main=True)
     data = read_prefill(attachment, detected)
-    _keep_prefill(attachment, data)
+    _keep_prefill(attachment, data, detected.kind)
     return MainUpload(attachment, detected, data)
 
 
@@ -151,11 +158,11 @@ def _prefill_path(attachment: Attachment) -> Path:
     return media_path(attachment.path + PREFILL_SUFFIX)
 
 
-def _keep_prefill(attachment: Attachment, data: Prefill) -> None:
+def _keep_prefill(attachment: Attachment, data: Prefill, kind: str | None = None) -> None:
     target = _prefill_path(attachment)
     partial = target.with_name(target.name + ".part")
     try:
-        partial.write_text(stored.dumps(data), encoding="utf-8")
+        partial.write_text(stored.dumps(data, kind), encoding="utf-8")
         os.replace(partial, target)
     except (OSError, TypeError):  # not kept: the form reads the file again, bounded as ever
         partial.unlink(missing_ok=True)
@@ -172,6 +179,19 @@ def stored_prefill(attachment: Attachment) -> Prefill:
         data = read_prefill(attachment)
         _keep_prefill(attachment, data)
     return data
+
+
+def stored_kind(attachment: Attachment) -> str | None:
+    """The main file's format as detected at upload (kept with its pre-fill), else detected
+    now: sending an uploaded invoice does not parse its file again."""
+    try:
+        kind = stored.kind_of(_prefill_path(attachment).read_text(encoding="utf-8"))
+    except OSError:
+        kind = None
+    if kind is None:
+        detected = detect_stored(attachment)
+        kind = detected.kind if detected is not None else None
+    return kind
 
 
 def detect_stored(attachment: Attachment) -> DetectedFormat | None:

@@ -190,10 +190,14 @@ def _looks_binary(head: bytes) -> bool:
     return "\x00" in text
 
 
-def validate_attachment(uploaded_file, *, current_dossier_size: int = 0) -> CheckedFile:
+def validate_attachment(
+    uploaded_file, *, current_dossier_size: int = 0, check_structure: bool = True
+) -> CheckedFile:
     """ATT-1 to ATT-5 on a Django upload (or any File with `.name`, `.size`, `.read`).
 
     `current_dossier_size`: bytes already in the dossier (invoice + other attachments).
+    `check_structure=False`: a PDF's structure is not opened here, because the caller opens
+    it right after with the same checks (the deposit's format detection: one parse, not two).
     Raises ValidationError (French message, stable `code`).
     """
     original = _basename(getattr(uploaded_file, "name", "") or "")
@@ -253,7 +257,7 @@ def validate_attachment(uploaded_file, *, current_dossier_size: int = 0) -> Chec
             raise mismatch
     elif signature not in EXPECTED.get(extension, frozenset({None})):
         raise mismatch
-    if extension == "pdf":
+    if extension == "pdf" and check_structure:
         try:
             check_pdf(uploaded_file)
         except UnreadableFile as exc:

@@ -2,7 +2,7 @@
 
 A 1 MB PDF can hold a page whose content stream inflates to 1 GB; PDFium inflates it whole
 to find the text, and a web worker read that way grew by 2 GB. So the text layer is never
-read in the web process: `run(path)` starts this file as a script in a new interpreter, which
+read in the web process: `run(path)` hands the file to a child process, which
 
 - lowers its own address space (RLIMIT_AS) and CPU time (RLIMIT_CPU) before reading anything,
   and is killed by the parent after a wall-clock timeout;
@@ -10,6 +10,11 @@ read in the web process: `run(path)` starts this file as a script in a new inter
 - counts the inflated size of those pages' content streams (Form XObjects included), in
   chunks, and gives up past `MAX_CONTENT_BYTES` before PDFium ever sees the page;
 - answers one line of JSON on stdout: the texts, capped per page, or the reason it gave up.
+
+The child is forked for each file from a warm worker of this web process (`warm.py`, issue
+10: a new interpreter importing PDFium cost ~185 ms per upload); when that worker is busy
+(another thread) or cannot start, a new interpreter runs this file as a script, as before.
+Either way each file is read by a fresh process under the same limits.
 
 A child that dies, is killed or answers nonsense is an `Extraction` with a `failure`: the
 deposit goes on without pre-fill (INV-10), never with an exception. Detection (`detect.py`)
@@ -65,6 +70,34 @@ def limits() -> tuple[int, float]:
 def run(path: str | os.PathLike) -> Extraction:
     """The boundary: one child process per call, whatever happens in it."""
     memory_mb, seconds = limits()
+    path = os.path.abspath(path)  # the child runs in this package's folder
+    if warm_enabled():
+        from invoicing.recognition.warm import extract
+
+        reply = extract(
+            path,
+            memory_mb=memory_mb,
+            cpu_seconds=max(1, int(seconds)),
+            max_content_bytes=MAX_CONTENT_BYTES,
+            seconds=seconds,
+            env=_child_environment(),
+        )
+        if reply is not None:
+            if reply.timed_out:
+                logger.warning("PDF text extraction timed out after %ss: %s", seconds, path)
+                return Extraction(failure=TIMEOUT)
+            return _answer(reply, path)
+    return _run_once(path, memory_mb, seconds)
+
+
+def warm_enabled() -> bool:
+    from django.conf import settings
+
+    return bool(getattr(settings, "PDF_EXTRACTION_WARM", True))
+
+
+def _run_once(path: str, memory_mb: int, seconds: float) -> Extraction:
+    """A new interpreter for this file alone (the warm worker is busy or unavailable)."""
     # Run as a script, not with -m: importing the package would load Django's ORM (a second
     # of start-up); the child needs pypdf, PDFium and `pages.py` only. -E: no PYTHON* variable.
     command = [
@@ -74,7 +107,7 @@ def run(path: str | os.PathLike) -> Extraction:
         f"--memory-mb={memory_mb}",
         f"--cpu-seconds={max(1, int(seconds))}",
         f"--max-content-bytes={MAX_CONTENT_BYTES}",
-        os.fspath(path),
+        path,
     ]
     try:
         completed = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
@@ -101,7 +134,8 @@ def _child_environment() -> dict[str, str]:
     return {name: os.environ[name] for name in keep if name in os.environ}
 
 
-def _answer(completed: subprocess.CompletedProcess, path) -> Extraction:
+def _answer(completed, path) -> Extraction:
+    """`completed`: a CompletedProcess, or a warm worker's reply (the same three fields)."""
     if completed.returncode != 0:
         # Negative: killed by a signal (SIGXCPU at the CPU limit, SIGKILL, SIGABRT when
         # PDFium cannot allocate); positive: Python died (MemoryError before our handler).
@@ -218,21 +252,64 @@ def _set_limits(memory_mb: int, cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
 
 
+def answer_for(path: str, max_content_bytes: int) -> dict:
+    """The child's whole work on one file, once its limits are set: the JSON answer."""
+    try:
+        _check_content(path, max_content_bytes)
+        with open(path, "rb") as fh:
+            numbers, texts = _pages_module().read_pages(fh)
+        return {"pages_read": numbers, "texts": [t[:MAX_TEXT_CHARS] for t in texts]}
+    except ContentTooLarge:
+        return {"failure": TOO_LARGE}
+    except MemoryError:
+        return {"failure": TOO_LARGE}
+    except Exception:  # a file PDFium and pypdf both fail on: no pre-fill
+        return {"failure": FAILED}
+
+
+def preload() -> None:
+    """What reading a file imports and initialises, done once by the warm worker before it
+    forks: one small PDF of our own is read, so each child starts warm (~3 ms per file)."""
+    import gc
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as sample:
+        sample.write(_sample_pdf())
+        sample.flush()
+        answer_for(sample.name, MAX_CONTENT_BYTES)
+    gc.freeze()  # the children do not copy the pages of these objects to count them
+
+
+def _sample_pdf() -> bytes:
+    """A one-page PDF with a line of text, its cross-reference table exact."""
+    content = b"BT /F1 12 Tf 72 720 Td (Facture 1) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
 def main(argv: list[str]) -> int:
     options = dict(arg[2:].split("=", 1) for arg in argv[:-1])
     _set_limits(int(options["memory-mb"]), int(options["cpu-seconds"]))
-    path = argv[-1]
-    try:
-        _check_content(path, int(options["max-content-bytes"]))
-        with open(path, "rb") as fh:
-            numbers, texts = _pages_module().read_pages(fh)
-        answer = {"pages_read": numbers, "texts": [t[:MAX_TEXT_CHARS] for t in texts]}
-    except ContentTooLarge:
-        answer = {"failure": TOO_LARGE}
-    except MemoryError:
-        answer = {"failure": TOO_LARGE}
-    except Exception:  # a file PDFium and pypdf both fail on: no pre-fill
-        answer = {"failure": FAILED}
+    answer = answer_for(argv[-1], int(options["max-content-bytes"]))
     sys.stdout.write(json.dumps(answer))
     return 0
 

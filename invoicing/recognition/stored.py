@@ -35,9 +35,14 @@ def _decode(obj: dict) -> Any:
     return obj
 
 
-def dumps(prefill: Prefill) -> str:
+def dumps(prefill: Prefill, kind: str | None = None) -> str:
+    """`kind`: the file's detected format, kept too so that sending the invoice does not
+    parse the file again to choose its deposit mode (issue 10)."""
     data = {name: value for name, value in asdict(prefill).items() if name in _FIELDS}
-    return json.dumps({"version": VERSION, "prefill": data}, default=_encode)
+    document = {"version": VERSION, "prefill": data}
+    if kind:
+        document["kind"] = kind
+    return json.dumps(document, default=_encode)
 
 
 def loads(text: str) -> Prefill | None:
@@ -52,3 +57,13 @@ def loads(text: str) -> Prefill | None:
         return None
     prefill.notice = NOTICES.get(prefill.notice_code)
     return prefill
+
+
+def kind_of(text: str) -> str | None:
+    """The detected format kept with a pre-fill, or None (none kept, or unreadable)."""
+    try:
+        document = json.loads(text)
+        kind = document.get("kind") if document.get("version") == VERSION else None
+    except (ValueError, AttributeError):
+        return None
+    return kind if isinstance(kind, str) else None
