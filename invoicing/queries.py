@@ -26,8 +26,17 @@ def issued_invoices(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
 def received_invoices(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
     """Invoices addressed to the user's structures holding RECEIVED, within their services
     (SRV-3), from MISE_A_DISPOSITION on (RCV-2)."""
+    return received_in_scope(received_scope(user, mode))
+
+
+def received_scope(user, mode: Mode | str = Mode.VIEW) -> dict[int, set[int] | None]:
+    """The user's RECEIVED structures → None (every service) or their service ids (SRV-3)."""
     ids = access.structure_ids_with_area(user, AreaCode.RECEIVED, mode)
-    scope = access.service_scope(user, ids)
+    return access.service_scope(user, ids)
+
+
+def received_in_scope(scope: dict[int, set[int] | None]) -> QuerySet[Invoice]:
+    """`received_invoices` for a scope `received_scope` gave."""
     condition = Q(pk__in=[])
     for structure_id, services in scope.items():
         if services is None:

@@ -105,15 +105,17 @@ def synthesis(request):
     if wanted is not None:
         selected = next((s for s in structures if s.pk == wanted), None)
     invoices = queries.issued_invoices(request.user)
+    supplier_ids = [s.pk for s in structures]
     if selected is not None:
         invoices = invoices.filter(supplier_id=selected.pk)
+        supplier_ids = [selected.pk]
     return render(
         request,
         "invoicing/issued/synthesis.html",
         {
             "structures": structures,
             "selected": selected,
-            "synthesis": services.synthesis(invoices),
+            "synthesis": services.synthesis(invoices, supplier_ids),
             "several_structures": len(structures) > 1,
             "can_deposit": _can_deposit(request.user),
             "limit": services.MAX_NEEDING_ATTENTION,

@@ -323,7 +323,11 @@ def test_search_above_the_cap_says_refine_instead_of_counting(client, world, mon
     assert client.get(SEARCH + "?page=2000").context["page"].number == 1  # 2 rows: one page
 
 
-def test_synthesis_counts_stop_at_the_cap(client, world, monkeypatch):
+def test_synthesis_counts_come_from_the_counters_and_only_overdue_is_bounded(
+    client, world, monkeypatch
+):
+    """Issue 10: waiting and suspended are the status counters (exact above the cap);
+    overdue is waiting minus the invoices not yet due, counted up to the cap."""
     from portal import pagination
 
     monkeypatch.setattr(pagination, "COUNT_CAP", 2)
@@ -336,8 +340,15 @@ def test_synthesis_counts_stop_at_the_cap(client, world, monkeypatch):
 
     assert response.context["counts"] == {"waiting": 3, "overdue": 3, "suspended": 0}
     content = response.content.decode()
-    assert "Plus de 2 factures à traiter" in content and "Plus de 2 en retard" in content
+    assert "3 factures à traiter" in content and "3 en retard" in content
     assert "0 suspendue" in content
+
+    for _ in range(3):  # not yet due: above the cap, the overdue ones are counted instead
+        world.invoice()
+    response = client.get(SYNTHESIS + "?lang=fr")
+    assert response.context["counts"] == {"waiting": 6, "overdue": 3, "suspended": 0}
+    content = response.content.decode()
+    assert "6 factures à traiter" in content and "Plus de 2 en retard" in content
 
 
 def test_rows_rendered_in_python_escape_and_show_every_column(world):
