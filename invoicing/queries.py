@@ -86,12 +86,16 @@ def on_or_before(field: str, day: date) -> Q:
 MIN_IDENTIFIER_PREFIX = 3  # DOMAIN DIR-3 / LNK-1: a partial identifier has 3 characters or more
 
 
+def is_identifier_start(term: str) -> bool:
+    compact = "".join(term.split())
+    return compact.isdigit() and len(compact) >= MIN_IDENTIFIER_PREFIX
+
+
 def party_search(party: str, term: str) -> Q:
     """A supplier / recipient search field: digits (3 or more, spaces ignored) are the start
     of its identifier (SIRET…), anything else a part of its name. Each form has its index on
     PostgreSQL (a B-tree with pattern operators, a trigram index on the name), where
     "identifier or name" could use neither."""
-    compact = "".join(term.split())
-    if compact.isdigit() and len(compact) >= MIN_IDENTIFIER_PREFIX:
-        return Q(**{f"{party}_identifier__startswith": compact})
+    if is_identifier_start(term):
+        return Q(**{f"{party}_identifier__startswith": "".join(term.split())})
     return Q(**{f"{party}_name__icontains": term.strip()})

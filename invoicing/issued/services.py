@@ -37,6 +37,18 @@ logger = logging.getLogger(__name__)
 S = InvoiceStatus
 SUPPLIER_TRANSITIONS = ("T15", "T16", "T17", "T18")
 MAX_NEEDING_ATTENTION = 100  # the Synthèse shows the most recent; Rechercher has them all
+# What the Synthèse's rows show (`invoicing.issued.rows`): up to 100 rows, not 60 columns each.
+ATTENTION_COLUMNS = (
+    "number",
+    "recipient_name",
+    "amount_ttc",
+    "currency",
+    "status",
+    "status_changed_at",
+    "status_comment",
+    "rejection_processed",
+    "supplier__company_name",
+)
 
 
 # --- Synthèse ------------------------------------------------------------------------
@@ -78,6 +90,7 @@ def synthesis(invoices: QuerySet[Invoice], supplier_ids) -> Synthesis:
     rows = (
         invoices.filter(needing_supplier_q())
         .select_related("supplier")
+        .only(*ATTENTION_COLUMNS)
         .order_by("-status_changed_at", "-id")[:MAX_NEEDING_ATTENTION]
     )
     groups = {
@@ -103,6 +116,15 @@ SORT_FIELDS = {
     "status": "status",
 }
 DEFAULT_SORT = "status_changed_at"
+
+
+def searches_a_part(criteria: dict) -> bool:
+    """A number or recipient-name part: a filter no index narrows within the supplier's
+    invoices (the list then counts up to `pagination.NAME_PART_CAP` only, issue 10)."""
+    recipient = (criteria.get("recipient") or "").strip()
+    if recipient and not queries.is_identifier_start(recipient):
+        return True
+    return bool(criteria.get("number"))
 
 
 def search(invoices: QuerySet[Invoice], criteria: dict) -> QuerySet[Invoice]:

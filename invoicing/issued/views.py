@@ -39,6 +39,7 @@ from invoicing.issued.forms import (
     RecycleForm,
 )
 from invoicing.models import Attachment, Invoice
+from portal import pagination
 from portal.areas import AreaCode, Mode
 from portal.pagination import BoundedPaginator
 from portal.params import clean_param, parse_id, parse_ids
@@ -137,7 +138,8 @@ def search(request):
         # The structure choices are the user's own: the form refuses any other id.
         criteria = form.cleaned_data if form.is_bound else {}
         results = services.search(queries.issued_invoices(request.user), criteria)
-        page = BoundedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        cap = pagination.NAME_PART_CAP if services.searches_a_part(criteria) else None
+        page = BoundedPaginator(results, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

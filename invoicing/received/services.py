@@ -128,7 +128,7 @@ def to_process(user) -> QuerySet[Invoice]:
     )
 
 
-def synthesis_counts(user) -> dict[str, int]:
+def synthesis_counts(user) -> dict[str, int | bool]:
     """How many invoices wait, how many of them are overdue, how many are suspended, in two
     queries whatever the recipient's size (issue 10). Waiting and suspended come from the
     status counters (`invoicing.tallies`, exact). Overdue is waiting minus those not yet due
@@ -142,14 +142,17 @@ def synthesis_counts(user) -> dict[str, int]:
     later = bounded_counts(
         later=pending.filter(due_date__gte=today), undated=pending.filter(due_date__isnull=True)
     )
-    if max(later.values()) > pagination.COUNT_CAP:
+    capped = max(later.values()) > pagination.COUNT_CAP
+    if capped:
         overdue = bounded_counts(overdue=pending.filter(due_date__lt=today))["overdue"]
+        capped = overdue > pagination.COUNT_CAP
     else:  # two reads: a transition in between must not make it negative
         overdue = max(0, waiting - sum(later.values()))
     return {
         "waiting": waiting,
         "overdue": overdue,
         "suspended": by_status.get(S.SUSPENDUE, 0),
+        "overdue_capped": capped,  # overdue is then COUNT_CAP + 1: "plus de"
     }
 
 

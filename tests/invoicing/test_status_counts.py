@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.db import connection, connections, transaction
@@ -222,3 +223,64 @@ def test_concurrent_transitions_keep_the_counters_exact_without_deadlock(postgre
         S.PRISE_EN_COMPTE_DESTINATAIRE: 6,
         S.COMPLETEE: 6,
     }
+
+
+# --- The Synthèse pages read them ---------------------------------------------------------
+
+
+def _invoice_queries(captured) -> list[str]:
+    return [q["sql"] for q in captured if '"invoicing_invoice"' in q["sql"]]
+
+
+def test_issued_synthesis_reads_the_counters_and_counts_no_invoice(client, personas):
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    url = reverse("invoicing:issued")
+    for status in (S.MISE_A_DISPOSITION, S.MISE_A_DISPOSITION, S.SUSPENDUE, S.BROUILLON):
+        InvoiceFactory(supplier=personas.structure, status=status)
+    client.force_login(personas.simple_change)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        response = client.get(url)
+    counts = {code: n for code, _label, n in response.context["synthesis"].counts}
+    assert counts == {S.MISE_A_DISPOSITION: 2, S.SUSPENDUE: 1, S.BROUILLON: 1}
+    assert response.context["synthesis"].total == 4
+    assert not [sql for sql in _invoice_queries(one) if "COUNT(" in sql.upper()]
+    assert any('"invoicing_statuscount"' in q["sql"] for q in one)
+
+    InvoiceFactory.create_batch(5, supplier=personas.structure, status=S.REJETEE)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(one)
+
+
+def test_received_synthesis_query_count_does_not_grow_past_the_cap(client, personas, monkeypatch):
+    """Constant in rows: the counters whatever the count, one bounded count of the invoices
+    not yet due, and one more (bounded) when those pass the cap."""
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from portal import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    recipient, reviewer = personas.public, personas.public_reviewer
+    url = reverse("invoicing:received")
+    client.force_login(reviewer)
+    old = timezone.now() - timedelta(days=400)
+    InvoiceFactory(recipient=recipient, deposited_at=old)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    InvoiceFactory.create_batch(4, recipient=recipient, deposited_at=old)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.context["counts"]["waiting"] == 5
+    assert response.context["counts"]["overdue"] == 5
+    assert len(many) == len(one)
+    InvoiceFactory.create_batch(3, recipient=recipient)  # not yet due, past the cap
+    with CaptureQueriesContext(connection) as later:
+        response = client.get(url)
+    assert response.context["counts"]["waiting"] == 8
+    assert len(later) == len(one) + 1

@@ -339,6 +339,7 @@ def test_synthesis_counts_come_from_the_counters_and_only_overdue_is_bounded(
     response = client.get(SYNTHESIS + "?lang=fr")
 
     assert response.context["counts"] == {"waiting": 3, "overdue": 3, "suspended": 0}
+    assert not response.context["overdue_capped"]
     content = response.content.decode()
     assert "3 factures à traiter" in content and "3 en retard" in content
     assert "0 suspendue" in content
@@ -347,6 +348,7 @@ def test_synthesis_counts_come_from_the_counters_and_only_overdue_is_bounded(
         world.invoice()
     response = client.get(SYNTHESIS + "?lang=fr")
     assert response.context["counts"] == {"waiting": 6, "overdue": 3, "suspended": 0}
+    assert response.context["overdue_capped"]
     content = response.content.decode()
     assert "6 factures à traiter" in content and "Plus de 2 en retard" in content
 
@@ -376,3 +378,20 @@ def test_rows_rendered_in_python_escape_and_show_every_column(world):
     assert f"<td>{money(Decimal('1234.5'), 'EUR')}</td>" in html
     assert "data-overdue" in html and "Non téléchargée" in html
     assert timezone.localdate(row.deposited_at).strftime("%d/%m/%Y") in html
+
+
+def test_a_name_part_search_counts_up_to_the_smaller_cap(client, world, monkeypatch):
+    """Issue 10: a name part has no index within the scope; its count stops sooner."""
+    from portal import pagination
+
+    monkeypatch.setattr(pagination, "NAME_PART_CAP", 2)
+    for _ in range(3):
+        world.invoice(supplier_name="Dupont et Fils")
+    client.force_login(world.reviewer)
+
+    by_name = client.get(SEARCH, {"supplier": "dupont"})
+    assert by_name.context["page"].paginator.count == 3  # cap + 1
+    assert "Plus de 2 factures, affinez votre recherche" in by_name.content.decode()
+    identifier = world.invoice(supplier_name="Dupont et Fils").supplier_identifier
+    by_identifier = client.get(SEARCH, {"supplier": identifier[:9]})
+    assert by_identifier.context["page"].paginator.count == 4  # the usual cap
