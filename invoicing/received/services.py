@@ -119,22 +119,32 @@ def list_queryset(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
     )
 
 
-def to_process(user) -> QuerySet[Invoice]:
+def scope(user) -> dict[int, set[int] | None]:
+    """The user's RECEIVED structures and services (`queries.received_scope`), read once by
+    the Synthèse for its list and its counts."""
+    return queries.received_scope(user)
+
+
+def to_process(user, scope: dict | None = None) -> QuerySet[Invoice]:
     """The "Synthèse": invoices waiting for the reviewer, overdue (earliest due) first."""
-    return (
+    invoices = (
         list_queryset(user)
-        .filter(status__in=TO_PROCESS)
-        .order_by(F("due_date").asc(nulls_last=True), "id")
+        if scope is None
+        else with_due_dates(
+            queries.received_in_scope(scope).select_related("recipient", "recipient_service")
+        )
     )
+    return invoices.filter(status__in=TO_PROCESS).order_by(F("due_date").asc(nulls_last=True), "id")
 
 
-def synthesis_counts(user) -> dict[str, int | bool]:
+def synthesis_counts(user, scope: dict | None = None) -> dict[str, int | bool]:
     """How many invoices wait, how many of them are overdue, how many are suspended, in two
     queries whatever the recipient's size (issue 10). Waiting and suspended come from the
     status counters (`invoicing.tallies`, exact). Overdue is waiting minus those not yet due
     (due today or later, or undated): only recent deposits, counted up to `COUNT_CAP + 1`;
     past that, the overdue ones are counted instead, up to `COUNT_CAP + 1` ("plus de")."""
-    scope = queries.received_scope(user)
+    if scope is None:
+        scope = queries.received_scope(user)
     by_status = tallies.received(scope)
     waiting = sum(by_status.get(status, 0) for status in TO_PROCESS)
     pending = queries.received_in_scope(scope).filter(status__in=TO_PROCESS)

@@ -65,9 +65,10 @@ def _list_context(request, page) -> dict:
 @area_required(AreaCode.RECEIVED)
 def synthesis(request):
     """ "Synthèse": the invoices to process, overdue ones first (RCV-1, §5.10)."""
-    page = _page(request, services.to_process(request.user))
+    scope = services.scope(request.user)
+    page = _page(request, services.to_process(request.user, scope))
     context = _list_context(request, page)
-    counts = services.synthesis_counts(request.user)
+    counts = services.synthesis_counts(request.user, scope)
     context.update(
         overdue_capped=counts.pop("overdue_capped"),
         counts=counts,
