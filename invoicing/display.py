@@ -4,9 +4,12 @@ by the rows rendered in Python (`invoicing.received.rows`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
-from django.utils import formats, translation
+from django.urls import reverse
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.html import format_html
 
 from invoicing.enums import InvoiceStatus
@@ -30,7 +33,13 @@ _CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
 
 
 def status_badge(status: str):
-    """A DSFR badge for an invoice status code; an unknown code is shown as is."""
+    """A DSFR badge for an invoice status code; an unknown code is shown as is. Built once
+    per status and language (a list page shows up to a hundred)."""
+    return _badge(status, translation.get_language())
+
+
+@lru_cache(maxsize=256)
+def _badge(status: str, language: str | None):
     try:
         label = InvoiceStatus(status).label
     except ValueError:
@@ -42,6 +51,28 @@ def status_badge(status: str):
         status,
         label,
     )
+
+
+def url_maker(name: str) -> Callable[[int], str]:
+    """pk → `reverse(name, args=[pk])`, reversed once for a whole table."""
+    probe = 987654321
+    before, after = reverse(name, args=[probe]).split(str(probe))
+    return lambda pk: f"{before}{int(pk)}{after}"
+
+
+def date_maker(format_name: str = "SHORT_DATE_FORMAT") -> Callable[[object], str]:
+    """A date or an aware datetime (in the portal's time zone) → text in the active
+    language's `format_name`; the format looked up once for a whole table. None → ""."""
+    fmt = formats.get_format(format_name)
+
+    def show(value) -> str:
+        if value is None:
+            return ""
+        if getattr(value, "tzinfo", None) is not None:
+            value = timezone.localtime(value)
+        return dateformat.format(value, fmt)
+
+    return show
 
 
 def money(value, currency: str = "EUR") -> str:

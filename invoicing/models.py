@@ -359,3 +359,28 @@ class StatusEvent(models.Model):
     @property
     def actor_label(self) -> str:
         return str(self.actor) if self.actor_id else str(_("Système"))
+
+
+class StatusCount(models.Model):
+    """How many invoices a structure has in a status (issue 10): supplier side ("S"), and
+    recipient side ("R", per recipient service, 0 for none, statuses RCV-2 hides left out).
+    Kept exact by database triggers on the invoice table (`invoicing.tallies`), in the
+    transaction of every insert, status change, re-routing and deletion; the Synthèse pages
+    read them instead of counting a big structure's invoices."""
+
+    side = models.CharField(max_length=1)
+    structure_id = models.BigIntegerField()
+    service_id = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=40)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["side", "structure_id", "service_id", "status"],
+                name="statuscount_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.side} {self.structure_id}/{self.service_id} {self.status}: {self.n}"

@@ -26,8 +26,17 @@ def issued_invoices(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
 def received_invoices(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
     """Invoices addressed to the user's structures holding RECEIVED, within their services
     (SRV-3), from MISE_A_DISPOSITION on (RCV-2)."""
+    return received_in_scope(received_scope(user, mode))
+
+
+def received_scope(user, mode: Mode | str = Mode.VIEW) -> dict[int, set[int] | None]:
+    """The user's RECEIVED structures → None (every service) or their service ids (SRV-3)."""
     ids = access.structure_ids_with_area(user, AreaCode.RECEIVED, mode)
-    scope = access.service_scope(user, ids)
+    return access.service_scope(user, ids)
+
+
+def received_in_scope(scope: dict[int, set[int] | None]) -> QuerySet[Invoice]:
+    """`received_invoices` for a scope `received_scope` gave."""
     condition = Q(pk__in=[])
     for structure_id, services in scope.items():
         if services is None:
@@ -77,12 +86,16 @@ def on_or_before(field: str, day: date) -> Q:
 MIN_IDENTIFIER_PREFIX = 3  # DOMAIN DIR-3 / LNK-1: a partial identifier has 3 characters or more
 
 
+def is_identifier_start(term: str) -> bool:
+    compact = "".join(term.split())
+    return compact.isdigit() and len(compact) >= MIN_IDENTIFIER_PREFIX
+
+
 def party_search(party: str, term: str) -> Q:
     """A supplier / recipient search field: digits (3 or more, spaces ignored) are the start
     of its identifier (SIRET…), anything else a part of its name. Each form has its index on
     PostgreSQL (a B-tree with pattern operators, a trigram index on the name), where
     "identifier or name" could use neither."""
-    compact = "".join(term.split())
-    if compact.isdigit() and len(compact) >= MIN_IDENTIFIER_PREFIX:
-        return Q(**{f"{party}_identifier__startswith": compact})
+    if is_identifier_start(term):
+        return Q(**{f"{party}_identifier__startswith": "".join(term.split())})
     return Q(**{f"{party}_name__icontains": term.strip()})

@@ -30,10 +30,20 @@ def cap_label(cap: int | None = None) -> str:
     return number_format(COUNT_CAP if cap is None else cap, force_grouping=True)
 
 
+# A search for a part of a name (no index gives its rows in the list's scope) counts up to
+# this only: the count reads about cap / selectivity index entries of the scope, so a common
+# name in a big recipient's 300,000 invoices would read as many (issue 10).
+NAME_PART_CAP = 1_000
+
+
 class BoundedPaginator(Paginator):
+    def __init__(self, *args, cap: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._cap = cap
+
     @property
     def cap(self) -> int:
-        return COUNT_CAP
+        return COUNT_CAP if self._cap is None else self._cap
 
     @cached_property
     def count(self) -> int:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from commitments import rules as commitment_rules
-from invoicing import queries, workflow
+from invoicing import queries, tallies, workflow
 from invoicing.documents.attachments import store_attachment
 from invoicing.enums import ActorRole, InvoiceStatus
 from invoicing.errors import (
@@ -37,6 +37,18 @@ logger = logging.getLogger(__name__)
 S = InvoiceStatus
 SUPPLIER_TRANSITIONS = ("T15", "T16", "T17", "T18")
 MAX_NEEDING_ATTENTION = 100  # the Synthèse shows the most recent; Rechercher has them all
+# What the Synthèse's rows show (`invoicing.issued.rows`): up to 100 rows, not 60 columns each.
+ATTENTION_COLUMNS = (
+    "number",
+    "recipient_name",
+    "amount_ttc",
+    "currency",
+    "status",
+    "status_changed_at",
+    "status_comment",
+    "rejection_processed",
+    "supplier__company_name",
+)
 
 
 # --- Synthèse ------------------------------------------------------------------------
@@ -68,17 +80,17 @@ def needing_supplier_q() -> Q:
     )
 
 
-def synthesis(invoices: QuerySet[Invoice]) -> Synthesis:
-    """Counts by status (one aggregate query) and the invoices that need the supplier (one
-    query), over `invoices` (already scoped to the user's supplier structures)."""
-    raw = dict(
-        invoices.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
+def synthesis(invoices: QuerySet[Invoice], supplier_ids) -> Synthesis:
+    """Counts by status of the `supplier_ids` structures, read from the status counters
+    (`invoicing.tallies`: a handful of rows, not the supplier's invoices, issue 10), and the
+    invoices that need the supplier (one query) among `invoices` (the same structures)."""
+    raw = tallies.issued(supplier_ids)
     counts = [(s.value, s.label, raw[s.value]) for s in InvoiceStatus if raw.get(s.value)]
     result = Synthesis(counts=counts, total=sum(raw.values()))
     rows = (
         invoices.filter(needing_supplier_q())
         .select_related("supplier")
+        .only(*ATTENTION_COLUMNS)
         .order_by("-status_changed_at", "-id")[:MAX_NEEDING_ATTENTION]
     )
     groups = {
@@ -104,6 +116,15 @@ SORT_FIELDS = {
     "status": "status",
 }
 DEFAULT_SORT = "status_changed_at"
+
+
+def searches_a_part(criteria: dict) -> bool:
+    """A number or recipient-name part: a filter no index narrows within the supplier's
+    invoices (the list then counts up to `pagination.NAME_PART_CAP` only, issue 10)."""
+    recipient = (criteria.get("recipient") or "").strip()
+    if recipient and not queries.is_identifier_start(recipient):
+        return True
+    return bool(criteria.get("number"))
 
 
 def search(invoices: QuerySet[Invoice], criteria: dict) -> QuerySet[Invoice]:

@@ -40,6 +40,7 @@ from invoicing.issued.forms import (
     RecycleForm,
 )
 from invoicing.models import Attachment, Invoice
+from portal import pagination
 from portal.areas import AreaCode, Mode
 from portal.pagination import BoundedPaginator
 from portal.params import clean_param, parse_id, parse_ids
@@ -106,15 +107,17 @@ def synthesis(request):
     if wanted is not None:
         selected = next((s for s in structures if s.pk == wanted), None)
     invoices = queries.issued_invoices(request.user)
+    supplier_ids = [s.pk for s in structures]
     if selected is not None:
         invoices = invoices.filter(supplier_id=selected.pk)
+        supplier_ids = [selected.pk]
     return render(
         request,
         "invoicing/issued/synthesis.html",
         {
             "structures": structures,
             "selected": selected,
-            "synthesis": services.synthesis(invoices),
+            "synthesis": services.synthesis(invoices, supplier_ids),
             "several_structures": len(structures) > 1,
             "can_deposit": _can_deposit(request.user),
             "limit": services.MAX_NEEDING_ATTENTION,
@@ -136,7 +139,8 @@ def search(request):
         # The structure choices are the user's own: the form refuses any other id.
         criteria = form.cleaned_data if form.is_bound else {}
         results = services.search(queries.issued_invoices(request.user), criteria)
-        page = BoundedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        cap = pagination.NAME_PART_CAP if services.searches_a_part(criteria) else None
+        page = BoundedPaginator(results, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

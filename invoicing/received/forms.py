@@ -228,6 +228,17 @@ class SearchForm(DsfrForm):
                 self.add_error(high, _("La borne de fin doit suivre la borne de début."))
         return cleaned
 
+    def searches_a_part(self) -> bool:
+        """A name, number or engagement part: a filter no index narrows within the scope
+        (the list then counts up to `pagination.NAME_PART_CAP` only)."""
+        if not self.is_bound or not self.is_valid():
+            return False
+        data = self.cleaned_data
+        supplier = (data.get("supplier") or "").strip()
+        if supplier and not queries.is_identifier_start(supplier):
+            return True
+        return bool(data.get("number") or data.get("engagement_number"))
+
     def filter(self, queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
         """Applies the filters; an invalid search (shown with its field errors) finds nothing
         rather than everything."""

@@ -7,27 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from invoicing.display import money, status_badge
+from invoicing.display import date_maker, money, status_badge, url_maker
 from invoicing.models import Invoice
 
 DASH = "—"
 
 
-def _short_date(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        value = timezone.localtime(value)
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
-
-
-def _row(invoice: Invoice, can_change: bool, labels: dict) -> SafeString:
+def _row(invoice: Invoice, can_change: bool, labels: dict, detail_url, short_date) -> SafeString:
     pk = invoice.pk
     select = ""
     if can_change:
@@ -47,7 +37,7 @@ def _row(invoice: Invoice, can_change: bool, labels: dict) -> SafeString:
             '<br><span class="fr-hint-text">{}</span>', invoice.recipient.company_name
         )
     overdue = getattr(invoice, "is_overdue", False)
-    due = _short_date(getattr(invoice, "due_at", invoice.due_date)) or DASH
+    due = short_date(getattr(invoice, "due_at", invoice.due_date)) or DASH
     return format_html(
         '<tr data-invoice="{}"{}>{}<td><a href="{}">{}</a>{}</td>'
         '<td>{}<br><span class="fr-hint-text">{}</span></td>'
@@ -55,14 +45,14 @@ def _row(invoice: Invoice, can_change: bool, labels: dict) -> SafeString:
         pk,
         mark_safe(' class="received-overdue"') if overdue else "",
         select,
-        reverse("invoicing:received_detail", args=[pk]),
+        detail_url(pk),
         invoice.number,
         not_downloaded,
         invoice.supplier_name,
         invoice.supplier_identifier,
         invoice.recipient_service_code or DASH,
         recipient,
-        _short_date(invoice.deposited_at),
+        short_date(invoice.deposited_at),
         due,
         labels["overdue"] if overdue else "",
         money(invoice.amount_ttc, invoice.currency),
@@ -82,6 +72,9 @@ def render_rows(invoices: Iterable[Invoice], can_change: bool) -> SafeString:
             gettext("en retard"),
         ),
     }
+    detail_url, short_date = url_maker("invoicing:received_detail"), date_maker()
     return format_html_join(
-        "", "{}", ((_row(invoice, can_change, labels),) for invoice in invoices)
+        "",
+        "{}",
+        ((_row(invoice, can_change, labels, detail_url, short_date),) for invoice in invoices),
     )

@@ -26,12 +26,13 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from invoicing import queries, workflow
+from invoicing import queries, tallies, workflow
 from invoicing.documents import files
 from invoicing.documents.attachments import dossier_size
 from invoicing.enums import RECIPIENT_TO_PROCESS, InvoiceStatus
 from invoicing.errors import InvoiceError, NotFound, ReturnCode
 from invoicing.models import Invoice
+from portal import pagination
 from portal.areas import AreaCode, Mode
 from portal.pagination import bounded_counts
 from structures import access
@@ -118,26 +119,51 @@ def list_queryset(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
     )
 
 
-def to_process(user) -> QuerySet[Invoice]:
+def scope(user) -> dict[int, set[int] | None]:
+    """The user's RECEIVED structures and services (`queries.received_scope`), read once by
+    the Synthèse for its list and its counts."""
+    return queries.received_scope(user)
+
+
+def to_process(user, scope: dict | None = None) -> QuerySet[Invoice]:
     """The "Synthèse": invoices waiting for the reviewer, overdue (earliest due) first."""
-    return (
+    invoices = (
         list_queryset(user)
-        .filter(status__in=TO_PROCESS)
-        .order_by(F("due_date").asc(nulls_last=True), "id")
+        if scope is None
+        else with_due_dates(
+            queries.received_in_scope(scope).select_related("recipient", "recipient_service")
+        )
     )
+    return invoices.filter(status__in=TO_PROCESS).order_by(F("due_date").asc(nulls_last=True), "id")
 
 
-def synthesis_counts(user) -> dict[str, int]:
-    """How many invoices wait, how many of them are overdue, how many are suspended (one
-    query); each count stops at `COUNT_CAP + 1` ("plus de 10 000"): an index-only scan each,
-    never a count of a big recipient's whole scope (issue 10)."""
-    scope = queries.received_invoices(user)
-    waiting = scope.filter(status__in=TO_PROCESS)
-    return bounded_counts(
-        waiting=waiting,
-        overdue=waiting.filter(due_date__lt=timezone.localdate()),
-        suspended=scope.filter(status=S.SUSPENDUE),
+def synthesis_counts(user, scope: dict | None = None) -> dict[str, int | bool]:
+    """How many invoices wait, how many of them are overdue, how many are suspended, in two
+    queries whatever the recipient's size (issue 10). Waiting and suspended come from the
+    status counters (`invoicing.tallies`, exact). Overdue is waiting minus those not yet due
+    (due today or later, or undated): only recent deposits, counted up to `COUNT_CAP + 1`;
+    past that, the overdue ones are counted instead, up to `COUNT_CAP + 1` ("plus de")."""
+    if scope is None:
+        scope = queries.received_scope(user)
+    by_status = tallies.received(scope)
+    waiting = sum(by_status.get(status, 0) for status in TO_PROCESS)
+    pending = queries.received_in_scope(scope).filter(status__in=TO_PROCESS)
+    today = timezone.localdate()
+    later = bounded_counts(
+        later=pending.filter(due_date__gte=today), undated=pending.filter(due_date__isnull=True)
     )
+    capped = max(later.values()) > pagination.COUNT_CAP
+    if capped:
+        overdue = bounded_counts(overdue=pending.filter(due_date__lt=today))["overdue"]
+        capped = overdue > pagination.COUNT_CAP
+    else:  # two reads: a transition in between must not make it negative
+        overdue = max(0, waiting - sum(later.values()))
+    return {
+        "waiting": waiting,
+        "overdue": overdue,
+        "suspended": by_status.get(S.SUSPENDUE, 0),
+        "overdue_capped": capped,  # overdue is then COUNT_CAP + 1: "plus de"
+    }
 
 
 def detail_queryset(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:

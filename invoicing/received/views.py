@@ -30,8 +30,8 @@ from structures.access import area_required
 PER_PAGE = 25
 
 
-def _page(request, queryset):
-    return BoundedPaginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+def _page(request, queryset, cap: int | None = None):
+    return BoundedPaginator(queryset, PER_PAGE, cap=cap).get_page(request.GET.get("page"))
 
 
 def _query_without_page(request) -> str:
@@ -65,10 +65,13 @@ def _list_context(request, page) -> dict:
 @area_required(AreaCode.RECEIVED)
 def synthesis(request):
     """ "Synthèse": the invoices to process, overdue ones first (RCV-1, §5.10)."""
-    page = _page(request, services.to_process(request.user))
+    scope = services.scope(request.user)
+    page = _page(request, services.to_process(request.user, scope))
     context = _list_context(request, page)
+    counts = services.synthesis_counts(request.user, scope)
     context.update(
-        counts=services.synthesis_counts(request.user),
+        overdue_capped=counts.pop("overdue_capped"),
+        counts=counts,
         cap=pagination.COUNT_CAP,
         cap_label=pagination.cap_label(),
         query="",
@@ -84,7 +87,8 @@ def search(request):
     form = SearchForm(request.GET or None, user=request.user)
     queryset = services.list_queryset(request.user)
     queryset = form.filter(queryset) if form.is_bound else queryset.order_by("-deposited_at", "-id")
-    page = _page(request, queryset)
+    cap = pagination.NAME_PART_CAP if form.searches_a_part() else None
+    page = _page(request, queryset, cap)
     context = _list_context(request, page)
     context.update(form=form, query=_query_without_page(request), tab="search")
     return render(request, "invoicing/received/search.html", context)

@@ -15,6 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 
 from invoicing.display import money, status_badge
+from invoicing.issued import rows as issued_rows
 from invoicing.received.rows import render_rows
 from invoicing.transitions import BY_CODE as TRANSITIONS
 
@@ -67,3 +68,20 @@ def issued_acknowledgement_modal(context):
 def received_rows(invoices, can_change):
     """The rows of the Received invoices table (`invoicing.received.rows`)."""
     return render_rows(invoices, bool(can_change))
+
+
+@register.simple_tag
+def issued_search_rows(invoices, several_structures):
+    """The rows of the Issued Rechercher table (`invoicing.issued.rows`)."""
+    return issued_rows.search_rows(invoices, bool(several_structures))
+
+
+@register.simple_tag
+def issued_attention_rows(invoices, several_structures, show_comment, draft_links):
+    """The rows of a table of the Issued Synthèse (`invoicing.issued.rows`)."""
+    return issued_rows.attention_rows(
+        invoices,
+        several_structures=bool(several_structures),
+        show_comment=bool(show_comment),
+        drafts=bool(draft_links),
+    )

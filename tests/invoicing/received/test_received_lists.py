@@ -323,7 +323,11 @@ def test_search_above_the_cap_says_refine_instead_of_counting(client, world, mon
     assert client.get(SEARCH + "?page=2000").context["page"].number == 1  # 2 rows: one page
 
 
-def test_synthesis_counts_stop_at_the_cap(client, world, monkeypatch):
+def test_synthesis_counts_come_from_the_counters_and_only_overdue_is_bounded(
+    client, world, monkeypatch
+):
+    """Issue 10: waiting and suspended are the status counters (exact above the cap);
+    overdue is waiting minus the invoices not yet due, counted up to the cap."""
     from portal import pagination
 
     monkeypatch.setattr(pagination, "COUNT_CAP", 2)
@@ -335,9 +339,18 @@ def test_synthesis_counts_stop_at_the_cap(client, world, monkeypatch):
     response = client.get(SYNTHESIS + "?lang=fr")
 
     assert response.context["counts"] == {"waiting": 3, "overdue": 3, "suspended": 0}
+    assert not response.context["overdue_capped"]
     content = response.content.decode()
-    assert "Plus de 2 factures à traiter" in content and "Plus de 2 en retard" in content
+    assert "3 factures à traiter" in content and "3 en retard" in content
     assert "0 suspendue" in content
+
+    for _ in range(3):  # not yet due: above the cap, the overdue ones are counted instead
+        world.invoice()
+    response = client.get(SYNTHESIS + "?lang=fr")
+    assert response.context["counts"] == {"waiting": 6, "overdue": 3, "suspended": 0}
+    assert response.context["overdue_capped"]
+    content = response.content.decode()
+    assert "6 factures à traiter" in content and "Plus de 2 en retard" in content
 
 
 def test_rows_rendered_in_python_escape_and_show_every_column(world):
@@ -365,3 +378,20 @@ def test_rows_rendered_in_python_escape_and_show_every_column(world):
     assert f"<td>{money(Decimal('1234.5'), 'EUR')}</td>" in html
     assert "data-overdue" in html and "Non téléchargée" in html
     assert timezone.localdate(row.deposited_at).strftime("%d/%m/%Y") in html
+
+
+def test_a_name_part_search_counts_up_to_the_smaller_cap(client, world, monkeypatch):
+    """Issue 10: a name part has no index within the scope; its count stops sooner."""
+    from portal import pagination
+
+    monkeypatch.setattr(pagination, "NAME_PART_CAP", 2)
+    for _ in range(3):
+        world.invoice(supplier_name="Dupont et Fils")
+    client.force_login(world.reviewer)
+
+    by_name = client.get(SEARCH, {"supplier": "dupont"})
+    assert by_name.context["page"].paginator.count == 3  # cap + 1
+    assert "Plus de 2 factures, affinez votre recherche" in by_name.content.decode()
+    identifier = world.invoice(supplier_name="Dupont et Fils").supplier_identifier
+    by_identifier = client.get(SEARCH, {"supplier": identifier[:9]})
+    assert by_identifier.context["page"].paginator.count == 4  # the usual cap

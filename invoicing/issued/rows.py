@@ -1,0 +1,110 @@
+"""The rows of the Issued invoices tables, rendered in Python like the Received rows (issue
+10: a list page's CPU): the Rechercher results (25 a page) and the Synthèse's tables of
+invoices waiting for the supplier (up to 100). Same markup as the templates wrote, every
+value escaped with `format_html`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.urls import NoReverseMatch
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+
+from invoicing.display import date_maker, money, status_badge, url_maker
+from invoicing.models import Invoice
+
+DASH = "—"
+
+
+def _draft_urls():
+    """pk → the draft editor's address; None where the deposit pages are not installed."""
+    try:
+        return url_maker("invoicing:draft_edit")
+    except NoReverseMatch:
+        return None
+
+
+def search_rows(invoices: Iterable[Invoice], several_structures: bool) -> SafeString:
+    """`<tr>`s of the Rechercher results (`invoicing/issued/search.html`)."""
+    no_number = gettext("(sans numéro)")
+    detail_url, short_date = url_maker("invoicing:issued_detail"), date_maker()
+    date_time = date_maker("SHORT_DATETIME_FORMAT")
+
+    def row(invoice: Invoice) -> SafeString:
+        supplier = ""
+        if several_structures:
+            supplier = format_html("<td>{}</td>", invoice.supplier.company_name)
+        identifier = ""
+        if invoice.recipient_identifier:
+            identifier = format_html(
+                '<br><span class="fr-hint-text">{}</span>', invoice.recipient_identifier
+            )
+        return format_html(
+            '<tr data-invoice="{}">\n<td><a href="{}">{}</a></td>\n<td>{}</td>\n{}'
+            "<td>{}{}</td>\n"
+            '<td><abbr title="{}">{}</abbr></td>\n<td>{}</td>\n<td>{}</td>\n<td>{}</td>\n'
+            "</tr>\n",
+            invoice.pk,
+            detail_url(invoice.pk),
+            invoice.number or no_number,
+            short_date(invoice.invoice_date) or DASH,
+            supplier,
+            invoice.recipient_name or DASH,
+            identifier,
+            invoice.get_frame_display(),
+            (invoice.frame or "").split("_", 1)[0],
+            money(invoice.amount_ttc, invoice.currency),
+            status_badge(invoice.status),
+            date_time(invoice.status_changed_at),
+        )
+
+    return format_html_join("", "{}", ((row(invoice),) for invoice in invoices))
+
+
+def attention_rows(
+    invoices: Iterable[Invoice], *, several_structures: bool, show_comment: bool, drafts: bool
+) -> SafeString:
+    """`<tr>`s of a Synthèse table (`invoicing/issued/_attention_table.html`)."""
+    no_number = gettext("(sans numéro)")
+    resume = gettext("Reprendre")
+    detail_url, short_date = url_maker("invoicing:issued_detail"), date_maker()
+    draft_urls = _draft_urls() if drafts else None
+
+    def row(invoice: Invoice) -> SafeString:
+        draft = ""
+        draft_url = draft_urls(invoice.pk) if draft_urls else None
+        if draft_url:
+            draft = format_html(
+                '<br><a class="fr-link fr-link--sm fr-icon-edit-line fr-link--icon-left" '
+                'href="{}" data-draft-edit="{}">{}</a>',
+                draft_url,
+                invoice.pk,
+                resume,
+            )
+        supplier = ""
+        if several_structures:
+            supplier = format_html("<td>{}</td>", invoice.supplier.company_name)
+        comment = ""
+        if show_comment:
+            text = Truncator(invoice.status_comment).chars(120) if invoice.status_comment else ""
+            comment = format_html("<td>{}</td>\n", text or DASH)
+        return format_html(
+            '<tr data-invoice="{}">\n<td><a href="{}">{}</a>{}</td>\n{}'
+            "<td>{}</td>\n<td>{}</td>\n<td>{}</td>\n<td>{}</td>\n{}</tr>\n",
+            invoice.pk,
+            detail_url(invoice.pk),
+            invoice.number or no_number,
+            draft,
+            supplier,
+            invoice.recipient_name or DASH,
+            money(invoice.amount_ttc, invoice.currency),
+            status_badge(invoice.status),
+            short_date(invoice.status_changed_at),
+            comment,
+        )
+
+    return format_html_join("", "{}", ((row(invoice),) for invoice in invoices))

@@ -1,0 +1,286 @@
+"""Issue 10: the status counters (`invoicing.tallies`) equal a real count of the invoices
+after every kind of write: each transition of the table, a deposit, a draft saved and
+deleted, a re-routing, a queryset update, a bulk insert; exact under concurrent transitions
+on PostgreSQL, without deadlocks; the Synthèse pages read them in a constant number of
+queries."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections, transaction
+
+from invoicing import steps, tallies, workflow
+from invoicing.enums import HIDDEN_FROM_RECIPIENT, ActorRole, Frame, InvoiceStatus
+from invoicing.models import Invoice, StatusCount
+from invoicing.transitions import CHAIN_RANK, NEW, TABLE
+from tests.factories.invoicing import InvoiceFactory
+from tests.factories.structures import PublicStructureFactory, ServiceFactory, StructureFactory
+
+S = InvoiceStatus
+pytestmark = pytest.mark.django_db
+
+
+def real_counts() -> Counter:
+    """What the counters must hold, counted in Python from the invoices."""
+    counts: Counter = Counter()
+    rows = Invoice.objects.values_list(
+        "supplier_id", "recipient_id", "recipient_service_id", "status"
+    )
+    for supplier, recipient, service, status in rows:
+        counts["S", supplier, 0, status] += 1
+        if recipient is not None and status not in HIDDEN_FROM_RECIPIENT:
+            counts["R", recipient, service or 0, status] += 1
+    return counts
+
+
+def counters() -> Counter:
+    rows = StatusCount.objects.exclude(n=0).values_list(
+        "side", "structure_id", "service_id", "status", "n"
+    )
+    return Counter({(side, sid, svc, status): n for side, sid, svc, status, n in rows})
+
+
+def assert_exact() -> None:
+    assert counters() == real_counts()
+
+
+@pytest.fixture
+def all_roles(monkeypatch):
+    """Every actor plays every role: this module tests the counters, not the permissions."""
+    monkeypatch.setattr(steps, "actor_roles", lambda actor, invoice: set(ActorRole))
+
+
+def _target(transition, source):
+    if transition.target is not None:
+        return None
+    later = [
+        s
+        for s, rank in CHAIN_RANK.items()
+        if rank > CHAIN_RANK.get(source, 0) and s != S.MISE_EN_PAIEMENT
+    ]
+    return later[-1] if later else None
+
+
+def test_every_transition_of_the_table_keeps_the_counters_exact(all_roles):
+    recipient = PublicStructureFactory()
+    service = ServiceFactory(structure=recipient)
+    other = PublicStructureFactory()
+    other_service = ServiceFactory(structure=other)
+    supplier = StructureFactory()
+    moved = 0
+    for transition in TABLE:
+        for source in sorted(transition.sources - {NEW}):
+            for frame in (Frame.A1, Frame.A9):
+                invoice = InvoiceFactory(
+                    status=source,
+                    frame=frame,
+                    supplier=supplier,
+                    recipient=recipient,
+                    recipient_service=service,
+                    validator=other if frame == Frame.A9 else None,
+                )
+                target = _target(transition, source)
+                if not transition.allows(invoice, target):
+                    continue
+                # T16 re-routes the invoice: the counters follow it to its new recipient.
+                updates = (
+                    {"recipient": other, "recipient_service": other_service}
+                    if transition.code == "T16"
+                    else None
+                )
+                with transaction.atomic():
+                    steps.apply(
+                        invoice,
+                        transition.code,
+                        target=target,
+                        comment="motif",
+                        updates=updates,
+                    )
+                moved += 1
+                assert_exact()
+    assert moved >= len(TABLE) - 3  # T1, T2, T3 start from NEW too
+
+
+def test_deposit_draft_and_deletion_keep_the_counters_exact(
+    personas, django_capture_on_commit_callbacks
+):
+    draft = Invoice(
+        supplier=personas.structure, recipient=personas.public, frame=Frame.A1, number="D1"
+    )
+    workflow.save_draft(draft, actor=personas.simple_change)
+    assert_exact()
+    assert tallies.issued([personas.structure.pk]) == {S.BROUILLON: 1}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(draft, actor=personas.simple_change)  # T2, then T4 after commit
+    assert_exact()
+    assert tallies.received({personas.public.pk: None}) == {S.MISE_A_DISPOSITION: 1}
+
+    other = Invoice(
+        supplier=personas.structure, recipient=personas.public, frame=Frame.A1, number="D2"
+    )
+    workflow.save_draft(other, actor=personas.simple_change)
+    other.delete()
+    assert_exact()
+    assert tallies.issued([personas.structure.pk]) == {S.MISE_A_DISPOSITION: 1}
+
+
+def test_writes_outside_the_workflow_keep_the_counters_exact():
+    """Queryset updates and bulk inserts (demo data, imports) run no Python hook: the
+    triggers count them all the same."""
+    recipient = PublicStructureFactory()
+    service = ServiceFactory(structure=recipient)
+    invoices = [InvoiceFactory(recipient=recipient) for _ in range(3)]
+    Invoice.objects.filter(pk=invoices[0].pk).update(status=S.SUSPENDUE)
+    Invoice.objects.filter(pk=invoices[1].pk).update(recipient_service=service)
+    Invoice.objects.filter(pk=invoices[2].pk).update(status=S.BROUILLON)  # hidden from R
+    Invoice.objects.filter(pk=invoices[2].pk).update(recipient=None)
+    Invoice.objects.filter(pk=invoices[1].pk).update(updated_at=invoices[1].updated_at)
+    assert_exact()
+    copy = Invoice.objects.get(pk=invoices[0].pk)
+    copy.pk, copy.number = None, "BULK-1"
+    Invoice.objects.bulk_create([copy])
+    assert_exact()
+    Invoice.objects.filter(recipient=recipient).delete()
+    assert_exact()
+
+
+def test_service_scope_reads_only_the_allowed_services():
+    recipient = PublicStructureFactory()
+    first, second = ServiceFactory(structure=recipient), ServiceFactory(structure=recipient)
+    InvoiceFactory(recipient=recipient, recipient_service=first)
+    InvoiceFactory(recipient=recipient, recipient_service=second, status=S.SUSPENDUE)
+    InvoiceFactory(recipient=recipient, recipient_service=None)
+    InvoiceFactory(recipient=recipient, status=S.DEPOSEE)  # RCV-2: not on the recipient side
+
+    assert tallies.received({recipient.pk: None}) == {
+        S.MISE_A_DISPOSITION: 2,
+        S.SUSPENDUE: 1,
+    }
+    assert tallies.received({recipient.pk: {first.pk}}) == {S.MISE_A_DISPOSITION: 1}
+    assert tallies.received({recipient.pk: set()}) == {}
+    assert tallies.received({}) == {}
+
+
+def test_rebuild_recounts_from_the_invoices():
+    InvoiceFactory.create_batch(3)
+    StatusCount.objects.update(n=42)
+    tallies.rebuild(connection)
+    assert_exact()
+
+
+# --- PostgreSQL: concurrency ------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_transitions_keep_the_counters_exact_without_deadlock(postgresql, all_roles):
+    """Threads move invoices of one recipient in opposite directions (open → suspended and
+    suspended → completed → taken into account), each in its own transaction: every
+    counter row is shared, taken in key order by the trigger; no deadlock, no lost update."""
+    recipient = PublicStructureFactory()
+    supplier = StructureFactory()
+    forward = [
+        InvoiceFactory(recipient=recipient, supplier=supplier, status=S.MISE_A_DISPOSITION)
+        for _ in range(12)
+    ]
+    backward = [
+        InvoiceFactory(recipient=recipient, supplier=supplier, status=S.SUSPENDUE)
+        for _ in range(12)
+    ]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def run(invoices, codes):
+        try:
+            barrier.wait()
+            for invoice in invoices:
+                for code in codes:
+                    with transaction.atomic():
+                        steps.apply(invoice, code, comment="motif")
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=(forward[:6], ["T10"])),
+        threading.Thread(target=run, args=(forward[6:], ["T9", "T10"])),
+        threading.Thread(target=run, args=(backward[:6], ["T15", "T9"])),
+        threading.Thread(target=run, args=(backward[6:], ["T15"])),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    assert_exact()
+    assert tallies.received({recipient.pk: None}) == {
+        S.SUSPENDUE: 12,
+        S.PRISE_EN_COMPTE_DESTINATAIRE: 6,
+        S.COMPLETEE: 6,
+    }
+
+
+# --- The Synthèse pages read them ---------------------------------------------------------
+
+
+def _invoice_queries(captured) -> list[str]:
+    return [q["sql"] for q in captured if '"invoicing_invoice"' in q["sql"]]
+
+
+def test_issued_synthesis_reads_the_counters_and_counts_no_invoice(client, personas):
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    url = reverse("invoicing:issued")
+    for status in (S.MISE_A_DISPOSITION, S.MISE_A_DISPOSITION, S.SUSPENDUE, S.BROUILLON):
+        InvoiceFactory(supplier=personas.structure, status=status)
+    client.force_login(personas.simple_change)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        response = client.get(url)
+    counts = {code: n for code, _label, n in response.context["synthesis"].counts}
+    assert counts == {S.MISE_A_DISPOSITION: 2, S.SUSPENDUE: 1, S.BROUILLON: 1}
+    assert response.context["synthesis"].total == 4
+    assert not [sql for sql in _invoice_queries(one) if "COUNT(" in sql.upper()]
+    assert any('"invoicing_statuscount"' in q["sql"] for q in one)
+
+    InvoiceFactory.create_batch(5, supplier=personas.structure, status=S.REJETEE)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(one)
+
+
+def test_received_synthesis_query_count_does_not_grow_past_the_cap(client, personas, monkeypatch):
+    """Constant in rows: the counters whatever the count, one bounded count of the invoices
+    not yet due, and one more (bounded) when those pass the cap."""
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from portal import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    recipient, reviewer = personas.public, personas.public_reviewer
+    url = reverse("invoicing:received")
+    client.force_login(reviewer)
+    old = timezone.now() - timedelta(days=400)
+    InvoiceFactory(recipient=recipient, deposited_at=old)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    InvoiceFactory.create_batch(4, recipient=recipient, deposited_at=old)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.context["counts"]["waiting"] == 5
+    assert response.context["counts"]["overdue"] == 5
+    assert len(many) == len(one)
+    InvoiceFactory.create_batch(3, recipient=recipient)  # not yet due, past the cap
+    with CaptureQueriesContext(connection) as later:
+        response = client.get(url)
+    assert response.context["counts"]["waiting"] == 8
+    assert len(later) == len(one) + 1
