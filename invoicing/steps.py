@@ -26,6 +26,7 @@ from invoicing.errors import (
 )
 from invoicing.models import Invoice, StatusEvent
 from invoicing.transitions import BY_CODE, R, S, actor_roles
+from notifications.models import ActivityEvent
 
 logger = logging.getLogger(__name__)
 MAX_REASON = 255  # LIF-2
@@ -81,6 +82,41 @@ def record(
         sender=Invoice, invoice=invoice, event=event, previous_status=previous_status
     )
     return event
+
+
+def record_many(
+    invoices: list[Invoice],
+    *,
+    status: str,
+    transition: str,
+    actor=None,
+    actor_role: str = "",
+    previous_status: str | None = None,
+) -> list[StatusEvent]:
+    """`record` of the same change on many invoices (a flow's lot): the history rows and
+    their activity events in one INSERT each, the signal sent for each invoice."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    events = StatusEvent.objects.bulk_create(
+        [
+            StatusEvent(
+                invoice=invoice,
+                status=status,
+                transition=transition,
+                actor=actor,
+                actor_role=actor_role,
+            )
+            for invoice in invoices
+        ]
+    )
+    rows = []
+    for invoice, event in zip(invoices, events, strict=True):
+        rows += activity.activity_events(invoice, event)  # NOT-3, in this transaction
+    ActivityEvent.objects.bulk_create(rows)
+    for invoice, event in zip(invoices, events, strict=True):
+        invoice_status_changed.send(
+            sender=Invoice, invoice=invoice, event=event, previous_status=previous_status
+        )
+    return events
 
 
 def apply(
@@ -152,6 +188,37 @@ def make_available(invoice: Invoice) -> Invoice | None:
     if locked.status != S.DEPOSEE:
         return None
     return apply(locked, "T4")
+
+
+@transaction.atomic
+def make_available_many(invoice_ids) -> list[Invoice]:
+    """T4 of many invoices deposited together (a flow's lot), idempotent: the DEPOSEE ones
+    move, in one UPDATE, with their history and activity rows written in bulk."""
+    transition = BY_CODE["T4"]
+    locked = [
+        invoice
+        for invoice in Invoice.objects.select_for_update(of=("self",))
+        .select_related("supplier", "recipient", "recipient_service", "validator")
+        .filter(pk__in=list(invoice_ids), status=S.DEPOSEE)
+        .order_by("pk")
+        if transition.allows(invoice)
+    ]
+    if not locked:
+        return []
+    now = timezone.now()
+    Invoice.objects.filter(pk__in=[invoice.pk for invoice in locked]).update(
+        status=transition.target, status_changed_at=now, updated_at=now
+    )
+    for invoice in locked:
+        invoice.status, invoice.status_changed_at, invoice.updated_at = transition.target, now, now
+    record_many(
+        locked,
+        status=transition.target,
+        transition=transition.code,
+        actor_role=transition.actor.value,
+        previous_status=S.DEPOSEE,
+    )
+    return locked
 
 
 @transaction.atomic

@@ -33,6 +33,7 @@ from invoicing.enums import (
 )
 from invoicing.errors import InvoiceValidationError, ReturnCode
 from invoicing.models import Invoice
+from invoicing.rules import memo
 from invoicing.rules.amounts import (
     check_amounts,
     check_lines,
@@ -79,14 +80,28 @@ class CheckedDeposit:
     invoice: CheckedInvoice
 
 
+def number_key(supplier_id, year: int, number: str) -> tuple:
+    """The memo's key for INV-5 (a lot reads its numbers ahead, then marks those it uses)."""
+    return ("number used", supplier_id, year, number)
+
+
+def used_numbers(supplier_id, numbers) -> set[tuple[int, str]]:
+    """{(year, number)} among `numbers` already used by the supplier (INV-5), one query."""
+    return set(
+        Invoice.objects.filter(supplier_id=supplier_id, number__in=list(numbers))
+        .exclude(status=InvoiceStatus.BROUILLON)
+        .values_list("invoice_year", "number")
+    )
+
+
 def number_is_used(*, supplier, number: str, year: int, exclude_pk: int | None = None) -> bool:
     """INV-5: drafts do not count; rejected and refused invoices keep their number."""
     used = Invoice.objects.filter(
         supplier_id=pk_of(supplier), invoice_year=year, number=number
     ).exclude(status=InvoiceStatus.BROUILLON)
     if exclude_pk is not None:
-        used = used.exclude(pk=exclude_pk)
-    return used.exists()
+        return used.exclude(pk=exclude_pk).exists()
+    return memo.remember(number_key(pk_of(supplier), year, number), used.exists)
 
 
 def _check_frame(data: Mapping, errors: FieldErrors) -> Frame | None:
