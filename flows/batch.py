@@ -94,14 +94,14 @@ def prepare(flow: Flow, item, position: int) -> Pending | list[dict]:
     data = deposit_data(values, supplier)
     stored = []
     try:
-        main, extras = files.store_invoice_files(flow, item, values, root, stored=stored)
+        main, extras, digest = files.store_invoice_files(flow, item, values, root, stored=stored)
     except files.RefusedAttachment as exc:
         files.forget(stored)
         return [dp_error(values, exc.message)]
     except BaseException:
         files.forget(stored)
         raise
-    return Pending(position, values, Deposit(data, main, extras), stored)
+    return Pending(position, values, Deposit(data, main, extras, dossier_sha256=digest), stored)
 
 
 def integrate_batch(flow: Flow, items: list) -> dict[int, list[dict]]:

@@ -22,6 +22,7 @@ from invoicing.documents.files import (
     delete_stored,
     extension_of,
     sanitize_filename,
+    sha256_of_contents,
     store_upload,
     validate_attachment,
 )
@@ -65,8 +66,8 @@ def _store(content: bytes, name: str, *, flow, stored: list, **fields) -> Attach
 
 
 def store_invoice_files(flow, item, values: dict, root, *, stored: list):
-    """(main, complementary attachments): their files written, their rows not yet (the
-    caller saves them with the invoice). `stored` collects the paths written, for the
+    """(main, complementary attachments, the dossier's fingerprint): their files written,
+    their rows not yet (the caller saves them with the invoice). `stored` collects the paths written, for the
     caller to forget on failure.
 
     The main file is the Factur-X PDF, or for E1 the XML itself (the invoice that counts);
@@ -106,7 +107,8 @@ def store_invoice_files(flow, item, values: dict, root, *, stored: list):
                 attachment_type=AttachmentType.AUTRE,
             )
         )
-    return main, extras
+    contents = [item.pdf if is_facturx else item.xml, *(d.data for d in embedded)]
+    return main, extras, sha256_of_contents(contents)
 
 
 def forget(paths: list) -> None:

@@ -30,7 +30,7 @@ def activity_events(invoice, event) -> list:
     rows = [
         activity.activity_event(
             EventKind.INVOICE_STATUS,
-            structure=invoice.supplier,
+            structure=invoice.supplier_id,
             area=AreaCode.ISSUED,
             link=("invoicing:issued_detail", invoice.pk),
             params=params,
@@ -41,9 +41,9 @@ def activity_events(invoice, event) -> list:
         rows.append(
             activity.activity_event(
                 EventKind.INVOICE_RECEIVED,
-                structure=invoice.recipient,
+                structure=invoice.recipient_id,
                 area=AreaCode.RECEIVED,
-                service=invoice.recipient_service,
+                service=invoice.recipient_service_id,
                 link=("invoicing:received_detail", invoice.pk),
                 params={**params, "supplier": invoice.supplier_name},
                 actor=actor,
@@ -53,7 +53,7 @@ def activity_events(invoice, event) -> list:
         rows.append(
             activity.activity_event(
                 EventKind.INVOICE_TO_VALIDATE,
-                structure=invoice.validator,
+                structure=invoice.validator_id,
                 area=AreaCode.TO_VALIDATE,
                 link=("validation:detail", invoice.pk),
                 params={**params, "supplier": invoice.supplier_name},

@@ -190,6 +190,19 @@ def make_available(invoice: Invoice) -> Invoice | None:
     return apply(locked, "T4")
 
 
+# What T4 and its activity events read of an invoice (`make_available_many`).
+T4_COLUMNS = (
+    "status",
+    "number",
+    "frame",
+    "supplier_name",
+    "supplier_id",
+    "recipient_id",
+    "recipient_service_id",
+    "validator_id",
+)
+
+
 @transaction.atomic
 def make_available_many(invoice_ids) -> list[Invoice]:
     """T4 of many invoices deposited together (a flow's lot), idempotent: the DEPOSEE ones
@@ -198,7 +211,7 @@ def make_available_many(invoice_ids) -> list[Invoice]:
     locked = [
         invoice
         for invoice in Invoice.objects.select_for_update(of=("self",))
-        .select_related("supplier", "recipient", "recipient_service", "validator")
+        .only(*T4_COLUMNS)
         .filter(pk__in=list(invoice_ids), status=S.DEPOSEE)
         .order_by("pk")
         if transition.allows(invoice)

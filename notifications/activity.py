@@ -54,14 +54,21 @@ def activity_event(
         link = link_to(*link)
     return ActivityEvent(
         kind=kind,
-        structure=structure,
         area=str(area),
-        service=service,
-        user=user,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
         link=link,
         params=params or {},
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        **_relation("structure", structure),
+        **_relation("service", service),
+        **_relation("user", user),
     )
+
+
+def _relation(name: str, value) -> dict:
+    """An instance, or its pk (a lot's invoices carry their parties' pks only)."""
+    if value is None or hasattr(value, "_meta"):
+        return {name: value}
+    return {f"{name}_id": value}
 
 
 def link_to(name: str, *args) -> str:

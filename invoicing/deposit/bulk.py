@@ -45,6 +45,8 @@ class Deposit:
     data: dict[str, Any]
     main: Attachment
     attachments: list[Attachment] = field(default_factory=list)
+    # sha256_of_paths of main + attachments, when the caller has their bytes at hand.
+    dossier_sha256: str = ""
     invoice: Invoice | None = None
     error: InvoiceValidationError | None = None
 
@@ -106,7 +108,7 @@ def send_many(deposits: list[Deposit], *, actor, deposit_mode: tuple[str, str]) 
         _fill_sent(invoice, deposit.data, checked)
         _snapshot(invoice, checked, supplier)
         invoice.deposit_mode, invoice.deposit_format = deposit_mode
-        invoice.dossier_sha256 = sha256_of_paths(
+        invoice.dossier_sha256 = deposit.dossier_sha256 or sha256_of_paths(
             [a.path for a in (deposit.main, *deposit.attachments)]
         )
         # INV-5 within the batch: the next invoice with this number is refused.

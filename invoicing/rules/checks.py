@@ -96,12 +96,18 @@ def used_numbers(supplier_id, numbers) -> set[tuple[int, str]]:
 
 def number_is_used(*, supplier, number: str, year: int, exclude_pk: int | None = None) -> bool:
     """INV-5: drafts do not count; rejected and refused invoices keep their number."""
-    used = Invoice.objects.filter(
-        supplier_id=pk_of(supplier), invoice_year=year, number=number
-    ).exclude(status=InvoiceStatus.BROUILLON)
+
+    def used():
+        found = Invoice.objects.filter(
+            supplier_id=pk_of(supplier), invoice_year=year, number=number
+        ).exclude(status=InvoiceStatus.BROUILLON)
+        if exclude_pk is not None:
+            found = found.exclude(pk=exclude_pk)
+        return found.exists()
+
     if exclude_pk is not None:
-        return used.exclude(pk=exclude_pk).exists()
-    return memo.remember(number_key(pk_of(supplier), year, number), used.exists)
+        return used()
+    return memo.remember(number_key(pk_of(supplier), year, number), used)
 
 
 def _check_frame(data: Mapping, errors: FieldErrors) -> Frame | None:
