@@ -104,9 +104,9 @@ def prepare(flow: Flow, item, position: int) -> Pending | list[dict]:
     return Pending(position, values, Deposit(data, main, extras, dossier_sha256=digest), stored)
 
 
-def integrate_batch(flow: Flow, items: list) -> dict[int, list[dict]]:
-    """The invoices `items` ((position, Item) pairs): {position: errors} for each of them,
-    [] for an invoice integrated."""
+def integrate_batch(flow: Flow, items) -> dict[int, list[dict]]:
+    """The invoices `items` ((position, Item) pairs, read one at a time): {position:
+    errors} for each of them, [] for an invoice integrated."""
     outcome: dict[int, list[dict]] = {}
     pending: list[Pending] = []
     try:

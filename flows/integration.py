@@ -139,17 +139,23 @@ def _process(flow: Flow) -> Outcome:
         # FLW-4 first, over the whole file: a lot with one unreadable entry or an entry
         # of another syntax is rejected before any of its invoices is integrated.
         # The file's detection (for a lot, a scan of every entry) is done once.
+        # An XML entry's detection (a whole scan) is kept for the second reading; a
+        # Factur-X's is not (it holds the embedded XML).
+        known, rank = {}, 0
         with open(path, "rb") as fh:
             detected = detect_flow(fh)
-            outcome.invoice_count = sum(
-                1
-                for _item in read_items(
-                    fh, file_name=flow.file_name, syntax=flow.syntax, detected=detected
-                )
-            )
+            for rank, item in enumerate(
+                read_items(fh, file_name=flow.file_name, syntax=flow.syntax, detected=detected), 1
+            ):
+                if item.pdf is None:
+                    known[rank] = item.detected
+            outcome.invoice_count = rank
         with open(path, "rb") as fh:
             items = enumerate(
-                read_items(fh, file_name=flow.file_name, syntax=flow.syntax, detected=detected), 1
+                read_items(
+                    fh, file_name=flow.file_name, syntax=flow.syntax, detected=detected, known=known
+                ),
+                1,
             )
             # The lot's reference data (supplier, its bank accounts, recipients and their
             # services) is read once for the whole lot.
@@ -169,21 +175,23 @@ def _integrate_batch(flow: Flow, items, done: set, outcome: Outcome) -> bool:
     """Up to BATCH invoices, written in one transaction (`flows.batch`). False once the
     items are exhausted. A crash loses the batch's invoices whole, and the retry
     integrates them again; those of earlier batches are skipped."""
-    todo = []
-    more = True
-    for _count in range(BATCH):
-        position_item = next(items, None)
-        if position_item is None:
-            more = False
-            break
-        position, item = position_item
-        if position in done:
-            outcome.integrated += 1
-        else:
-            todo.append(position_item)
-    results = batch.integrate_batch(flow, todo) if todo else {}
-    for position, _item in todo:
+    state = {"more": True}
+
+    def todo():
+        # One item at a time: a lot of large Factur-X files is never held whole.
+        for _count in range(BATCH):
+            position_item = next(items, None)
+            if position_item is None:
+                state["more"] = False
+                return
+            if position_item[0] in done:
+                outcome.integrated += 1
+            else:
+                yield position_item
+
+    results = batch.integrate_batch(flow, todo())
+    for position in sorted(results):
         errors = results[position]
         outcome.invoice_errors.extend(errors)  # in the lot's order
         outcome.integrated += not errors
-    return more
+    return state["more"]

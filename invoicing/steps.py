@@ -165,8 +165,9 @@ def apply(
     return locked
 
 
-def after_commit(task, invoice_id: int) -> None:
-    """Send the follow-up `task` once the change is committed. A broker outage must not turn a
+def after_commit(task, invoice_id: int | list[int]) -> None:
+    """Send the follow-up `task` once the change is committed (of one invoice, or of a
+    flow's batch for `make_available_many`). A broker outage must not turn a
     committed deposit into an error page: the periodic `advance_stuck_invoices` picks the
     invoice up later (ARCHITECTURE rule 5)."""
 

@@ -40,9 +40,11 @@ def deposited(actor, supplier, monkeypatch):
 
 def integrate_counting(flow, django_capture_on_commit_callbacks):
     """The flow's integration and its T4 (sent after commit): (flow, queries)."""
-    with CaptureQueriesContext(connection) as queries:
-        with django_capture_on_commit_callbacks(execute=True):
-            flow = integrate_flow(flow.pk)
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        flow = integrate_flow(flow.pk)
     return flow, len(queries)
 
 
