@@ -112,6 +112,7 @@ def integrate_batch(flow: Flow, items) -> dict[int, list[dict]]:
     try:
         for position, item in items:
             prepared = prepare(flow, item, position)
+            item = None  # noqa: PLW2901 - not held while the next entry is read
             if isinstance(prepared, Pending):
                 pending.append(prepared)
             else:

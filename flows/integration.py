@@ -32,6 +32,7 @@ MAX_ATTEMPTS = 3  # FLW-3
 # checked against the lot's files and stored before it opens), so SQLite's single writer
 # still lets the web in; large enough to make the per-batch queries negligible.
 BATCH = 200
+KNOWN_XML_BUDGET = 16 * 1024 * 1024  # Factur-X XML kept between the two readings
 LEASE = timedelta(minutes=15)  # a claim older than this is a dead worker's
 INTERNAL_ERROR = "Erreur interne de traitement"
 S = FlowState
@@ -139,16 +140,18 @@ def _process(flow: Flow) -> Outcome:
         # FLW-4 first, over the whole file: a lot with one unreadable entry or an entry
         # of another syntax is rejected before any of its invoices is integrated.
         # The file's detection (for a lot, a scan of every entry) is done once.
-        # An XML entry's detection (a whole scan) is kept for the second reading; a
-        # Factur-X's is not (it holds the embedded XML).
-        known, rank = {}, 0
+        # Each entry's detection (a whole XML scan, or a PDF opened and its XML extracted)
+        # is kept for the second reading; a Factur-X's only within a bound, as it holds
+        # its embedded XML.
+        known, rank, budget = {}, 0, KNOWN_XML_BUDGET
         with open(path, "rb") as fh:
             detected = detect_flow(fh)
             for rank, item in enumerate(
                 read_items(fh, file_name=flow.file_name, syntax=flow.syntax, detected=detected), 1
             ):
-                if item.pdf is None:
+                if item.pdf is None or len(item.xml) <= budget:
                     known[rank] = item.detected
+                    budget -= len(item.xml) if item.pdf is not None else 0
             outcome.invoice_count = rank
         with open(path, "rb") as fh:
             items = enumerate(
@@ -188,6 +191,7 @@ def _integrate_batch(flow: Flow, items, done: set, outcome: Outcome) -> bool:
                 outcome.integrated += 1
             else:
                 yield position_item
+            position_item = None  # not held while the next entry is read
 
     results = batch.integrate_batch(flow, todo())
     for position in sorted(results):
