@@ -18,10 +18,39 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from commitments.models import Commitment, CommitmentInvoice
+from invoicing.rules import memo
 
 
 def normalize_number(number: str | None) -> str:
     return (number or "").strip()
+
+
+def published_key(recipient_id, supplier_id) -> tuple:
+    return ("commitments", recipient_id, supplier_id)
+
+
+def published_for(supplier, recipients) -> dict[tuple, list[Commitment]]:
+    """{published_key: the commitments (newest first)} of these recipients for `supplier`,
+    in one query: what a lot's memo reads ahead."""
+    found = {published_key(r.pk, supplier.pk): [] for r in recipients}
+    for commitment in Commitment.objects.filter(supplier=supplier, recipient__in=recipients):
+        found[published_key(commitment.recipient_id, supplier.pk)].append(commitment)
+    return found
+
+
+def _published(recipient, supplier) -> list[Commitment] | None:
+    """Inside a `memo.batch()`: the recipient's commitments for the supplier, read once
+    (a lot's invoices share them). None outside: the callers query as they always did."""
+    if not memo.active():
+        return None
+    return memo.remember(
+        published_key(recipient.pk, supplier.pk),
+        lambda: list(Commitment.objects.filter(recipient=recipient, supplier=supplier)),
+    )
+
+
+def _matches(commitment: Commitment, number: str) -> bool:
+    return commitment.is_active and commitment.number.upper() == number.upper()
 
 
 def find_active_commitment(*, recipient, supplier, engagement_number: str) -> Commitment | None:
@@ -29,6 +58,9 @@ def find_active_commitment(*, recipient, supplier, engagement_number: str) -> Co
     number = normalize_number(engagement_number)
     if not number or recipient is None or supplier is None:
         return None
+    published = _published(recipient, supplier)
+    if published is not None:
+        return next((c for c in published if _matches(c, number)), None)
     return Commitment.objects.filter(
         recipient=recipient, supplier=supplier, is_active=True, number__iexact=number
     ).first()
@@ -47,11 +79,16 @@ def check_engagement(*, recipient, supplier, engagement_number: str, service=Non
         return None
     if not _required(recipient, service):
         return None
-    published = Commitment.objects.filter(recipient=recipient, supplier=supplier)
-    if not published.exists():
-        return None
-    if published.filter(is_active=True, number__iexact=number).exists():
-        return None
+    remembered = _published(recipient, supplier)
+    if remembered is not None:
+        if not remembered or any(_matches(c, number) for c in remembered):
+            return None
+    else:
+        published = Commitment.objects.filter(recipient=recipient, supplier=supplier)
+        if not published.exists():
+            return None
+        if published.filter(is_active=True, number__iexact=number).exists():
+            return None
     return _(
         "Le numéro d'engagement %(number)s ne correspond à aucun engagement actif de ce "
         "destinataire pour votre structure."
@@ -91,3 +128,19 @@ def link_invoice(invoice, *, fresh: bool = False) -> None:
             current.delete()
         return
     CommitmentInvoice.objects.update_or_create(invoice=invoice, defaults={"commitment": match})
+
+
+def link_new_invoices(invoices) -> int:
+    """`link_invoice(invoice, fresh=True)` of invoices created together (a flow's lot): one
+    INSERT for their links. Returns the number of links."""
+    links = []
+    for invoice in invoices:
+        match = find_active_commitment(
+            recipient=invoice.recipient,
+            supplier=invoice.supplier,
+            engagement_number=invoice.engagement_number,
+        )
+        if match is not None:
+            links.append(CommitmentInvoice(invoice=invoice, commitment=match))
+    CommitmentInvoice.objects.bulk_create(links)
+    return len(links)

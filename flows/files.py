@@ -15,13 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from flows.mapping import pdf_attachments, xml_attachments
-from invoicing.documents.attachments import store_attachment
+from invoicing.documents.attachments import attachment_row
 from invoicing.documents.certificate import html_to_pdf
 from invoicing.documents.files import (
     MAX_NAME_LENGTH,
     delete_stored,
     extension_of,
     sanitize_filename,
+    sha256_of_contents,
+    store_upload,
     validate_attachment,
 )
 from invoicing.enums import AttachmentType
@@ -54,21 +56,19 @@ def render_e1_pdf(values: dict, flow) -> bytes:
 
 
 def _store(content: bytes, name: str, *, flow, stored: list, **fields) -> Attachment:
-    attachment = store_attachment(
-        ContentFile(content, name=name),
-        subdir=f"flows/{timezone.localdate():%Y/%m}/invoices",
-        invoice=None,
-        actor=flow.created_by,
-        name=name,
-        **fields,
+    """The file written under MEDIA_ROOT and its row, unsaved: the lot's rows are written
+    together with their invoices (`invoicing.deposit.bulk`)."""
+    saved = store_upload(
+        ContentFile(content, name=name), subdir=f"flows/{timezone.localdate():%Y/%m}/invoices"
     )
-    stored.append(attachment.path)
-    return attachment
+    stored.append(saved.path)
+    return attachment_row(saved, invoice=None, actor=flow.created_by, name=name, **fields)
 
 
 def store_invoice_files(flow, item, values: dict, root, *, stored: list):
-    """(main, complementary attachments), stored unlinked for `send_invoice` to link.
-    `stored` collects the paths written, for the caller to forget on failure.
+    """(main, complementary attachments, the dossier's fingerprint): their files written,
+    their rows not yet (the caller saves them with the invoice). `stored` collects the paths written, for the
+    caller to forget on failure.
 
     The main file is the Factur-X PDF, or for E1 the XML itself (the invoice that counts);
     E1's PDF and the certificates are rendered after commit (`complete_documents`): two
@@ -107,20 +107,14 @@ def store_invoice_files(flow, item, values: dict, root, *, stored: list):
                 attachment_type=AttachmentType.AUTRE,
             )
         )
-    return main, extras
+    contents = [item.pdf if is_facturx else item.xml, *(d.data for d in embedded)]
+    return main, extras, sha256_of_contents(contents)
 
 
 def forget(paths: list) -> None:
     """The files of an invoice whose integration was rolled back."""
     for path in paths:
         delete_stored(path)
-
-
-def drop(paths: list) -> None:
-    """The files of a refused invoice and their rows (stored unlinked, in the caller's
-    transaction)."""
-    Attachment.objects.filter(path__in=paths, invoice=None).delete()
-    forget(paths)
 
 
 def complete_documents(flow) -> int:
@@ -153,7 +147,8 @@ def complete_documents(flow) -> int:
                     designation=_("Facture (représentation PDF)"),
                     attachment_type=AttachmentType.AUTRE,
                 )
-                Attachment.objects.filter(pk=pdf.pk).update(invoice=invoice)
+                pdf.invoice = invoice
+                pdf.save(force_insert=True)
             paths = [a.path for a in invoice.attachments.order_by("-is_main", "pk")]
             invoice.dossier_sha256 = sha256_of_paths(paths)
             invoice.save(update_fields=["dossier_sha256", "updated_at"])

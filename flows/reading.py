@@ -58,20 +58,26 @@ def detect_flow(fh: IO[bytes]) -> DetectedFormat:
 
 
 def read_items(
-    fh: IO[bytes], *, file_name: str, syntax: str, detected: DetectedFormat | None = None
+    fh: IO[bytes],
+    *,
+    file_name: str,
+    syntax: str,
+    detected: DetectedFormat | None = None,
+    known: dict[int, DetectedFormat] | None = None,
 ) -> Iterator[Item]:
     """The invoices of the flow file `fh`; FlowFileError when it cannot be integrated.
     `detected`: `detect_flow(fh)` when the caller already has it (each entry is still
-    detected on its own)."""
+    detected on its own). `known`: {rank of an entry (from 1): its detection} from an
+    earlier reading of this same file, not repeated."""
     if detected is None:
         detected = detect_flow(fh)
     if detected.kind == ARCHIVE:
         fh.seek(0)
         entries = _zip_entries(fh) if detected.archive_type == "zip" else _tar_entries(fh)
         found = False
-        for name, data in entries:
+        for rank, (name, data) in enumerate(entries, 1):
             found = True
-            yield _item(name, data, syntax)
+            yield _item(name, data, syntax, (known or {}).get(rank))
         if not found:
             raise FlowFileError(_("Le lot ne contient aucune facture."), "empty_lot")
         return

@@ -234,6 +234,12 @@ class Invoice(models.Model):
                 kwargs["update_fields"] = {*update_fields, "due_date"}
         super().save(*args, **kwargs)
 
+    def prepare_save(self) -> None:
+        """The derived columns `save` writes with a whole row (and `bulk_create`'s callers
+        set, which calls no `save`)."""
+        self.invoice_year = self.invoice_date.year if self.invoice_date else None
+        self.due_date = self.payment_due_date()
+
     @property
     def is_draft(self) -> bool:
         return self.status == InvoiceStatus.BROUILLON

@@ -26,6 +26,7 @@ from invoicing.errors import (
 )
 from invoicing.models import Invoice, StatusEvent
 from invoicing.transitions import BY_CODE, R, S, actor_roles
+from notifications.models import ActivityEvent
 
 logger = logging.getLogger(__name__)
 MAX_REASON = 255  # LIF-2
@@ -83,6 +84,41 @@ def record(
     return event
 
 
+def record_many(
+    invoices: list[Invoice],
+    *,
+    status: str,
+    transition: str,
+    actor=None,
+    actor_role: str = "",
+    previous_status: str | None = None,
+) -> list[StatusEvent]:
+    """`record` of the same change on many invoices (a flow's lot): the history rows and
+    their activity events in one INSERT each, the signal sent for each invoice."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    events = StatusEvent.objects.bulk_create(
+        [
+            StatusEvent(
+                invoice=invoice,
+                status=status,
+                transition=transition,
+                actor=actor,
+                actor_role=actor_role,
+            )
+            for invoice in invoices
+        ]
+    )
+    rows = []
+    for invoice, event in zip(invoices, events, strict=True):
+        rows += activity.activity_events(invoice, event)  # NOT-3, in this transaction
+    ActivityEvent.objects.bulk_create(rows)
+    for invoice, event in zip(invoices, events, strict=True):
+        invoice_status_changed.send(
+            sender=Invoice, invoice=invoice, event=event, previous_status=previous_status
+        )
+    return events
+
+
 def apply(
     invoice: Invoice,
     code: str,
@@ -132,8 +168,9 @@ def apply(
     return locked
 
 
-def after_commit(task, invoice_id: int) -> None:
-    """Send the follow-up `task` once the change is committed. A broker outage must not turn a
+def after_commit(task, invoice_id: int | list[int]) -> None:
+    """Send the follow-up `task` once the change is committed (of one invoice, or of a
+    flow's batch for `make_available_many`). A broker outage must not turn a
     committed deposit into an error page: the periodic `advance_stuck_invoices` picks the
     invoice up later (ARCHITECTURE rule 5)."""
 
@@ -155,6 +192,50 @@ def make_available(invoice: Invoice) -> Invoice | None:
     if locked.status != S.DEPOSEE:
         return None
     return apply(locked, "T4", is_locked=True)
+
+
+# What T4 and its activity events read of an invoice (`make_available_many`).
+T4_COLUMNS = (
+    "status",
+    "number",
+    "frame",
+    "supplier_name",
+    "supplier_id",
+    "recipient_id",
+    "recipient_service_id",
+    "validator_id",
+)
+
+
+@transaction.atomic
+def make_available_many(invoice_ids) -> list[Invoice]:
+    """T4 of many invoices deposited together (a flow's lot), idempotent: the DEPOSEE ones
+    move, in one UPDATE, with their history and activity rows written in bulk."""
+    transition = BY_CODE["T4"]
+    locked = [
+        invoice
+        for invoice in Invoice.objects.select_for_update(of=("self",))
+        .only(*T4_COLUMNS)
+        .filter(pk__in=list(invoice_ids), status=S.DEPOSEE)
+        .order_by("pk")
+        if transition.allows(invoice)
+    ]
+    if not locked:
+        return []
+    now = timezone.now()
+    Invoice.objects.filter(pk__in=[invoice.pk for invoice in locked]).update(
+        status=transition.target, status_changed_at=now, updated_at=now
+    )
+    for invoice in locked:
+        invoice.status, invoice.status_changed_at, invoice.updated_at = transition.target, now, now
+    record_many(
+        locked,
+        status=transition.target,
+        transition=transition.code,
+        actor_role=transition.actor.value,
+        previous_status=S.DEPOSEE,
+    )
+    return locked
 
 
 @transaction.atomic

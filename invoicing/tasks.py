@@ -38,6 +38,12 @@ def make_available(invoice_id: int) -> None:
 
 
 @shared_task
+def make_available_many(invoice_ids: list[int]) -> int:
+    """T4 of the invoices of a flow's batch, right after their deposit is committed."""
+    return len(steps.make_available_many(invoice_ids))
+
+
+@shared_task
 def forward_after_validation(invoice_id: int) -> None:
     """T8 (then T4) after the validator's decision is committed."""
     invoice = Invoice.objects.filter(pk=invoice_id).first()

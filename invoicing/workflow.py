@@ -99,6 +99,33 @@ def submit(invoice: Invoice, *, actor) -> Invoice:
 
 
 @transaction.atomic
+def submit_many(invoices: list[Invoice], *, actor) -> list[Invoice]:
+    """T2 / T3 of new invoices sent together (a flow's lot), as `submit` does each: one
+    INSERT for the rows, one for their history, then T4 of the DEPOSEE ones after commit."""
+    now = timezone.now()
+    codes = {}
+    for invoice in invoices:
+        target = S.A_VALIDER_1 if invoice.frame in VALIDATION_FRAMES else S.DEPOSEE
+        codes.setdefault(target, ("T3" if target == S.A_VALIDER_1 else "T2", []))
+        if R.SUPPLIER not in actor_roles(actor, invoice):
+            raise NotAllowed()
+        if invoice.pk is not None or not BY_CODE[codes[target][0]].allows(invoice):
+            raise IllegalTransition()
+        invoice.created_by = actor if getattr(actor, "is_authenticated", False) else None
+        invoice.status = target
+        invoice.status_changed_at = invoice.deposited_at = now
+        invoice.prepare_save()
+        codes[target][1].append(invoice)
+    Invoice.objects.bulk_create(invoices)
+    for target, (code, group) in codes.items():
+        steps.record_many(group, status=target, transition=code, actor=actor, actor_role=R.SUPPLIER)
+    deposited = [invoice.pk for invoice in codes.get(S.DEPOSEE, ("", []))[1]]
+    if deposited:
+        steps.after_commit(tasks.make_available_many, deposited)
+    return invoices
+
+
+@transaction.atomic
 def complete(invoice: Invoice, *, actor, comment: str = "", has_new_attachment: bool) -> Invoice:
     """T15: the supplier completes a suspended invoice (attachments and/or a comment)."""
     if not (comment or "").strip() and not has_new_attachment:

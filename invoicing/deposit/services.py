@@ -92,10 +92,12 @@ def validate_deposit(
     is_entry_mode: bool = False,
     channel: str = PORTAL,
     main: Attachment | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> checks.CheckedDeposit:
     """The "Valider et envoyer" button: every check, nothing written (the confirmation
     page follows). `main`: the main file `main_attachment_id` names, when the caller has
-    already read (and locked) it."""
+    already read (and locked) it; `attachments`: likewise the complementary files (a
+    flow's, not yet written: `invoicing.deposit.bulk`)."""
     if is_entry_mode:
         data = with_entry_totals(data, keep_given=channel == API)
     errors = fields.FieldErrors()
@@ -104,7 +106,8 @@ def validate_deposit(
     if not is_entry_mode and main is None:
         errors.add("file", _("Déposez d'abord la facture (fichier PDF ou XML)."))
     try:
-        attachments = dossier_attachments(actor, attachment_ids, draft=draft)
+        if attachments is None:
+            attachments = dossier_attachments(actor, attachment_ids, draft=draft)
         if dossier_size([main, *attachments]) > MAX_DOSSIER_SIZE:
             errors.add("attachments", _dossier_too_large(), ReturnCode.TOO_LARGE)
     except InvoiceValidationError as exc:

@@ -52,21 +52,48 @@ def store_attachment(
     """Store `uploaded_file` under MEDIA_ROOT/`subdir` and record it (unlinked when `invoice`
     is None, ATT-7). `name` overrides the sanitised client name. The stored file goes if the
     row cannot be written."""
-    return store_recorded(
-        uploaded_file,
-        subdir=subdir,
-        record=lambda stored: Attachment.objects.create(
+
+    def record(stored: StoredFile) -> Attachment:
+        attachment = attachment_row(
+            stored,
             invoice=invoice,
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-            path=stored.path,
-            original_name=(name or stored.original_name)[:50],
-            size=stored.size,
-            sha256=stored.sha256,
+            actor=actor,
             content_type=content_type,
             is_main=is_main,
+            name=name,
             designation=designation,
             attachment_type=attachment_type,
-        ),
+        )
+        attachment.save(force_insert=True)
+        return attachment
+
+    return store_recorded(uploaded_file, subdir=subdir, record=record)
+
+
+def attachment_row(
+    stored: StoredFile,
+    *,
+    invoice: Invoice | None,
+    actor,
+    content_type: str,
+    is_main: bool = False,
+    name: str | None = None,
+    designation: str = "",
+    attachment_type: str = "",
+) -> Attachment:
+    """The (unsaved) row of a stored file: `store_attachment` saves it at once, a flow's
+    lot writes its rows together (`bulk_create`)."""
+    return Attachment(
+        invoice=invoice,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        path=stored.path,
+        original_name=(name or stored.original_name)[:50],
+        size=stored.size,
+        sha256=stored.sha256,
+        content_type=content_type,
+        is_main=is_main,
+        designation=designation,
+        attachment_type=attachment_type,
     )
 
 

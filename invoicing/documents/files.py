@@ -344,6 +344,16 @@ def sha256_of_paths(paths: Iterable[str | os.PathLike]) -> str:
     return digest.hexdigest()
 
 
+def sha256_of_contents(contents: Iterable[bytes]) -> str:
+    """`sha256_of_paths` of files whose bytes are at hand (a flow's invoice, just stored):
+    the same fingerprint without reading them back."""
+    digest = hashlib.sha256()
+    for content in contents:
+        digest.update(f"{len(content)}:".encode())
+        digest.update(content)
+    return digest.hexdigest()
+
+
 def attachment_response(
     path: str | os.PathLike, filename: str, content_type: str | None = None
 ) -> FileResponse:

@@ -37,14 +37,18 @@ _SIRET = re.compile(r"\d{14}")
 _SIREN = re.compile(r"\d{9}")
 
 
+_FRAME_CODES = frozenset(Frame.values)  # `Frame.values` builds a list on each read
+_FRAME_NAMES = frozenset(Frame.names)
+
+
 def frame_of(value: str | None) -> str:
     """BT-23 → the frame's API code: "A9" and "A9_FACTURE_SOUSTRAITANT" both give the latter."""
 
     if value:
         cleaned = value.strip().upper()
-        if cleaned in Frame.values:
+        if cleaned in _FRAME_CODES:
             return cleaned
-        if cleaned in Frame.names:
+        if cleaned in _FRAME_NAMES:
             return Frame[cleaned].value
     return DEFAULT_FRAME
 

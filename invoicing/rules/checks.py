@@ -33,6 +33,7 @@ from invoicing.enums import (
 )
 from invoicing.errors import InvoiceValidationError, ReturnCode
 from invoicing.models import Invoice
+from invoicing.rules import memo
 from invoicing.rules.amounts import (
     check_amounts,
     check_lines,
@@ -79,14 +80,42 @@ class CheckedDeposit:
     invoice: CheckedInvoice
 
 
+# The codes of the reference lists, as sets: `Choices.values` builds a list on each read,
+# and every invoice of a lot reads four of them.
+_INVOICETYPE_CODES = frozenset(InvoiceType.values)
+_VATTYPE_CODES = frozenset(VatType.values)
+_VATEXEMPTIONREASON_CODES = frozenset(VatExemptionReason.values)
+_PAYMENTMODE_CODES = frozenset(PaymentMode.values)
+
+
+def number_key(supplier_id, year: int, number: str) -> tuple:
+    """The memo's key for INV-5 (a lot reads its numbers ahead, then marks those it uses)."""
+    return ("number used", supplier_id, year, number)
+
+
+def used_numbers(supplier_id, numbers) -> set[tuple[int, str]]:
+    """{(year, number)} among `numbers` already used by the supplier (INV-5), one query."""
+    return set(
+        Invoice.objects.filter(supplier_id=supplier_id, number__in=list(numbers))
+        .exclude(status=InvoiceStatus.BROUILLON)
+        .values_list("invoice_year", "number")
+    )
+
+
 def number_is_used(*, supplier, number: str, year: int, exclude_pk: int | None = None) -> bool:
     """INV-5: drafts do not count; rejected and refused invoices keep their number."""
-    used = Invoice.objects.filter(
-        supplier_id=pk_of(supplier), invoice_year=year, number=number
-    ).exclude(status=InvoiceStatus.BROUILLON)
+
+    def used():
+        found = Invoice.objects.filter(
+            supplier_id=pk_of(supplier), invoice_year=year, number=number
+        ).exclude(status=InvoiceStatus.BROUILLON)
+        if exclude_pk is not None:
+            found = found.exclude(pk=exclude_pk)
+        return found.exists()
+
     if exclude_pk is not None:
-        used = used.exclude(pk=exclude_pk)
-    return used.exists()
+        return used()
+    return memo.remember(number_key(pk_of(supplier), year, number), used)
 
 
 def _check_frame(data: Mapping, errors: FieldErrors) -> Frame | None:
@@ -160,7 +189,7 @@ def _check_number_and_date(
 
 def _check_references(data: Mapping, errors: FieldErrors) -> dict[str, Any]:
     invoice_type = text(data, "invoice_type") or InvoiceType.FACTURE
-    if invoice_type not in InvoiceType.values:
+    if invoice_type not in _INVOICETYPE_CODES:
         errors.add("invoice_type", _("Le type de facture est inconnu."), ReturnCode.REFERENCE)
     original = text(data, "original_invoice_number")
     if invoice_type == InvoiceType.AVOIR:
@@ -184,7 +213,7 @@ def _check_references(data: Mapping, errors: FieldErrors) -> dict[str, Any]:
     reason = text(data, "vat_exemption_reason")
     if not vat_type:
         errors.add("vat_type", _("Le type de TVA est obligatoire."))
-    elif vat_type not in VatType.values:
+    elif vat_type not in _VATTYPE_CODES:
         errors.add("vat_type", _("Le type de TVA est inconnu."), ReturnCode.REFERENCE)
     if vat_type == VatType.EXONERATION:
         if not reason:
@@ -192,7 +221,7 @@ def _check_references(data: Mapping, errors: FieldErrors) -> dict[str, Any]:
                 "vat_exemption_reason",
                 _("Le motif d'exonération de TVA est obligatoire pour une exonération."),
             )
-        elif reason not in VatExemptionReason.values:
+        elif reason not in _VATEXEMPTIONREASON_CODES:
             errors.add(
                 "vat_exemption_reason",
                 _("Le motif d'exonération est inconnu."),
@@ -205,7 +234,7 @@ def _check_references(data: Mapping, errors: FieldErrors) -> dict[str, Any]:
         payment_mode = ""  # §5.3: optional and ignored on a credit note
     elif not payment_mode:
         errors.add("payment_mode", _("Le mode de règlement est obligatoire pour une facture."))
-    elif payment_mode not in PaymentMode.values:
+    elif payment_mode not in _PAYMENTMODE_CODES:
         errors.add("payment_mode", _("Le mode de règlement est inconnu."), ReturnCode.REFERENCE)
     market = text(data, "market_number")
     if len(market) > MARKET_MAX:

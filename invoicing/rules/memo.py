@@ -5,7 +5,8 @@
 
 Outside `batch()` nothing is kept and every check reads the database as before. Inside,
 the lookups that go through `remember` (recipient by SIRET with its RECEIVED area, a
-service by code) are read once per batch: a batch is a few seconds of one worker, and a
+service by code, an invoice number's use, a recipient's commitments for the supplier) are
+read once per batch: a batch is a few seconds of one worker, and a
 reference changed meanwhile is seen by the next batch. Only reads that every check repeats
 identically belong here, never a rule's outcome that depends on the invoice.
 """
@@ -42,3 +43,16 @@ def remember(key: Hashable, compute: Callable[[], T]) -> T:
     if key not in memo:
         memo[key] = compute()
     return memo[key]
+
+
+def put(key: Hashable, value) -> None:
+    """Set what `remember(key, …)` answers in this batch: read ahead for a whole lot in a
+    few queries (`invoicing.deposit.bulk.prefetch`), or a number just used by the lot's
+    previous invoice. Nothing outside a batch."""
+    memo = _memo.get()
+    if memo is not None:
+        memo[key] = value
+
+
+def active() -> bool:
+    return _memo.get() is not None

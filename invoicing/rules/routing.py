@@ -36,7 +36,11 @@ def find_recipient(identifier: str) -> Structure | None:
     identifier = normalise_identifier(identifier)
     if not identifier:
         return None
-    return memo.remember(("recipient", identifier), lambda: _find_recipient(identifier))
+    return memo.remember(recipient_key(identifier), lambda: _find_recipient(identifier))
+
+
+def recipient_key(identifier: str) -> tuple:
+    return ("recipient", identifier)
 
 
 def _find_recipient(identifier: str) -> Structure | None:
@@ -44,6 +48,18 @@ def _find_recipient(identifier: str) -> Structure | None:
         if access.is_area_open(structure, AreaCode.RECEIVED):
             return structure
     return None
+
+
+def find_recipients(identifiers) -> dict[str, Structure | None]:
+    """`find_recipient` of many identifiers (normalised) in two queries."""
+    identifiers = {normalise_identifier(i) for i in identifiers} - {""}
+    found = dict.fromkeys(identifiers)
+    structures = list(Structure.objects.filter(identifier__in=identifiers, is_active=True))
+    opened = access.opened_among(structures, AreaCode.RECEIVED)
+    for structure in structures:
+        if structure.pk in opened and found[structure.identifier] is None:
+            found[structure.identifier] = structure
+    return found
 
 
 SIRET_DIGITS = 14  # STR-3
@@ -84,7 +100,10 @@ def find_active_structure(identifier: str | None) -> Structure | None:
     identifier = normalise_identifier(identifier)
     if not identifier:
         return None
-    return Structure.objects.filter(identifier=identifier, is_active=True).first()
+    return memo.remember(
+        ("active structure", identifier),
+        lambda: Structure.objects.filter(identifier=identifier, is_active=True).first(),
+    )
 
 
 def find_service(structure: Structure | None, code: str, *, active_only: bool = False):
@@ -99,7 +118,11 @@ def find_service(structure: Structure | None, code: str, *, active_only: bool = 
             services = services.filter(is_active=True)
         return services.first()
 
-    return memo.remember(("service", structure.pk, code, active_only), read)
+    return memo.remember(service_key(structure.pk, code, active_only), read)
+
+
+def service_key(structure_id, code: str, active_only: bool = False) -> tuple:
+    return ("service", structure_id, code, active_only)
 
 
 def usable_services(recipient: Structure) -> list[Service]:
