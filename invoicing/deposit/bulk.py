@@ -23,15 +23,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from commitments import rules as commitment_rules
 from invoicing import workflow
-from invoicing.deposit.services import _fill_sent, _snapshot, validate_deposit
+from invoicing.deposit.services import (
+    _fill_sent,
+    _is_number_conflict,
+    _snapshot,
+    validate_deposit,
+)
+from invoicing.deposit.uploads import field_error
 from invoicing.documents.files import sha256_of_paths
-from invoicing.errors import InvoiceValidationError
+from invoicing.errors import InvoiceValidationError, ReturnCode
 from invoicing.models import Attachment, Invoice
-from invoicing.rules import checks, memo, routing
+from invoicing.rules import checks, fields, memo, routing
 from invoicing.rules.fields import text
 from structures.models import Service
 
@@ -115,9 +121,10 @@ def send_many(deposits: list[Deposit], *, actor, deposit_mode: tuple[str, str]) 
         memo.put(checks.number_key(supplier.pk, invoice.invoice_date.year, invoice.number), True)
         deposit.invoice = invoice
         accepted.append(deposit)
-    if not accepted:
+    invoices = _submit(accepted, actor=actor)
+    if not invoices:
         return []
-    invoices = workflow.submit_many([deposit.invoice for deposit in accepted], actor=actor)
+    accepted = [deposit for deposit in accepted if deposit.error is None]
     rows = []
     for deposit in accepted:
         for attachment in (deposit.main, *deposit.attachments):
@@ -126,3 +133,39 @@ def send_many(deposits: list[Deposit], *, actor, deposit_mode: tuple[str, str]) 
     Attachment.objects.bulk_create(rows)
     commitment_rules.link_new_invoices(invoices)
     return invoices
+
+
+def _submit(accepted: list[Deposit], *, actor) -> list[Invoice]:
+    """`workflow.submit_many` of the accepted deposits. A number another deposit took
+    after the read-ahead (INV-5's unique constraint) refuses that invoice as a duplicate,
+    as `send_invoice` does, instead of rolling the whole batch back."""
+    for attempt in (1, 2):
+        if not accepted:
+            return []
+        try:
+            return workflow.submit_many([deposit.invoice for deposit in accepted], actor=actor)
+        except IntegrityError as exc:
+            if attempt == 2 or not _is_number_conflict(exc):
+                raise
+        for deposit in accepted:  # the savepoint rolled them back: new rows again
+            deposit.invoice.pk = None
+            deposit.invoice._state.adding = True
+        taken: dict[int, set] = {}
+        for deposit in accepted:
+            invoice = deposit.invoice
+            if invoice.supplier_id not in taken:
+                taken[invoice.supplier_id] = checks.used_numbers(
+                    invoice.supplier_id,
+                    {
+                        d.invoice.number
+                        for d in accepted
+                        if d.invoice.supplier_id == invoice.supplier_id
+                    },
+                )
+            if (invoice.invoice_year, invoice.number) in taken[invoice.supplier_id]:
+                deposit.error = field_error(
+                    "number", fields.duplicate_number_message(), ReturnCode.DUPLICATE
+                )
+                deposit.invoice = None
+        accepted = [deposit for deposit in accepted if deposit.error is None]
+    return []
