@@ -371,8 +371,9 @@ class StatusCount(models.Model):
     """How many invoices a structure has in a status (issue 10): supplier side ("S"), and
     recipient side ("R", per recipient service, 0 for none, statuses RCV-2 hides left out).
     Kept exact by database triggers on the invoice table (`invoicing.tallies`), in the
-    transaction of every insert, status change, re-routing and deletion; the Synthèse pages
-    read them instead of counting a big structure's invoices."""
+    transaction of every insert, status change, re-routing and deletion, as delta rows a key
+    sums (folded every minute); the Synthèse pages read them instead of counting a big
+    structure's invoices."""
 
     side = models.CharField(max_length=1)
     structure_id = models.BigIntegerField()
@@ -381,11 +382,11 @@ class StatusCount(models.Model):
     n = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["side", "structure_id", "service_id", "status"],
-                name="statuscount_key",
-            ),
+        # Not unique: a change appends delta rows (`invoicing.tallies`, no row lock).
+        indexes = [
+            models.Index(
+                fields=["side", "structure_id", "service_id", "status"], name="statuscount_key"
+            )
         ]
 
     def __str__(self) -> str:

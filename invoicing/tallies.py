@@ -1,13 +1,18 @@
 """Status counters (issue 10): how many invoices each structure has in each status, so that
 the Synthèse pages read a handful of rows instead of counting a big structure's invoices.
 
-`StatusCount` rows are kept by triggers on the invoice table, inside the transaction of the
-statement that changes an invoice: a deposit or a flow creating invoices, every transition
+`StatusCount` rows are written by triggers on the invoice table, inside the transaction of
+the statement that changes an invoice: a deposit or a flow creating invoices, every transition
 (`steps.apply`), a recycling that re-routes an invoice, a draft deleted, and any other write
 (queryset updates, bulk inserts, demo data, test factories), so no path can forget them.
-Each change is an atomic `n = n + delta` upsert, exact under concurrency. Lock order: one
-statement per invoice row, its (at most four) keys aggregated and taken in key order, so two
-transactions moving invoices in opposite directions cannot deadlock on the counters.
+
+A change appends delta rows (+1 / -1) and updates no existing row: it takes no row lock, so
+two transactions writing invoices of the same structures in any order can neither wait on
+nor deadlock over the counters (an upsert per key did: a lot locked its recipients' rows in
+invoice order until commit). A key's value is the sum of its rows; `compact` (a beat task
+every minute) folds each key's rows into one, under an advisory lock so that only one
+compaction runs, and deletes only the rows it read (`DELETE … RETURNING`), so deltas
+committed meanwhile are kept.
 
 Keys: ("S", supplier, 0, status) for every invoice; ("R", recipient, recipient service or 0,
 status) for an invoice with a recipient in a status the recipient sees (RCV-2).
@@ -15,6 +20,9 @@ status) for an invoice with a recipient in a status the recipient sees (RCV-2).
 
 from __future__ import annotations
 
+from collections import Counter
+
+from django.db import transaction
 from django.db.models import Q, Sum
 
 from invoicing.enums import HIDDEN_FROM_RECIPIENT
@@ -42,9 +50,14 @@ _CHANGED = " OR ".join(
     for column in ("status", "supplier_id", "recipient_id", "recipient_service_id")
 )
 
+
 # Every name and status below is a constant of this module: no value reaches the SQL.
-POSTGRESQL_INSTALL = [
-    f"""
+# `append` (the default since invoicing.0007): delta rows, no lock; else one upserted row per
+# key (invoicing.0006, which had a unique key).
+def _postgresql_install(append: bool) -> list[str]:
+    on_conflict = "" if append else f"ON CONFLICT ({KEY}) DO UPDATE SET n = c.n + EXCLUDED.n"
+    return [
+        f"""
 CREATE OR REPLACE FUNCTION invoicing_statuscount_apply() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -52,30 +65,32 @@ BEGIN
     INSERT INTO {TABLE} AS c ({KEY}, n)
     SELECT {KEY}, SUM(delta) FROM ({" UNION ALL ".join(_keys("NEW", 1))}) AS d
     GROUP BY {KEY} ORDER BY {KEY}
-    ON CONFLICT ({KEY}) DO UPDATE SET n = c.n + EXCLUDED.n;
+    {on_conflict};
     RETURN NULL;
   ELSIF TG_OP = 'DELETE' THEN
     INSERT INTO {TABLE} AS c ({KEY}, n)
     SELECT {KEY}, SUM(delta) FROM ({" UNION ALL ".join(_keys("OLD", -1))}) AS d
     GROUP BY {KEY} ORDER BY {KEY}
-    ON CONFLICT ({KEY}) DO UPDATE SET n = c.n + EXCLUDED.n;
+    {on_conflict};
     RETURN NULL;
   END IF;
   INSERT INTO {TABLE} AS c ({KEY}, n)
   SELECT {KEY}, SUM(delta)
   FROM ({" UNION ALL ".join(_keys("OLD", -1) + _keys("NEW", 1))}) AS d
   GROUP BY {KEY} HAVING SUM(delta) <> 0 ORDER BY {KEY}
-  ON CONFLICT ({KEY}) DO UPDATE SET n = c.n + EXCLUDED.n;
+  {on_conflict};
   RETURN NULL;
 END
 $$""",  # noqa: S608
-    f"DROP TRIGGER IF EXISTS invoicing_statuscount_write ON {INVOICES}",
-    f"DROP TRIGGER IF EXISTS invoicing_statuscount_change ON {INVOICES}",
-    f"""CREATE TRIGGER invoicing_statuscount_write AFTER INSERT OR DELETE ON {INVOICES}
+        f"DROP TRIGGER IF EXISTS invoicing_statuscount_write ON {INVOICES}",
+        f"DROP TRIGGER IF EXISTS invoicing_statuscount_change ON {INVOICES}",
+        f"""CREATE TRIGGER invoicing_statuscount_write AFTER INSERT OR DELETE ON {INVOICES}
 FOR EACH ROW EXECUTE FUNCTION invoicing_statuscount_apply()""",
-    f"""CREATE TRIGGER invoicing_statuscount_change AFTER UPDATE ON {INVOICES}
+        f"""CREATE TRIGGER invoicing_statuscount_change AFTER UPDATE ON {INVOICES}
 FOR EACH ROW WHEN ({_CHANGED}) EXECUTE FUNCTION invoicing_statuscount_apply()""",
-]
+    ]
+
+
 POSTGRESQL_UNINSTALL = [
     f"DROP TRIGGER IF EXISTS invoicing_statuscount_write ON {INVOICES}",
     f"DROP TRIGGER IF EXISTS invoicing_statuscount_change ON {INVOICES}",
@@ -83,26 +98,32 @@ POSTGRESQL_UNINSTALL = [
 ]
 
 
-def _sqlite_upserts(row: str, delta: int) -> str:
+def _sqlite_inserts(row: str, delta: int, append: bool) -> str:
     # "WHERE 1": SQLite parses ON CONFLICT after a SELECT only when the SELECT has a WHERE.
+    on_conflict = "" if append else f" ON CONFLICT ({KEY}) DO UPDATE SET n = n + excluded.n"
     return "".join(
-        f"INSERT INTO {TABLE} ({KEY}, n) {select}{'' if ' WHERE ' in select else ' WHERE 1'} "
-        f"ON CONFLICT ({KEY}) DO UPDATE SET n = n + excluded.n;\n"
+        f"INSERT INTO {TABLE} ({KEY}, n) {select}{'' if ' WHERE ' in select else ' WHERE 1'}"
+        f"{on_conflict};\n"
         for select in _keys(row, delta)
     )
 
 
 _SQLITE_TRIGGERS = ("insert", "update", "delete")
-SQLITE_INSTALL = [
-    *(f"DROP TRIGGER IF EXISTS invoicing_statuscount_{name}" for name in _SQLITE_TRIGGERS),
-    f"CREATE TRIGGER invoicing_statuscount_insert AFTER INSERT ON {INVOICES} BEGIN\n"
-    f"{_sqlite_upserts('NEW', 1)}END",
-    f"CREATE TRIGGER invoicing_statuscount_delete AFTER DELETE ON {INVOICES} BEGIN\n"
-    f"{_sqlite_upserts('OLD', -1)}END",
-    f"CREATE TRIGGER invoicing_statuscount_update AFTER UPDATE ON {INVOICES} "
-    f"WHEN {_CHANGED.replace('IS DISTINCT FROM', 'IS NOT')} BEGIN\n"
-    f"{_sqlite_upserts('OLD', -1)}{_sqlite_upserts('NEW', 1)}END",
-]
+
+
+def _sqlite_install(append: bool) -> list[str]:
+    return [
+        *(f"DROP TRIGGER IF EXISTS invoicing_statuscount_{name}" for name in _SQLITE_TRIGGERS),
+        f"CREATE TRIGGER invoicing_statuscount_insert AFTER INSERT ON {INVOICES} BEGIN\n"
+        f"{_sqlite_inserts('NEW', 1, append)}END",
+        f"CREATE TRIGGER invoicing_statuscount_delete AFTER DELETE ON {INVOICES} BEGIN\n"
+        f"{_sqlite_inserts('OLD', -1, append)}END",
+        f"CREATE TRIGGER invoicing_statuscount_update AFTER UPDATE ON {INVOICES} "
+        f"WHEN {_CHANGED.replace('IS DISTINCT FROM', 'IS NOT')} BEGIN\n"
+        f"{_sqlite_inserts('OLD', -1, append)}{_sqlite_inserts('NEW', 1, append)}END",
+    ]
+
+
 SQLITE_UNINSTALL = [f"DROP TRIGGER IF EXISTS invoicing_statuscount_{n}" for n in _SQLITE_TRIGGERS]
 
 REBUILD = [
@@ -115,9 +136,10 @@ REBUILD = [
 ]
 
 
-def install(connection) -> None:
+def install(connection, *, append: bool = True) -> None:
     """Creates (or replaces) the triggers on `connection`'s database."""
-    statements = POSTGRESQL_INSTALL if connection.vendor == "postgresql" else SQLITE_INSTALL
+    install_sql = _postgresql_install if connection.vendor == "postgresql" else _sqlite_install
+    statements = install_sql(append)
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
@@ -130,12 +152,44 @@ def uninstall(connection) -> None:
             cursor.execute(statement)
 
 
+# One compaction (or rebuild) at a time on PostgreSQL; a constant of this module.
+LOCK_ID = 0x5C0C0
+COMPACT = (
+    f"DELETE FROM {TABLE} WHERE ({KEY}) IN "  # noqa: S608
+    f"(SELECT {KEY} FROM {TABLE} GROUP BY {KEY} HAVING COUNT(*) > 1 OR SUM(n) = 0) "
+    f"RETURNING {KEY}, n"
+)
+
+
 def rebuild(connection) -> None:
     """Recounts every row from the invoices (the migration's backfill, and the bench loader
     after its COPY with the triggers off). Run it where no invoice is written meanwhile."""
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
         for statement in REBUILD:
             cursor.execute(statement)
+
+
+def compact(connection) -> int:
+    """Folds each key's delta rows into one row (zero keys dropped); returns the keys folded.
+    Skipped (0) while another compaction or a rebuild runs."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_ID])
+            if not cursor.fetchone()[0]:
+                return 0
+        cursor.execute(COMPACT)
+        totals: Counter = Counter()
+        for side, structure_id, service_id, status, n in cursor.fetchall():
+            totals[side, structure_id, service_id, status] += n
+        rows = [(*key, n) for key, n in sorted(totals.items()) if n]
+        if rows:
+            cursor.executemany(
+                f"INSERT INTO {TABLE} ({KEY}, n) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
+                rows,
+            )
+    return len(totals)
 
 
 # --- Reading --------------------------------------------------------------------------

@@ -7,9 +7,10 @@ from contextlib import suppress
 from datetime import timedelta
 
 from celery import shared_task
+from django.db import connection
 from django.utils import timezone
 
-from invoicing import steps
+from invoicing import steps, tallies
 from invoicing.documents import files, invoice_pdf
 from invoicing.enums import InvoiceStatus
 from invoicing.models import Attachment, Invoice
@@ -27,7 +28,17 @@ beat_schedule = {
         "task": "invoicing.tasks.advance_stuck_invoices",
         "schedule": 300.0,
     },
+    "invoicing-compact-status-counts": {
+        "task": "invoicing.tasks.compact_status_counts",
+        "schedule": 60.0,
+    },
 }
+
+
+@shared_task
+def compact_status_counts() -> int:
+    """Folds the status counters' delta rows (`invoicing.tallies.compact`)."""
+    return tallies.compact(connection)
 
 
 @shared_task

@@ -9,7 +9,7 @@ from django.db import migrations, models
 def install(apps, schema_editor):
     from invoicing import tallies
 
-    tallies.install(schema_editor.connection)
+    tallies.install(schema_editor.connection, append=False)
     tallies.rebuild(schema_editor.connection)
 
 

@@ -201,14 +201,17 @@ def _ask(request: dict, deadline: float, env: dict[str, str]) -> Reply | None:
             worker.kill()
             _worker = None
             if attempt == 2:
-                return Reply(returncode=-signal.SIGKILL)
+                return None  # the one-interpreter child reads it (not "too large")
             continue
         try:
             reply = worker.receive(deadline)
         except _Broken:
+            # The worker (not the file's child, which has its own limits) died: the file is
+            # read again by a one-interpreter child, whose verdict is the file's own, rather
+            # than being called "too large" for a failure of ours.
             worker.kill()
             _worker = None
-            return Reply(returncode=-signal.SIGKILL, stderr=b"the warm PDF reader died")
+            return None
         if reply is None:  # the wall-clock limit: the worker and its child are killed
             worker.kill()
             _worker = None

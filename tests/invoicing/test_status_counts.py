@@ -41,7 +41,10 @@ def counters() -> Counter:
     rows = StatusCount.objects.exclude(n=0).values_list(
         "side", "structure_id", "service_id", "status", "n"
     )
-    return Counter({(side, sid, svc, status): n for side, sid, svc, status, n in rows})
+    counts = Counter()
+    for side, sid, svc, status, n in rows:  # a key's value is the sum of its delta rows
+        counts[side, sid, svc, status] += n
+    return +counts
 
 
 def assert_exact() -> None:
@@ -284,3 +287,22 @@ def test_received_synthesis_query_count_does_not_grow_past_the_cap(client, perso
         response = client.get(url)
     assert response.context["counts"]["waiting"] == 8
     assert len(later) == len(one) + 1
+
+
+def test_compaction_folds_each_key_into_one_row_and_keeps_the_counts(all_roles):
+    """Writes append delta rows (no row lock); the minute task folds them, the sums stay."""
+    from invoicing.tasks import compact_status_counts
+
+    supplier = StructureFactory()
+    InvoiceFactory.create_batch(3, supplier=supplier)
+    Invoice.objects.filter(supplier=supplier).delete()
+    InvoiceFactory.create_batch(2, supplier=supplier)
+    before = counters()
+    assert StatusCount.objects.filter(structure_id=supplier.pk).count() > 1
+    assert compact_status_counts() > 0
+    assert counters() == before
+    assert_exact()
+    keys = StatusCount.objects.values_list("side", "structure_id", "service_id", "status")
+    assert len(keys) == len(set(keys)), "one row per key after compaction"
+    assert not StatusCount.objects.filter(n=0).exists()
+    assert compact_status_counts() == 0

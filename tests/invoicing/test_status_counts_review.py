@@ -18,9 +18,6 @@ from tests.factories.structures import PublicStructureFactory, StructureFactory
 S = InvoiceStatus
 
 
-@pytest.mark.xfail(
-    strict=True, reason="review: counter rows locked in invoice order, not key order"
-)
 @pytest.mark.django_db(transaction=True)
 def test_two_lots_with_recipients_in_opposite_orders_do_not_deadlock(postgresql):
     r1, r2 = PublicStructureFactory(), PublicStructureFactory()

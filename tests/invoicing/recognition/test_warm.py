@@ -168,3 +168,20 @@ def test_a_file_no_reader_opens_fails_quietly_and_keeps_the_reader(tmp_path, inv
 
     assert isolated.run(broken).failure == isolated.FAILED
     assert worker_pid() == pid
+
+
+def test_a_reader_dying_mid_read_leaves_the_file_to_a_new_interpreter(
+    invoice, one_shot, monkeypatch
+):
+    """A failure of the warm reader itself is not the file's: the file is read again by a
+    one-interpreter child, not refused as "too large"."""
+    isolated.run(invoice)  # a warm reader exists
+
+    def dies(self, deadline):
+        raise warm._Broken
+
+    monkeypatch.setattr(warm._Worker, "receive", dies)
+    result = isolated.run(invoice)
+
+    assert result.failure is None and result.texts[0].startswith("FACTURE")
+    assert one_shot == [os.path.abspath(invoice)]
