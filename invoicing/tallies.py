@@ -21,6 +21,7 @@ status) for an invoice with a recipient in a status the recipient sees (RCV-2).
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import nullcontext
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -163,9 +164,12 @@ COMPACT = (
 
 def rebuild(connection) -> None:
     """Recounts every row from the invoices (the migration's backfill, and the bench loader
-    after its COPY with the triggers off). Run it where no invoice is written meanwhile."""
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    after its COPY with the triggers off). Run it where no invoice is written meanwhile.
+    `connection`: Django's, or a psycopg connection (the bench loader's COPY session)."""
+    from_django = hasattr(connection, "alias")
+    atomic = transaction.atomic(using=connection.alias) if from_django else nullcontext()
+    with atomic, connection.cursor() as cursor:
+        if not from_django or connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
         for statement in REBUILD:
             cursor.execute(statement)
