@@ -3,6 +3,7 @@
 import base64
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
@@ -67,6 +68,18 @@ def test_token_with_a_wrong_secret_is_invalid_client(world, client):
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
     assert "error_description" in response.json()
+
+
+@pytest.mark.parametrize("client_id", ["unknown-client", "abc\x00def", ""])
+def test_token_for_an_unknown_or_malformed_client_is_invalid_client(world, client, client_id):
+    tokens = AccessToken.objects.count()
+    response = client.post(
+        "/api/oauth/token",
+        {"grant_type": "client_credentials", "client_id": client_id, "client_secret": SECRET},
+    )
+    assert response.status_code in (400, 401)
+    assert response.json()["error"] in ("invalid_client", "invalid_request")
+    assert AccessToken.objects.count() == tokens
 
 
 def test_token_with_another_grant_type_is_unsupported(world, client):
