@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.security.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
+    "api.middleware.ApiShortcutMiddleware",  # /cpro/ operations stop here (issue 12)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.UserLanguageMiddleware",

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from api import pagination, params, scope
+from api import pagination, params, prepared, scope
 from api.errors import ApiError
 from api.factures import serialize
 from api.references import ALL_STATUSES, KNOWN_REQUEST_TYPES, MODES_DEPOT
@@ -199,6 +199,25 @@ def _with_size(qs: QuerySet, data: Mapping) -> tuple[QuerySet, bool]:
     return qs, wanted
 
 
+# What `serialize.supplier_row` reads of the related rows (less to plan, send and load).
+SUPPLIER_ROW_RELATED = (
+    "supplier_service__code",
+    "supplier_service__name",
+    "validator__identifier_type",
+    "created_by__first_name",
+    "created_by__last_name",
+    "created_by__email",
+    "flow_link__flow__number",
+)
+
+
+def _supplier_related(qs: QuerySet) -> QuerySet:
+    own = [f.name for f in qs.model._meta.concrete_fields]
+    return (
+        serialize.for_lists(qs).select_related("flow_link__flow").only(*own, *SUPPLIER_ROW_RELATED)
+    )
+
+
 def search_supplier(user, data: Mapping) -> dict:
     qs = _common(scope.supplier_invoices(user), data)
     qs = _siren_or_id(qs, data, "idFournisseur", "_", "supplier_id", "supplier_identifier")
@@ -264,9 +283,11 @@ def search_supplier(user, data: Mapping) -> dict:
         default="DateDepot",
         descending=True,
     )
-    rows, total = pagination.slice_of(
-        serialize.for_lists(qs).select_related("flow_link__flow"), page
-    )
+    # The page and its total in one statement (issue 12), else two.
+    found = prepared.page_of(
+        qs, page, _supplier_related, extra=("total_size",) if with_size else ()
+    ) or pagination.slice_of(_supplier_related(qs), page)
+    rows, total = found
     items = [serialize.supplier_row(i, with_size=with_size) for i in rows]
     return pagination.listing("listeFactures", items, page, total)
 

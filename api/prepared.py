@@ -1,0 +1,156 @@
+"""Querysets compiled once per process and run again with other values (issue 12).
+
+The API asks the same few questions of every call with other ids: compiling the ORM's
+SQL (select_related columns, joins) cost more than running it. A `Prepared` statement is
+built by the ORM once per database vendor with sentinel values, then run with the call's
+values; its rows become exactly the model instances the ORM would give (the same
+converters, related objects and annotations), as `ModelIterable` builds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Count, F, IntegerField, Model, QuerySet, Window
+from django.db.models.expressions import RawSQL
+from django.db.models.query import get_related_populators
+
+
+@dataclass(frozen=True)
+class Compiled:
+    sql: str
+    params: tuple
+    model: type[Model]
+    start: int
+    end: int
+    init_list: list[str]
+    populators: list
+    annotations: dict[str, int]
+    converters: dict[int, tuple[list, Any]]
+
+
+def compile_queryset(queryset: QuerySet, alias: str = DEFAULT_DB_ALIAS) -> Compiled:
+    compiler = queryset.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    select, klass_info = compiler.select, compiler.klass_info
+    fields = [s[0] for s in select[: compiler.col_count]]
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    return Compiled(
+        sql=sql,
+        params=tuple(params),
+        model=klass_info["model"],
+        start=start,
+        end=end,
+        init_list=[f[0].target.attname for f in select[start:end]],
+        populators=get_related_populators(klass_info, select, alias),
+        annotations=dict(compiler.annotation_col_map or {}),
+        converters=compiler.get_converters(fields),
+    )
+
+
+def instances(compiled: Compiled, sql: str, params: Sequence, alias: str = DEFAULT_DB_ALIAS):
+    """The model instances of `sql` (the compiled statement, or a variant of it with the
+    same select list) run with `params`."""
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    converters = compiled.converters.items()
+    for row in rows:
+        if converters:
+            row = list(row)
+            for position, (functions, expression) in converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+        obj = compiled.model.from_db(alias, compiled.init_list, row[compiled.start : compiled.end])
+        for populator in compiled.populators:
+            populator.populate(row, obj)
+        for name, position in compiled.annotations.items():
+            setattr(obj, name, row[position])
+        found.append(obj)
+    return found
+
+
+class Prepared:
+    """`build(vendor)` returns the queryset, written with the `sentinels` where the call's
+    values go; `run(*values)` runs it with them (one value per sentinel, in order)."""
+
+    def __init__(self, build: Callable[[str], QuerySet], *sentinels: Any):
+        self.build = build
+        self.sentinels = sentinels
+        self._compiled: dict[str, tuple[Compiled, list[int]]] = {}
+
+    def compiled(self, alias: str = DEFAULT_DB_ALIAS) -> tuple[Compiled, list[int]]:
+        vendor = connections[alias].vendor
+        found = self._compiled.get(vendor)
+        if found is None:
+            compiled = compile_queryset(self.build(vendor), alias)
+            positions = [compiled.params.index(s) for s in self.sentinels]
+            if sorted(compiled.params.count(s) for s in self.sentinels) != [1] * len(positions):
+                raise RuntimeError("a sentinel value is not a parameter of its own")
+            found = self._compiled[vendor] = (compiled, positions)
+        return found
+
+    def run(self, *values: Any, alias: str = DEFAULT_DB_ALIAS) -> list:
+        compiled, positions = self.compiled(alias)
+        params = list(compiled.params)
+        for position, value in zip(positions, values, strict=True):
+            params[position] = value
+        return instances(compiled, compiled.sql, params, alias)
+
+
+# --- One page of a list and its total in one statement ----------------------------------
+
+_outer: dict[tuple, Compiled] = {}
+
+
+def page_of(
+    queryset: QuerySet, page, related: Callable[[QuerySet], QuerySet], extra: Sequence[str] = ()
+) -> tuple[list, int] | None:
+    """`pagination.slice_of(related(queryset), page)` in one statement: the page's ids and
+    the total (a window count) chosen by `queryset` (compiled per call: its criteria vary),
+    joined to the rows with `related`'s columns (compiled once per vendor and sort).
+    `extra`: annotations of `queryset` carried to the rows; `related`: a module-level
+    function (a key of the compiled statements). None when the queryset is not
+    a plain one (the caller then takes `slice_of`)."""
+    query = queryset.query
+    if not page.order or query.distinct or query.combinator or query.low_mark or query.high_mark:
+        return None
+    model = queryset.model
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+    inner = (
+        queryset.order_by(*page.order)
+        .annotate(cpro_id=F("pk"), cpro_total=Window(Count("*")))
+        .values_list("cpro_id", "cpro_total", *extra)[page.offset : page.offset + page.per_page]
+    )
+    inner_sql, inner_params = inner.query.sql_with_params()
+    key = (connection.vendor, model._meta.label, tuple(page.order), tuple(extra), related)
+    compiled = _outer.get(key)
+    if compiled is None:
+        types = {
+            "cpro_total": IntegerField(),
+            **{n: query.annotations[n].output_field for n in extra},
+        }
+        columns = {
+            name: RawSQL(f"{quote('cpro_page')}.{quote(name)}", [], output_field=kind)  # noqa: S611
+            for name, kind in types.items()
+        }
+        outer = related(model._default_manager.order_by(*page.order)).annotate(**columns)
+        compiled = _outer[key] = compile_queryset(outer, queryset.db)
+    table = quote(model._meta.db_table)
+    marker = f" FROM {table} "
+    if compiled.params or compiled.sql.count(marker) != 1:  # pragma: no cover - ORM change
+        return None
+    source = (
+        f" FROM ({inner_sql}) {quote('cpro_page')} INNER JOIN {table} ON "
+        f"({table}.{quote(model._meta.pk.column)} = {quote('cpro_page')}.{quote('cpro_id')}) "
+    )
+    rows = instances(compiled, compiled.sql.replace(marker, source), inner_params, queryset.db)
+    return rows, (rows[0].cpro_total if rows else 0)
