@@ -9,12 +9,22 @@ converters, related objects and annotations), as `ModelIterable` builds them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Count, F, IntegerField, Model, QuerySet, Window
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    F,
+    IntegerField,
+    Model,
+    QuerySet,
+    Window,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.query import get_related_populators
 
@@ -51,13 +61,41 @@ def compile_queryset(queryset: QuerySet, alias: str = DEFAULT_DB_ALIAS) -> Compi
     )
 
 
+def cursor(alias: str = DEFAULT_DB_ALIAS):
+    """A cursor of the connection whose statements PostgreSQL keeps prepared for the
+    connection's life (parsed and planned once: the API's wide joins took longer to plan
+    than to run); the usual cursor elsewhere. (Not through a transaction-pooling proxy.)"""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_preparing_cursor()(connection.connection))
+
+
+_PREPARING: list = []
+
+
+def _preparing_cursor():
+    if not _PREPARING:
+        from django.db.backends.postgresql.base import ServerBindingCursor
+
+        class PreparingCursor(ServerBindingCursor):
+            def execute(self, query, params=None, *, prepare=None, binary=None):
+                return super().execute(query, params, prepare=True, binary=binary)
+
+        _PREPARING.append(PreparingCursor)
+    return _PREPARING[0]
+
+
 def instances(compiled: Compiled, sql: str, params: Sequence, alias: str = DEFAULT_DB_ALIAS):
     """The model instances of `sql` (the compiled statement, or a variant of it with the
     same select list) run with `params`."""
     connection = connections[alias]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    with cursor(alias) as cursor_:
+        cursor_.execute(sql, params)
+        rows = cursor_.fetchall()
     found = []
     converters = compiled.converters.items()
     for row in rows:
@@ -75,6 +113,42 @@ def instances(compiled: Compiled, sql: str, params: Sequence, alias: str = DEFAU
             setattr(obj, name, row[position])
         found.append(obj)
     return found
+
+
+def field_converters(model, *, json_dates: bool = False) -> list[tuple[str, list, Any]]:
+    """(attname, the ORM's converters of the column, its expression) of each concrete field
+    of `model`, to build instances from rows read without the ORM (`from_row`).
+    `json_dates`: the values come from PostgreSQL JSON, dates as ISO strings."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    table = model._meta.db_table
+    found = []
+    for field in model._meta.concrete_fields:
+        expression = field.get_col(table)
+        functions = connection.ops.get_db_converters(expression)
+        functions += expression.get_db_converters(connection)
+        if json_dates and isinstance(field, (DateTimeField, DateField)):
+            kind = dt.datetime if isinstance(field, DateTimeField) else dt.date
+            functions = [_iso(kind), *functions]
+        found.append((field.attname, functions, expression))
+    return found
+
+
+def _iso(kind):
+    def parse(value, expression, connection):
+        return kind.fromisoformat(value) if isinstance(value, str) else value
+
+    return parse
+
+
+def from_row(model, columns: list[tuple[str, list, Any]], values: Sequence):
+    """An instance of `model` from `values` in the order of `columns` (field_converters)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    converted = []
+    for value, (_name, functions, expression) in zip(values, columns, strict=True):
+        for function in functions:
+            value = function(value, expression, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [name for name, _f, _e in columns], converted)
 
 
 class Prepared:

@@ -1,4 +1,4 @@
-"""One invoice in full in one statement (issue 12): the invoice with its parties
+"""One-statement reads of invoices (issue 12). One invoice in full: the invoice with its parties
 (`serialize.for_detail`) and its lines, VAT lines and attachments as JSON arrays read by
 correlated subqueries (`json_agg` on PostgreSQL, `json_group_array` on SQLite), compiled
 once per process (`api.prepared`). The sub-list rows become the model instances the ORM
@@ -6,16 +6,15 @@ would give: the same columns, the same converters, the same order."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import DateField, DateTimeField, TextField
+from django.db.models import QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
 from api.factures import serialize
-from api.prepared import Prepared
+from api.prepared import Prepared, field_converters, from_row
 from invoicing.models import Invoice
 
 _SENTINEL = -7_000_000_003  # an invoice id no row has: marks where the id goes
@@ -47,29 +46,6 @@ def _build(vendor: str):
 DETAIL = Prepared(_build, _SENTINEL)
 
 
-def _converters(model) -> list[tuple[str, list, object]]:
-    """(attname, the ORM's converters of the column, its expression) of each column."""
-    table = model._meta.db_table
-    found = []
-    for field in model._meta.concrete_fields:
-        expression = field.get_col(table)
-        functions = connection.ops.get_db_converters(expression)
-        functions += expression.get_db_converters(connection)
-        if connection.vendor == "postgresql" and isinstance(field, (DateTimeField, DateField)):
-            # JSON carries them as ISO strings where psycopg would give the objects.
-            parse = dt.datetime if isinstance(field, DateTimeField) else dt.date
-            functions = [_iso(parse), *functions]
-        found.append((field.attname, functions, expression))
-    return found
-
-
-def _iso(kind):
-    def parse(value, expression, conn):
-        return kind.fromisoformat(value) if isinstance(value, str) else value
-
-    return parse
-
-
 _converter_cache: dict[tuple[str, str], list] = {}
 
 
@@ -79,21 +55,14 @@ def _rows(model, ordering: tuple[str, ...], text: str | None) -> list:
     key = (connection.vendor, model._meta.label)
     columns = _converter_cache.get(key)
     if columns is None:
-        columns = _converter_cache[key] = _converters(model)
-    names = [name for name, _f, _e in columns]
-    objs = []
+        # JSON carries dates as ISO strings where psycopg would give the objects.
+        json_dates = connection.vendor == "postgresql"
+        columns = _converter_cache[key] = field_converters(model, json_dates=json_dates)
     # PostgreSQL's numerics keep their digits (psycopg gives Decimals); SQLite's REALs are
     # floats, which its converters quantize as for a column read.
     exact = Decimal if connection.vendor == "postgresql" else float
-    for values in json.loads(text, parse_float=exact):
-        converted = []
-        for value, (_name, functions, expression) in zip(values, columns, strict=True):
-            for function in functions:
-                value = function(value, expression, connection)
-            converted.append(value)
-        objs.append(model.from_db(connection.alias, names, converted))
-    keys = [("pk" if f == "pk" else f) for f in ordering]
-    objs.sort(key=lambda o: tuple(getattr(o, k) for k in keys))
+    objs = [from_row(model, columns, values) for values in json.loads(text, parse_float=exact)]
+    objs.sort(key=lambda o: tuple(getattr(o, name) for name in ordering))
     return objs
 
 
@@ -109,3 +78,59 @@ def invoice_in_full(pk: int) -> tuple[Invoice | None, dict[str, list]]:
         for name, (model, ordering) in serialize.SUB_LISTS.items()
     }
     return invoice, related
+
+
+# --- The rows of `rechercher/fournisseur` -------------------------------------------------
+
+# What `serialize.supplier_row` reads (less to send and load; a field it reads and this
+# leaves out would cost a query per row: tests/api/test_lean_calls.py counts them).
+SUPPLIER_ROW_FIELDS = (
+    "number",
+    "status",
+    "invoice_type",
+    "deposit_mode",
+    "supplier_identifier",
+    "supplier_identifier_type",
+    "supplier_name",
+    "supplier_service",
+    "recipient",
+    "recipient_identifier",
+    "recipient_name",
+    "recipient_service",
+    "recipient_service_code",
+    "recipient_service_name",
+    "invoice_date",
+    "deposited_at",
+    "status_changed_at",
+    "status_comment",
+    "amount_ht",
+    "amount_ttc",
+    "amount_to_pay",
+    "currency",
+    "rejection_processed",
+    "created_by",
+    "engagement_number",
+    "market_number",
+    "original_invoice_number",
+    "validator",
+    "validator_identifier",
+    "validator_name",
+)
+SUPPLIER_ROW_RELATED = (
+    "supplier_service__code",
+    "supplier_service__name",
+    "validator__identifier_type",
+    "created_by__first_name",
+    "created_by__last_name",
+    "created_by__email",
+    "flow_link__flow__number",
+)
+
+
+def supplier_rows(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """`qs` with what `serialize.supplier_row` reads (a key of `prepared.page_of`)."""
+    return (
+        serialize.for_lists(qs)
+        .select_related("flow_link__flow")
+        .only(*SUPPLIER_ROW_FIELDS, *SUPPLIER_ROW_RELATED)
+    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from api import pagination, params, prepared, scope
 from api.errors import ApiError
-from api.factures import serialize
+from api.factures import detail, serialize
 from api.references import ALL_STATUSES, KNOWN_REQUEST_TYPES, MODES_DEPOT
 from api.schemas import body
 from flows import services as flow_services
@@ -199,25 +199,6 @@ def _with_size(qs: QuerySet, data: Mapping) -> tuple[QuerySet, bool]:
     return qs, wanted
 
 
-# What `serialize.supplier_row` reads of the related rows (less to plan, send and load).
-SUPPLIER_ROW_RELATED = (
-    "supplier_service__code",
-    "supplier_service__name",
-    "validator__identifier_type",
-    "created_by__first_name",
-    "created_by__last_name",
-    "created_by__email",
-    "flow_link__flow__number",
-)
-
-
-def _supplier_related(qs: QuerySet) -> QuerySet:
-    own = [f.name for f in qs.model._meta.concrete_fields]
-    return (
-        serialize.for_lists(qs).select_related("flow_link__flow").only(*own, *SUPPLIER_ROW_RELATED)
-    )
-
-
 def search_supplier(user, data: Mapping) -> dict:
     qs = _common(scope.supplier_invoices(user), data)
     qs = _siren_or_id(qs, data, "idFournisseur", "_", "supplier_id", "supplier_identifier")
@@ -285,8 +266,8 @@ def search_supplier(user, data: Mapping) -> dict:
     )
     # The page and its total in one statement (issue 12), else two.
     found = prepared.page_of(
-        qs, page, _supplier_related, extra=("total_size",) if with_size else ()
-    ) or pagination.slice_of(_supplier_related(qs), page)
+        qs, page, detail.supplier_rows, extra=("total_size",) if with_size else ()
+    ) or pagination.slice_of(detail.supplier_rows(qs), page)
     rows, total = found
     items = [serialize.supplier_row(i, with_size=with_size) for i in rows]
     return pagination.listing("listeFactures", items, page, total)
