@@ -70,8 +70,16 @@ def cursor(alias: str = DEFAULT_DB_ALIAS):
         return connection.cursor()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns psycopg's preparation off (None); a threshold no statement reaches
+        # prepares only those asked for (prepare=True): the others run as before.
+        raw.prepare_threshold = NEVER_AUTOMATICALLY
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(_preparing_cursor()(connection.connection))
+        return connection._prepare_cursor(_preparing_cursor()(raw))
+
+
+NEVER_AUTOMATICALLY = 2**31 - 1
 
 
 _PREPARING: list = []
