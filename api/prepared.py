@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
+    DEFERRED,
     Count,
     DateField,
     DateTimeField,
@@ -33,13 +34,41 @@ from django.db.models.query import get_related_populators
 class Compiled:
     sql: str
     params: tuple
-    model: type[Model]
+    model: _Loader
     start: int
     end: int
     init_list: list[str]
     populators: list
     annotations: dict[str, int]
     converters: dict[int, tuple[list, Any]]
+
+
+class _Loader:
+    """`from_db` of a model whose rows bring `init_list` (a subset of its fields, `only()`):
+    the values are put in the model's field order with the others deferred, once per row
+    from precomputed positions (Django's `from_db` searches the list for every field of
+    every row)."""
+
+    def __init__(self, model: type[Model], init_list: Sequence[str]):
+        self.model = model
+        names = [f.attname for f in model._meta.concrete_fields]
+        self.full = len(init_list) == len(names) and list(init_list) == names
+        positions = {name: i for i, name in enumerate(init_list)}
+        self.slots = [positions.get(name) for name in names]
+        self.names = names
+
+    def from_db(self, db, init_list, values):
+        if self.full:
+            return self.model.from_db(db, init_list, values)
+        full = [DEFERRED if i is None else values[i] for i in self.slots]
+        return self.model.from_db(db, self.names, full)
+
+
+def _fast_loaders(populators) -> list:
+    for populator in populators:
+        populator.model_cls = _Loader(populator.model_cls, populator.init_list)
+        _fast_loaders(populator.related_populators)
+    return populators
 
 
 def compile_queryset(queryset: QuerySet, alias: str = DEFAULT_DB_ALIAS) -> Compiled:
@@ -51,11 +80,11 @@ def compile_queryset(queryset: QuerySet, alias: str = DEFAULT_DB_ALIAS) -> Compi
     return Compiled(
         sql=sql,
         params=tuple(params),
-        model=klass_info["model"],
+        model=_Loader(klass_info["model"], [f[0].target.attname for f in select[start:end]]),
         start=start,
         end=end,
         init_list=[f[0].target.attname for f in select[start:end]],
-        populators=get_related_populators(klass_info, select, alias),
+        populators=_fast_loaders(get_related_populators(klass_info, select, alias)),
         annotations=dict(compiler.annotation_col_map or {}),
         converters=compiler.get_converters(fields),
     )
