@@ -149,7 +149,14 @@ def cpro_view(view):
                 return answer(error_body(405, METHOD), status=405)
             return response
 
-    return csrf_exempt(login_not_required(wrapper))
+    return _direct(csrf_exempt(login_not_required(wrapper)))
+
+
+def _direct(view):
+    """Marks a view `api.middleware.ApiShortcutMiddleware` calls without the portal's
+    page middleware."""
+    view.cpro_direct = True
+    return view
 
 
 @login_not_required
@@ -179,4 +186,4 @@ def not_found(request: HttpRequest, *args, **kwargs):
     return answer(error_body(404, NOT_FOUND), status=404)
 
 
-not_found_view = csrf_exempt(login_not_required(not_found))
+not_found_view = _direct(csrf_exempt(login_not_required(not_found)))

@@ -20,6 +20,14 @@ def supplier_invoices(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
     return queries.issued_invoices(user, mode).exclude(status=InvoiceStatus.BROUILLON)
 
 
+def supplier_sees(user, invoice: Invoice) -> bool:
+    """`invoice in supplier_invoices(user)` read on the row already loaded (no query):
+    the same two conditions, the supplier holding ISSUED and not a draft."""
+    if invoice.status == InvoiceStatus.BROUILLON:
+        return False
+    return invoice.supplier_id in access.structure_ids_with_area(user, AreaCode.ISSUED)
+
+
 def recipient_invoices(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
     return queries.received_invoices(user, mode)
 

@@ -114,6 +114,20 @@ class Server:
                 time.sleep(0.3)
         raise RuntimeError("the API server did not start")
 
+    def worker_cpu(self) -> float:
+        """CPU seconds (user + system) the server's worker processes have used so far (Linux
+        /proc; 0 elsewhere)."""
+        total = 0.0
+        try:
+            pid = self.process.pid
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            for child in children:
+                fields = Path(f"/proc/{child}/stat").read_text().rpartition(")")[2].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError):
+            return 0.0
+        return total
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=20)
@@ -185,7 +199,7 @@ def run() -> list[dict]:
     data = _prepare(env)
     server = Server(env, int(os.environ.get("BENCH_API_WORKERS", str(os.cpu_count() or 2))))
     try:
-        return _scenarios(server.port, data)
+        return _scenarios(server.port, data, server.worker_cpu)
     finally:
         server.stop()
 
@@ -204,7 +218,7 @@ def _token(port: int, client_id: str) -> str:
     return json.loads(conn.getresponse().read())["access_token"]
 
 
-def _scenarios(port: int, data: dict) -> list[dict]:
+def _scenarios(port: int, data: dict, worker_cpu=lambda: 0.0) -> list[dict]:
     token = _token(port, data["client_id"])
     account = base64.b64encode(f"{data['login']}:{PASSWORD}".encode()).decode()
     headers = {
@@ -272,7 +286,9 @@ def _scenarios(port: int, data: dict) -> list[dict]:
         # Warm-up: each worker pays the first PBKDF2 checks (then cached) and opens its
         # database connection before the measured window.
         _load(port, make, seconds=min(3.0, SECONDS))
+        cpu = worker_cpu()
         figures[name] = _load(port, make)
+        figures[name]["cpu_ms"] = 1000 * (worker_cpu() - cpu) / max(figures[name]["count"], 1)
     floor = figures["floor"]["median_ms"]
     targets = {
         "tokens": 500,
@@ -296,7 +312,7 @@ def _scenarios(port: int, data: dict) -> list[dict]:
                 + (", ≤ 2× floor" if "/" in name and name != "soumettre" else "")
                 if target
                 else "(floor)",
-                "figure": f"{figure['rps']:.0f}/s, median {figure['median_ms']:.1f} ms (×{ratio:.1f} floor), p95 {figure['p95_ms']:.1f} ms, {figure['errors']} errors / {figure['count']}",
+                "figure": f"{figure['rps']:.0f}/s, median {figure['median_ms']:.1f} ms (×{ratio:.1f} floor), p95 {figure['p95_ms']:.1f} ms, {figure['errors']} errors / {figure['count']}, workers' CPU {figure['cpu_ms']:.2f} ms/req",
                 "ok": ok,
             }
         )

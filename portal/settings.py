@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.security.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
+    "api.middleware.ApiShortcutMiddleware",  # /cpro/ operations stop here (issue 12)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.UserLanguageMiddleware",
@@ -380,8 +381,7 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
-# How long a verified cpro-account header (or client secret) is remembered, so the PBKDF2
-# check is not paid on every call; keyed on the stored hash, so a reset ends it at once.
+# A verified cpro-account or client secret is remembered (keyed on the stored hash) this long.
 API_CREDENTIALS_CACHE_SECONDS = int(os.environ.get("API_CREDENTIALS_CACHE_SECONDS", "60"))
 LOGGING = {
     "version": 1,

@@ -31,13 +31,22 @@ from structures.enums import Role
 from structures.holdings import (
     AREA_BY_CODENAME,
     ROLE_AREAS,
+    TECHNICAL_SENTINEL,
     holdings_of,
     service_scopes_of,
     technical_holdings,
+    technical_statement,
 )
 from structures.models import Membership, OpenedArea, Structure, StructureUserObjectPermission
 
-__all__ = ["AREA_BY_CODENAME", "ROLE_AREAS", "holdings_of", "service_scopes_of"]  # re-exported
+__all__ = [  # re-exported
+    "AREA_BY_CODENAME",
+    "ROLE_AREAS",
+    "TECHNICAL_SENTINEL",
+    "holdings_of",
+    "service_scopes_of",
+    "technical_statement",
+]
 _CACHE_ATTR = "_structures_access_cache"
 
 # --- Roles ---------------------------------------------------------------------------
@@ -250,10 +259,11 @@ def _holdings(user) -> dict[int, dict[str, Mode]]:
     return holdings
 
 
-def load_technical_scope(user) -> bool:
-    """Read a technical account's holdings in one query and keep them on it for the
-    request (as `_holdings` does); True when it manages an active structure (TEC-9)."""
-    holdings, active_managed = technical_holdings(user)
+def load_technical_scope(user, rows: list[tuple] | None = None) -> bool:
+    """Read a technical account's holdings in one query (or from `rows`, already read:
+    `holdings.technical_statement`) and keep them on it for the request (as `_holdings`
+    does); True when it manages an active structure (TEC-9)."""
+    holdings, active_managed = technical_holdings(user, rows)
     setattr(user, _CACHE_ATTR, holdings)
     return active_managed
 

@@ -69,33 +69,49 @@ _SENTINEL = -7_000_000_001  # a user id no row has: marks where the user's id go
 _technical_sql: dict[str, tuple[str, list]] = {}
 
 
-def _technical_rows(user) -> list[tuple]:
-    """The rows of `Membership.objects.of(user)` for `technical_holdings`. Every call asks
-    the same question of another user: the statement is compiled by the ORM once per
-    process (with a sentinel id), then run with this user's id (issue 12: compiling it took
-    more time than running it)."""
+def technical_statement() -> tuple[str, list] | None:
+    """(sql, params) of `technical_holdings`' rows (structure id, role, structure active,
+    opened area code), `TECHNICAL_SENTINEL` standing for the user's id; None if the ORM
+    wrote it otherwise. Compiled by the ORM once per process (issue 12: compiling it took
+    more time than running it); the API reads it inside its caller statement (api.auth)."""
     vendor = connection.vendor
     if vendor not in _technical_sql:
         template = get_user_model()(pk=_SENTINEL, is_technical=True)
         query = Membership.objects.of(template).values_list(*_TECHNICAL_COLUMNS).query
         sql, params = query.sql_with_params()
         if sum(1 for p in params if p == _SENTINEL) == 0:  # pragma: no cover - ORM change
-            return list(Membership.objects.of(user).values_list(*_TECHNICAL_COLUMNS))
+            return None
         _technical_sql[vendor] = (sql, list(params))
-    sql, params = _technical_sql[vendor]
+    return _technical_sql[vendor]
+
+
+TECHNICAL_SENTINEL = _SENTINEL
+
+
+def _technical_rows(user) -> list[tuple]:
+    """The rows of `Membership.objects.of(user)` for `technical_holdings`: every call asks
+    the same question of another user, the statement compiled once."""
+    statement = technical_statement()
+    if statement is None:  # pragma: no cover - ORM change
+        return list(Membership.objects.of(user).values_list(*_TECHNICAL_COLUMNS))
+    sql, params = statement
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk if p == _SENTINEL else p for p in params])
-        return [(sid, role, bool(active), code) for sid, role, active, code in cursor]
+        return list(cursor)
 
 
-def technical_holdings(user) -> tuple[dict[int, dict[str, Mode]], bool]:
+def technical_holdings(
+    user, rows: list[tuple] | None = None
+) -> tuple[dict[int, dict[str, Mode]], bool]:
     """`holdings_of([user])[user.pk]` of a technical account (TEC-5: its main manager's
-    roles, no subscription of its own) in one query, and whether it manages an active
-    structure (TEC-9)."""
+    roles, no subscription of its own) in one query (none when `rows`, the statement's
+    rows, were read with the caller's), and whether it manages an active structure
+    (TEC-9)."""
     roles: dict[int, str] = {}
     opened: dict[int, set[str]] = {}
     active_managed = False
-    for sid, role, is_active, code in _technical_rows(user):
+    for sid, role, is_active, code in _technical_rows(user) if rows is None else rows:
+        is_active = bool(is_active)
         roles[sid] = role
         codes = opened.setdefault(sid, set())
         if code is not None:

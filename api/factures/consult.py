@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from api import pagination, params, scope
-from api.errors import ok
-from api.factures import serialize
+from api.errors import ApiError, ok
+from api.factures import detail, serialize
 from api.formats import minute
 from api.schemas import body
+from invoicing.errors import ReturnCode
 from invoicing.models import StatusEvent
 from structures.models import Membership
 
@@ -56,13 +57,24 @@ def invoice_id(data: Mapping) -> int:
 
 def consult(user, data: Mapping, role: str) -> dict:
     pk = invoice_id(data)
-    invoice = scope.one(serialize.for_detail(ROLE_QUERYSETS[role](user)), pk)
+    # One statement for the invoice, its parties and sub-lists (issue 12), then the scope
+    # (SCP-3: out of scope answers like an unknown id): the supplier's is checked on the
+    # row itself, the other roles' by their scoped queryset.
+    invoice, related = detail.invoice_in_full(pk)
+    if invoice is None:
+        raise ApiError(ReturnCode.NOT_FOUND)
+    if role == "fournisseur":
+        visible = scope.supplier_sees(user, invoice)
+    else:
+        visible = ROLE_QUERYSETS[role](user).filter(pk=pk).exists()
+    if not visible:
+        raise ApiError(ReturnCode.NOT_FOUND)
     pages = {
         "lines": data.get("pLignesPoste") or data.get("rechercheLignePoste"),
         "vat": data.get("pLigneRecapTva") or data.get("rechercheligneTvaRecap"),
         "attachments": data.get("pListePiecesJointes") or data.get("recherchePj"),
     }
-    return ok(facture=serialize.full(invoice, pages))
+    return ok(facture=serialize.full(invoice, pages, related))
 
 
 def _person(event: StatusEvent, visible_ids: set[int]) -> dict:

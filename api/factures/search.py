@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from api import pagination, params, scope
+from api import pagination, params, prepared, scope
 from api.errors import ApiError
-from api.factures import serialize
+from api.factures import detail, serialize
 from api.references import ALL_STATUSES, KNOWN_REQUEST_TYPES, MODES_DEPOT
 from api.schemas import body
 from flows import services as flow_services
@@ -264,9 +264,11 @@ def search_supplier(user, data: Mapping) -> dict:
         default="DateDepot",
         descending=True,
     )
-    rows, total = pagination.slice_of(
-        serialize.for_lists(qs).select_related("flow_link__flow"), page
-    )
+    # The page and its total in one statement (issue 12), else two.
+    found = prepared.page_of(
+        qs, page, detail.supplier_rows, extra=("total_size",) if with_size else ()
+    ) or pagination.slice_of(detail.supplier_rows(qs), page)
+    rows, total = found
     items = [serialize.supplier_row(i, with_size=with_size) for i in rows]
     return pagination.listing("listeFactures", items, page, total)
 

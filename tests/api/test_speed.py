@@ -48,12 +48,12 @@ def _queries(api, path, body) -> int:
 
 def test_consulter_and_rechercher_take_few_queries(world):
     invoice = _invoice(world)
-    # Token + account (1), the account's scope (1), the invoice (1), its lines, VAT lines
-    # and attachments (3).
-    assert _queries(world.supplier, CONSULT, {"identifiantFactureCPP": invoice.pk}) <= 6
-    # Token + account, scope, count, page.
+    # Token + account + its scope (1), the invoice with its lines, VAT lines and
+    # attachments (1).
+    assert _queries(world.supplier, CONSULT, {"identifiantFactureCPP": invoice.pk}) == 2
+    # Token + account + scope, the page with its total.
     body = {"rechercheFactureParFournisseur": {"nbResultatsParPage": 10}}
-    assert _queries(world.supplier, SEARCH, body) <= 4
+    assert _queries(world.supplier, SEARCH, body) == 2
 
 
 def test_token_issuance_takes_two_queries(world, client):
