@@ -149,12 +149,12 @@ def cpro_view(view):
                 return answer(error_body(405, METHOD), status=405)
             return response
 
-    return _direct(csrf_exempt(login_not_required(wrapper)))
+    return direct(csrf_exempt(login_not_required(wrapper)))
 
 
-def _direct(view):
+def direct(view):
     """Marks a view `api.middleware.ApiShortcutMiddleware` calls without the portal's
-    page middleware."""
+    page middleware (the API's operations and its token endpoint)."""
     view.cpro_direct = True
     return view
 
@@ -186,4 +186,4 @@ def not_found(request: HttpRequest, *args, **kwargs):
     return answer(error_body(404, NOT_FOUND), status=404)
 
 
-not_found_view = _direct(csrf_exempt(login_not_required(not_found)))
+not_found_view = direct(csrf_exempt(login_not_required(not_found)))

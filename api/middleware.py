@@ -1,4 +1,4 @@
-"""`/cpro/` operations skip the portal's page machinery (issue 12).
+"""`/cpro/` operations and the token endpoint skip the portal's page machinery (issue 12).
 
 An API call authenticates with its bearer token and `cpro-account` on every call: it has no
 session, no messages, no allauth or htmx state, no current structure, no CSRF token and no
@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
-PREFIX = "/cpro/"
+PREFIXES = ("/cpro/", "/api/oauth/")  # the operations and the token endpoint
 
 
 class ApiShortcutMiddleware:
@@ -23,7 +23,7 @@ class ApiShortcutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path_info.startswith(PREFIX):
+        if not request.path_info.startswith(PREFIXES):
             return self.get_response(request)
         try:
             match = resolve(request.path_info, getattr(request, "urlconf", None))

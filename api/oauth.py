@@ -22,6 +22,7 @@ from oauth2_provider.signals import app_authorized
 from oauth2_provider.views import TokenView
 
 from api import credentials
+from api.core import direct
 
 OPENID = "openid"
 GRANT = "client_credentials"
@@ -102,6 +103,7 @@ class QuickTokenView(TokenView):
 _token_view = QuickTokenView.as_view()
 
 
+@direct  # no session, CSRF or portal page machinery (api.middleware)
 @csrf_exempt
 @login_not_required
 def token(request: HttpRequest) -> HttpResponse:

@@ -1,10 +1,11 @@
 """(d) The Chorus Pro API under gunicorn (issue 12), side by side with a floor endpoint.
 
 A gunicorn server (127.0.0.1, `BENCH_API_PORT` or a free port, `BENCH_API_WORKERS` workers) serves the
-portal plus `bench/floor/` (one indexed read, no authentication). 8 client threads with
+portal plus `cpro/bench/floor/` (one indexed read, no authentication, through the same
+short way past the page middleware as the API, api/middleware.py). 8 client threads with
 keep-alive connections then run each scenario for a few seconds:
 
-    floor                      GET bench/floor/
+    floor                      GET cpro/bench/floor/
     tokens                     POST /api/oauth/token (client credentials)
     consulter/fournisseur      one invoice in full
     rechercher/fournisseur     a page of 10 invoices
@@ -107,7 +108,7 @@ class Server:
         while time.monotonic() < deadline:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", "/bench/floor/")
+                conn.request("GET", "/cpro/bench/floor/")
                 conn.getresponse().read()
                 return
             except OSError:
@@ -270,7 +271,7 @@ def _scenarios(port: int, data: dict, worker_cpu=lambda: 0.0) -> list[dict]:
 
     figures = {}
     scenarios = (
-        ("floor", lambda i, c: ("GET", "/bench/floor/", None, {})),
+        ("floor", lambda i, c: ("GET", "/cpro/bench/floor/", None, {})),
         ("tokens", lambda i, c: ("POST", "/api/oauth/token", token_body, form)),
         (
             "consulter/fournisseur",

@@ -16,6 +16,7 @@ from api.pagination import Page, slice_of
 from api.prepared import page_of
 from invoicing.enums import AttachmentType, InvoiceStatus
 from invoicing.models import Attachment, Invoice, InvoiceLine, VatLine
+from tests.api.conftest import SECRET
 from tests.factories.invoicing import InvoiceFactory
 
 CONSULT = "factures/v1/consulter/fournisseur"
@@ -147,4 +148,19 @@ def test_api_calls_skip_the_page_middleware(world):
     assert "no-store" in response["Cache-Control"]
     assert response["Content-Language"] == "fr"
     assert response["Content-Type"] == "application/json;charset=utf-8"
+    assert int(response["Content-Length"]) == len(response.content)
+
+
+def test_token_endpoint_skips_the_page_middleware(world, client):
+    body = {
+        "grant_type": "client_credentials",
+        "client_id": world.connection.application.client_id,
+        "client_secret": SECRET,
+    }
+    response = client.post("/api/oauth/token", body)
+    assert response.status_code == 200
+    assert response.json()["token_type"] == "Bearer"
+    assert "Cookie" not in response.get("Vary", "")  # no session read
+    assert not response.cookies
+    assert response["X-Frame-Options"] == "DENY"
     assert int(response["Content-Length"]) == len(response.content)
