@@ -12,6 +12,8 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db import connection as db_connection
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -53,11 +55,19 @@ class Validator(OAuth2Validator):
         return super()._load_application(client_id, request)
 
     def save_bearer_token(self, token, request, *args, **kwargs):
-        """A client-credentials token is one INSERT (no refresh token to rotate): DOT's
-        transaction around it would only add BEGIN and COMMIT round trips."""
-        if request.grant_type == GRANT and "refresh_token" not in token:
+        """A client-credentials token is one INSERT (no refresh token to rotate). On
+        PostgreSQL it is committed without waiting for the WAL flush: a token lost in a
+        server crash costs its client one more token request (a 401, then a new token),
+        and the wait (~2 ms of fsync per token, queued behind every other commit) was
+        most of a token's time. Every other write keeps its synchronous commit."""
+        if request.grant_type != GRANT or "refresh_token" in token:
+            return super().save_bearer_token(token, request, *args, **kwargs)
+        if db_connection.vendor != "postgresql":
             return self._save_bearer_token(token, request, *args, **kwargs)
-        return super().save_bearer_token(token, request, *args, **kwargs)
+        with transaction.atomic():
+            with db_connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            return self._save_bearer_token(token, request, *args, **kwargs)
 
 
 def _usable_application(client_id: str):
