@@ -70,6 +70,13 @@ def save_draft(invoice: Invoice, *, actor) -> Invoice:
 @transaction.atomic
 def submit(invoice: Invoice, *, actor) -> Invoice:
     """T2 / T3: "Valider et envoyer". The deposit checks (§5.4) ran before, in the service."""
+    return submit_in_transaction(invoice, actor=actor)
+
+
+def submit_in_transaction(invoice: Invoice, *, actor) -> Invoice:
+    """`submit` inside the caller's transaction, without a savepoint of its own (issue 10):
+    an error (a refused INSERT of a duplicate number) fails the caller's whole block,
+    which `send_invoice` looks at once it is rolled back."""
     is_new = invoice.pk is None
     target = S.A_VALIDER_1 if invoice.frame in VALIDATION_FRAMES else S.DEPOSEE
     code = "T3" if target == S.A_VALIDER_1 else "T2"
