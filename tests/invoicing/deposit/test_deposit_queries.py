@@ -10,8 +10,8 @@ from django.utils import timezone
 from invoicing import tasks
 from invoicing.deposit import services, uploads
 from invoicing.enums import DepositFormat, InvoiceStatus
-from invoicing.models import Invoice, StatusEvent
 from invoicing.errors import ReturnCode
+from invoicing.models import Invoice, StatusEvent
 from invoicing.recognition import isolated
 from structures import access
 from tests.invoicing import samples
