@@ -187,11 +187,11 @@ def after_commit(task, invoice_id: int | list[int]) -> None:
 
 @transaction.atomic
 def make_available(invoice: Invoice) -> Invoice | None:
-    """T4, idempotent: only a DEPOSEE invoice moves. The row is read once, locked."""
-    locked = lock(invoice)
-    if locked.status != S.DEPOSEE:
-        return None
-    return apply(locked, "T4", is_locked=True)
+    """T4, idempotent: only a DEPOSEE invoice moves. The row is read once, locked, with the
+    columns T4 needs (issue 10: the whole row and its parties were read and written back
+    after every deposit)."""
+    moved = _make_available([invoice.pk])
+    return moved[0] if moved else None
 
 
 # What T4 and its activity events read of an invoice (`make_available_many`).
@@ -211,6 +211,11 @@ T4_COLUMNS = (
 def make_available_many(invoice_ids) -> list[Invoice]:
     """T4 of many invoices deposited together (a flow's lot), idempotent: the DEPOSEE ones
     move, in one UPDATE, with their history and activity rows written in bulk."""
+    return _make_available(invoice_ids)
+
+
+def _make_available(invoice_ids) -> list[Invoice]:
+    """T4 of `invoice_ids` in the caller's transaction (no savepoint of its own)."""
     transition = BY_CODE["T4"]
     locked = [
         invoice

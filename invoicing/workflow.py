@@ -1,9 +1,8 @@
 """The invoice life cycle: one function per transition (ARCHITECTURE rule 4), driven by the
 declarative table of `invoicing/transitions.py` and the engine of `invoicing/steps.py`.
-Automatic follow-ups (T4, T8) run after commit through Celery tasks.
-
-The web and the API call these same functions; an illegal move raises `IllegalTransition`
-(API codeRetour `ReturnCode.ILLEGAL_TRANSITION`).
+Automatic follow-ups (T4, T8) run after commit through Celery tasks. The web and the API
+call these same functions; an illegal move raises `IllegalTransition` (API codeRetour
+`ReturnCode.ILLEGAL_TRANSITION`).
 """
 
 from __future__ import annotations
@@ -67,9 +66,9 @@ def save_draft(invoice: Invoice, *, actor) -> Invoice:
     return invoice
 
 
-@transaction.atomic
-def submit(invoice: Invoice, *, actor) -> Invoice:
-    """T2 / T3: "Valider et envoyer". The deposit checks (§5.4) ran before, in the service."""
+def submit_in_transaction(invoice: Invoice, *, actor) -> Invoice:
+    """T2 / T3: "Valider et envoyer" (the checks of §5.4 ran before, in the service), with no
+    savepoint (issue 10): an error fails the caller's block. `submit` is its own block."""
     is_new = invoice.pk is None
     target = S.A_VALIDER_1 if invoice.frame in VALIDATION_FRAMES else S.DEPOSEE
     code = "T3" if target == S.A_VALIDER_1 else "T2"
@@ -96,6 +95,9 @@ def submit(invoice: Invoice, *, actor) -> Invoice:
     if target == S.DEPOSEE:
         steps.after_commit(tasks.make_available, locked.pk)
     return locked
+
+
+submit = transaction.atomic(submit_in_transaction)
 
 
 @transaction.atomic

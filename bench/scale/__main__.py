@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             help="PDF deposits through the web form over HTTP (0: none)",
         )
         command.add_argument("--web-clients", type=int, default=4, help="client threads")
+        command.add_argument("--port", type=int, default=0, help="gunicorn's port (0: a free one)")
         command.add_argument(
             "--only", action="append", help="pages whose name contains this (repeatable)"
         )
@@ -87,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         args.deposits,
         args.web_deposits,
         args.web_clients,
+        args.port,
     )
 
 

@@ -6,7 +6,8 @@ X-Bench-CPU-ms headers. Each persona gets a real session (a session row made wit
 session store and the server's SECRET_KEY, as a login would). Every page is requested
 `--requests` times after `--warmups`, round-robin over the pages (a load spike hits every
 page alike, the floor included). A deposit through the service functions the web deposit
-calls (upload_main_file, send_invoice) is timed in this process.
+calls (upload_main_file, validate_deposit, send_invoice) is timed in this process, with
+and without the recognition of the file's text.
 
 A benchmark, not a test: it prints figures and exits 0 when targets are missed.
 """
@@ -282,36 +283,53 @@ def deposit_parties():
 
 def deposit_rate(count: int) -> str:
     """PDF deposits through the service functions the web deposit calls, in this process:
-    upload_main_file (checks, storage, recognition), validate_deposit ("Valider et
-    envoyer"), send_invoice ("Confirmer et envoyer": snapshot, workflow, certificate)."""
+    upload_main_file (checks, storage, and recognition, the text read for the form's
+    pre-fill), validate_deposit ("Valider et envoyer"), send_invoice ("Confirmer et
+    envoyer": snapshot, workflow; T4 after commit, in-process without a broker). Measured
+    twice: with recognition, as the web upload does, and without, as a caller that does
+    not use the pre-fill (`recognise=False`)."""
+    return "".join(_deposit_rate(count, recognise) for recognise in (True, False))
+
+
+def _deposit_rate(count: int, recognise: bool) -> str:
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
 
     from invoicing.deposit import services
     from invoicing.deposit.uploads import upload_main_file
 
     actor, supplier, recipient, pdf = deposit_parties()
+    queries = []
+
+    def count_query(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
 
     def one() -> None:
         number = f"BD-{secrets.token_hex(6)}"
         upload = SimpleUploadedFile("facture.pdf", pdf, "application/pdf")
-        main = upload_main_file(upload, actor=actor).attachment
+        main = upload_main_file(upload, actor=actor, recognise=recognise).attachment
         data = deposit_data(supplier, recipient, number)
         services.validate_deposit(data, actor=actor, main_attachment_id=main.pk)
         services.send_invoice(data, actor=actor, main_attachment_id=main.pk, token=number)
 
-    one()  # warm-up: imports, fonts, templates
+    if recognise:
+        one()  # warm-up: imports, the warm PDF reader (the second pass is warm)
     timings, cpu = [], []
     started = time.perf_counter()
-    for _ in range(count):
-        t0, c0 = time.perf_counter(), time.process_time()
-        one()
-        timings.append((time.perf_counter() - t0) * 1000)
-        cpu.append((time.process_time() - c0) * 1000)
+    with connection.execute_wrapper(count_query):
+        for _ in range(count):
+            t0, c0 = time.perf_counter(), time.process_time()
+            one()
+            timings.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
     seconds = time.perf_counter() - started
     return (
-        f"\ndeposit (upload_main_file + validate_deposit + send_invoice, one process, "
-        f"N={count}): {count / seconds:.1f} invoices/s, p50 {median(timings):.0f} ms, "
-        f"p95 {percentile(timings, 0.95):.0f} ms, CPU p50 {median(cpu):.0f} ms"
+        f"\ndeposit (upload_main_file {'with' if recognise else 'WITHOUT'} recognition + "
+        f"validate_deposit + send_invoice + T4, one process, N={count}): "
+        f"{count / seconds:.1f} invoices/s, p50 {median(timings):.1f} ms, "
+        f"p95 {percentile(timings, 0.95):.1f} ms, CPU p50 {median(cpu):.1f} ms, "
+        f"{len(queries) / count:.0f} statements"
     )
 
 
@@ -343,6 +361,7 @@ def measure(
     deposits: int,
     web_deposits: int = 0,
     web_clients: int = 4,
+    port: int = 0,
 ) -> int:
     import django
 
@@ -373,7 +392,7 @@ def measure(
         for email in (PERSONA_RECIPIENT, PERSONA_SUPPLIER)
     }
     pages = pages_to_measure(only)
-    port = free_port()
+    port = port or free_port()
     server_environ = dict(os.environ)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",

@@ -179,9 +179,13 @@ def complete_lines(lines) -> list[dict]:
     return kept
 
 
-def replace_lines(invoice: Invoice, lines: list[dict], vat_lines: list[dict]) -> None:
-    invoice.lines.all().delete()
-    invoice.vat_lines.all().delete()
+def replace_lines(
+    invoice: Invoice, lines: list[dict], vat_lines: list[dict], *, fresh: bool = False
+) -> None:
+    """`fresh`: the invoice was created in this transaction and has no line to delete."""
+    if not fresh:
+        invoice.lines.all().delete()
+        invoice.vat_lines.all().delete()
     InvoiceLine.objects.bulk_create(
         InvoiceLine(
             invoice=invoice,
@@ -346,7 +350,13 @@ def sent_with_token(actor, token: str) -> Invoice | None:
     token = clean_token(token)
     if not token or not getattr(actor, "is_authenticated", False):
         return None
-    return Invoice.objects.filter(created_by=actor, deposit_token=token).first()
+    # Only what the callers look at first (the other columns load if ever read): the
+    # whole row cost a millisecond of CPU on every send (issue 10).
+    return (
+        Invoice.objects.filter(created_by=actor, deposit_token=token)
+        .only("pk", "status", "supplier_id", "created_by_id", "deposit_token")
+        .first()
+    )
 
 
 def is_token_conflict(exc: IntegrityError) -> bool:

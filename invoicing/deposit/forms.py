@@ -14,6 +14,7 @@ from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from invoicing.deposit import widgets
 from invoicing.enums import (
     CURRENT_FRAMES,
     Frame,
@@ -41,6 +42,12 @@ VAT_RATES = ("20", "13", "10", "8.5", "5.5", "2.1", "1.75", "1.05", "0")
 def deposit_structures(user):
     """INV-1: the active structures on which the user holds ISSUED in modification."""
     return access.structures_with_area(user, AreaCode.ISSUED, Mode.CHANGE).filter(is_active=True)
+
+
+def deposit_structure_ids(user) -> list[int]:
+    """The ids of the structures on which the user holds ISSUED in modification, active or
+    not (no query: the user's holdings are read once per request)."""
+    return access.structure_ids_with_area(user, AreaCode.ISSUED, Mode.CHANGE)
 
 
 def dsfr_classes(form: forms.BaseForm) -> None:
@@ -79,7 +86,9 @@ class _PlainQueryChoices(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        # The field's own queryset (a copy per form): its rows are read once per form, by
+        # whichever reads them first (the options, or the supplier count of the labels).
+        for obj in self.queryset:
             yield self.choice(obj)
 
 
@@ -249,12 +258,13 @@ class DepositForm(ControlCharactersMixin, forms.Form):
     )
 
     lookup_url = reverse_lazy("invoicing:recipient_lookup")
+    default_renderer = widgets.RENDERER  # its thirty widgets without a template each
 
     def __init__(self, *args, user, is_entry_mode: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.is_entry_mode = is_entry_mode
-        structures = deposit_structures(user)
-        self.fields["supplier"].queryset = structures
+        self.fields["supplier"].queryset = deposit_structures(user)
+        structures = self.fields["supplier"].queryset  # read once, below, and listed from it
         self.fields["supplier_service"].queryset = Service.objects.filter(
             structure__in=structures, is_active=True
         ).select_related("structure")
@@ -286,12 +296,12 @@ class DepositForm(ControlCharactersMixin, forms.Form):
             "document.getElementById('validator-fields').classList.toggle('fr-hidden', "
             "!['A9_FACTURE_SOUSTRAITANT', 'A12_FACTURE_COTRAITANT'].includes(this.value))"
         )
-        many = len(structures) > 1
+        # Read only when options are rendered (a posted form does not list them).
         self.fields["supplier_service"].label_from_instance = lambda service: (
-            f"{service.structure.company_name} — {service}" if many else str(service)
+            f"{service.structure.company_name} — {service}" if len(structures) > 1 else str(service)
         )
         self.fields["bank_account"].label_from_instance = lambda account: (
-            f"{account.structure.company_name} — {account}" if many else str(account)
+            f"{account.structure.company_name} — {account}" if len(structures) > 1 else str(account)
         )
         for name in REQUIRED_TO_SEND:
             # the DSFR marker (the form saves drafts, so the fields are not `required`)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from invoicing import parties
 from invoicing.deposit import uploads
-from invoicing.deposit.forms import VAT_RATES, deposit_structures
+from invoicing.deposit.forms import VAT_RATES, deposit_structure_ids, deposit_structures
 from invoicing.enums import (
     CURRENT_FRAMES,
     InvoiceType,
@@ -85,12 +85,12 @@ def initial_from_prefill(prefill: Prefill, *, user) -> dict:
         resolved = parties.recipient_siret(None, prefill.recipient_siren)
         if resolved:
             initial["recipient_identifier"] = resolved
-    structures = list(deposit_structures(user))
     supplier = None
     supplier_siret = parties.supplier_siret(
         prefill.supplier_siret, prefill.supplier_siren, deposit_structures(user)
     )
     if supplier_siret:
+        structures = list(deposit_structures(user))
         siret = fields.normalise_identifier(supplier_siret)
         supplier = next((s for s in structures if s.identifier == siret), None)
     if supplier is not None:
@@ -145,19 +145,23 @@ def initial_from_invoice(invoice) -> dict:
     return initial
 
 
-def form_initial(user, structure, *, draft, main) -> dict:
+def form_initial(user, structure, *, draft, main, prefilled: dict | None = None) -> dict:
     """The deposit form's initial values: the draft's, else the main file's pre-fill, with
-    the current structure as supplier when the user may deposit for it."""
+    the current structure as supplier when the user may deposit for it. `prefilled`: the
+    `initial_from_prefill` of the main file, when the caller has it already."""
     if draft is not None:
         return initial_from_invoice(draft)
     initial = {}
     if main is not None:
-        initial = initial_from_prefill(uploads.stored_prefill(main), user=user)
+        if prefilled is None:
+            prefilled = initial_from_prefill(uploads.stored_prefill(main), user=user)
+        initial = dict(prefilled)
         initial["main_attachment"] = main.pk
     if (
         "supplier" not in initial
         and structure is not None
-        and deposit_structures(user).filter(pk=structure.pk).exists()
+        and structure.is_active
+        and structure.pk in deposit_structure_ids(user)
     ):
         initial["supplier"] = structure.pk
     if "bank_account" not in initial and initial.get("supplier"):

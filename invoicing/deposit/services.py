@@ -167,15 +167,16 @@ def _fill_sent(invoice: Invoice, data: Mapping, deposit: checks.CheckedDeposit) 
     invoice.status_comment = ""
 
 
-def _schedule_generated_pdf(invoice: Invoice) -> None:
+def _schedule_generated_pdf(invoice: Invoice, *, fresh: bool) -> None:
     """Entry mode: the platform issues the invoice PDF (MAN-1) as main file, in a Celery
     task after commit (in-process when there is no broker; the periodic sweep catches up
-    after a broker outage); a main file left from a draft is unlinked now."""
-    Attachment.objects.filter(invoice=invoice, is_main=True).update(invoice=None)
+    after a broker outage); a main file left from a draft is unlinked now (`fresh`: the
+    invoice was created in this transaction, no file is linked to it)."""
+    if not fresh:
+        Attachment.objects.filter(invoice=invoice, is_main=True).update(invoice=None)
     steps.after_commit(tasks.render_entry_invoice_pdf, invoice.pk)
 
 
-@transaction.atomic
 def send_invoice(
     data: Mapping[str, Any],
     *,
@@ -196,6 +197,49 @@ def send_invoice(
 
     Raises InvoiceValidationError (nothing saved) or AlreadySent (a repeated click).
     """
+    kwargs = {
+        "actor": actor,
+        "draft": draft,
+        "main_attachment_id": main_attachment_id,
+        "attachment_ids": attachment_ids,
+        "is_entry_mode": is_entry_mode,
+        "token": token,
+        "channel": channel,
+        "deposit_mode": deposit_mode,
+    }
+    try:
+        # One block, no savepoint inside it (issue 10): a refused INSERT rolls the whole
+        # block back, and the conflict is looked at afterwards.
+        with transaction.atomic():
+            return _send(data, **kwargs)
+    except IntegrityError as exc:
+        if not (_is_number_conflict(exc) or is_token_conflict(exc)):
+            raise
+        # A simultaneous click of the same form sent it first (the row lock or the
+        # constraints made this one wait for it): say so, with the invoice.
+        again = sent_with_token(actor, token)
+        if again is not None and again.status != S.BROUILLON:
+            raise AlreadySent(again) from exc
+        if again is not None and is_token_conflict(exc):
+            # A simultaneous "Enregistrer le brouillon" of this form made a draft: send it.
+            return send_invoice(data, **{**kwargs, "draft": again})
+        raise field_error(
+            "number", fields.duplicate_number_message(), ReturnCode.DUPLICATE
+        ) from exc
+
+
+def _send(
+    data: Mapping[str, Any],
+    *,
+    actor,
+    draft: Invoice | None,
+    main_attachment_id,
+    attachment_ids: Iterable,
+    is_entry_mode: bool,
+    token: str,
+    channel: str,
+    deposit_mode: tuple[str, str] | None,
+) -> Invoice:
     already = sent_with_token(actor, token)
     if already is not None:
         if already.status != S.BROUILLON:
@@ -212,6 +256,10 @@ def send_invoice(
                 raise AlreadySent(used)
     if is_entry_mode:
         data = with_entry_totals(data, keep_given=channel == API)
+    try:
+        attachments = dossier_attachments(actor, attachment_ids, draft=draft, lock=True)
+    except InvoiceValidationError:
+        attachments = None  # read again by the checks, which say so with the other errors
     deposit = validate_deposit(
         data,
         actor=actor,
@@ -221,8 +269,8 @@ def send_invoice(
         is_entry_mode=is_entry_mode,
         channel=channel,
         main=main,
+        attachments=attachments,
     )
-    attachments = dossier_attachments(actor, attachment_ids, draft=draft, lock=True)
     supplier = data["supplier"]
     invoice = draft if draft is not None else Invoice()
     fresh = invoice.pk is None  # nothing is linked to it yet
@@ -243,38 +291,11 @@ def send_invoice(
         invoice.deposit_token = clean_token(token)
     if invoice.pk:
         invoice.save()
-    try:
-        # `submit` is atomic: its savepoint rolls a refused insert back, and this
-        # transaction goes on below.
-        invoice = workflow.submit(invoice, actor=actor)
-    except IntegrityError as exc:
-        if not (_is_number_conflict(exc) or is_token_conflict(exc)):
-            raise
-        # A simultaneous click of the same form sent it first (the row lock or the
-        # constraints made this one wait for it): say so, with the invoice.
-        again = sent_with_token(actor, token)
-        if again is not None and again.status != S.BROUILLON:
-            raise AlreadySent(again) from exc
-        if again is not None and is_token_conflict(exc):
-            # A simultaneous "Enregistrer le brouillon" of this form made a draft: send it.
-            return send_invoice(
-                data,
-                actor=actor,
-                draft=again,
-                main_attachment_id=main_attachment_id,
-                attachment_ids=attachment_ids,
-                is_entry_mode=is_entry_mode,
-                token=token,
-                channel=channel,
-                deposit_mode=deposit_mode,
-            )
-        raise field_error(
-            "number", fields.duplicate_number_message(), ReturnCode.DUPLICATE
-        ) from exc
+    invoice = workflow.submit_in_transaction(invoice, actor=actor)
     link_dossier(invoice, main, attachments, fresh=fresh)
     if is_entry_mode:
-        replace_lines(invoice, deposit.invoice.lines, deposit.invoice.vat_lines)
-        _schedule_generated_pdf(invoice)  # fingerprints the dossier with its PDF
+        replace_lines(invoice, deposit.invoice.lines, deposit.invoice.vat_lines, fresh=fresh)
+        _schedule_generated_pdf(invoice, fresh=fresh)  # fingerprints the dossier with its PDF
     commitment_rules.link_invoice(invoice, fresh=fresh)
     # No PDF rendering in the deposit request (issue 10: WeasyPrint took 240 of its 300 ms):
     # the certificate is rendered on its first download and kept (`ensure_certificate`).

@@ -104,9 +104,12 @@ def _store(uploaded_file, checked, *, actor, is_main: bool, **fields) -> Attachm
     )
 
 
-def upload_main_file(uploaded_file, *, actor) -> MainUpload:
+def upload_main_file(uploaded_file, *, actor, recognise: bool = True) -> MainUpload:
     """DEP-1: one .pdf or .xml file, its format detected from the content (§5.7); stored
     unlinked (ATT-7) as the main file of the coming invoice, and read for pre-fill once.
+    `recognise=False`: a caller that does not use the pre-fill does not pay for reading
+    the text (issue 10); the detected format is kept all the same, and a form that shows
+    the file later reads it then (`stored_prefill`).
 
     Not atomic on purpose: the row is written by one statement, and the text extraction
     that follows (a child process, up to its time limit) must not hold a transaction."""
@@ -135,9 +138,9 @@ def upload_main_file(uploaded_file, *, actor) -> MainUpload:
         )
         raise field_error("file", message, ReturnCode.FILE_REFUSED)
     attachment = _store(uploaded_file, checked, actor=actor, is_main=True)
-    data = read_prefill(attachment, detected)
+    data = read_prefill(attachment, detected) if recognise else None
     _keep_prefill(attachment, data, detected.kind)
-    return MainUpload(attachment, detected, data)
+    return MainUpload(attachment, detected, data if data is not None else Prefill())
 
 
 def read_prefill(attachment: Attachment, detected: DetectedFormat | None = None) -> Prefill:
@@ -158,7 +161,8 @@ def _prefill_path(attachment: Attachment) -> Path:
     return media_path(attachment.path + PREFILL_SUFFIX)
 
 
-def _keep_prefill(attachment: Attachment, data: Prefill, kind: str | None = None) -> None:
+def _keep_prefill(attachment: Attachment, data: Prefill | None, kind: str | None = None) -> None:
+    """`data` None: only the detected format is kept (the text was not read)."""
     target = _prefill_path(attachment)
     partial = target.with_name(target.name + ".part")
     try:
@@ -172,12 +176,13 @@ def stored_prefill(attachment: Attachment) -> Prefill:
     """The pre-fill read at upload; the file is read (and the result kept) only when it is
     missing, e.g. for a file uploaded before pre-fills were kept."""
     try:
-        data = stored.loads(_prefill_path(attachment).read_text(encoding="utf-8"))
+        text = _prefill_path(attachment).read_text(encoding="utf-8")
     except OSError:
-        data = None
+        text = ""
+    data = stored.loads(text) if text else None
     if data is None:
         data = read_prefill(attachment)
-        _keep_prefill(attachment, data)
+        _keep_prefill(attachment, data, stored.kind_of(text) if text else None)
     return data
 
 

@@ -240,7 +240,7 @@ def save_draft(request, page: _FormPage) -> HttpResponse:
 def validate(request, page: _FormPage) -> HttpResponse:
     """ "Valider": every check of §5.4, then a redirect to the confirmation page (nothing
     stored yet but the posted fields, in the session: a refresh does not post again)."""
-    services.validate_deposit(page.data(), **page.service_kwargs())
+    services.validate_deposit(page.data(), main=page.main, **page.service_kwargs())
     key = confirmation.stash(
         request,
         token=page.token(),
@@ -253,7 +253,7 @@ def validate(request, page: _FormPage) -> HttpResponse:
 
 def show_confirmation(request, page: _FormPage) -> HttpResponse:
     data = page.data()
-    deposit = services.validate_deposit(data, **page.service_kwargs())
+    deposit = services.validate_deposit(data, main=page.main, **page.service_kwargs())
     return confirmation.confirmation_page(request, page, deposit, data)
 
 
@@ -305,14 +305,18 @@ class _FormPage:
         self.main = main
         self.post_data = request.POST if data is None else data
         self.bound = data is not None or request.method == "POST"
+        # The main file's pre-fill, read once for the initial values and the badges.
+        self.prefill = self.prefilled = None
+        if not self.bound and main is not None and draft is None:
+            self.prefill = uploads.stored_prefill(main)
+            self.prefilled = initial_from_prefill(self.prefill, user=request.user)
         if self.bound:
             self.form = DepositForm(self.post_data, user=request.user, is_entry_mode=is_entry_mode)
         else:
-            self.form = DepositForm(
-                user=request.user,
-                is_entry_mode=is_entry_mode,
-                initial=form_initial(request.user, request.structure, draft=draft, main=main),
+            initial = form_initial(
+                request.user, request.structure, draft=draft, main=main, prefilled=self.prefilled
             )
+            self.form = DepositForm(user=request.user, is_entry_mode=is_entry_mode, initial=initial)
         self.formset = (
             _formset(self.post_data, draft=draft, bound=self.bound) if is_entry_mode else None
         )
@@ -346,11 +350,10 @@ class _FormPage:
     def render(self) -> HttpResponse:
         form, request = self.form, self.request
         notice, prefilled = None, frozenset()
-        if not self.bound and self.main is not None and self.draft is None:
-            stored = uploads.stored_prefill(self.main)
-            notice = stored.notice
+        if self.prefill is not None:
+            notice = self.prefill.notice
             # the fields read from the file get a badge: the user checks them (issue 11)
-            prefilled = frozenset(initial_from_prefill(stored, user=request.user))
+            prefilled = frozenset(self.prefilled)
         supplier_id = form["supplier"].value()
         context = {
             "form": form,

@@ -35,11 +35,15 @@ def _decode(obj: dict) -> Any:
     return obj
 
 
-def dumps(prefill: Prefill, kind: str | None = None) -> str:
+def dumps(prefill: Prefill | None, kind: str | None = None) -> str:
     """`kind`: the file's detected format, kept too so that sending the invoice does not
-    parse the file again to choose its deposit mode (issue 10)."""
-    data = {name: value for name, value in asdict(prefill).items() if name in _FIELDS}
-    document = {"version": VERSION, "prefill": data}
+    parse the file again to choose its deposit mode (issue 10). `prefill` None: the text
+    was not read yet (`loads` answers None, `kind_of` the format)."""
+    document: dict[str, Any] = {"version": VERSION}
+    if prefill is not None:
+        document["prefill"] = {
+            name: value for name, value in asdict(prefill).items() if name in _FIELDS
+        }
     if kind:
         document["kind"] = kind
     return json.dumps(document, default=_encode)

@@ -44,10 +44,12 @@ def recipient_key(identifier: str) -> tuple:
 
 
 def _find_recipient(identifier: str) -> Structure | None:
-    for structure in Structure.objects.filter(identifier=identifier, is_active=True):
-        if access.is_area_open(structure, AreaCode.RECEIVED):
-            return structure
-    return None
+    # One query (issue 10): the structure and its opened RECEIVED area together.
+    return (
+        Structure.objects.filter(identifier=identifier, is_active=True)
+        .filter(access.open_area_exists(AreaCode.RECEIVED))
+        .first()
+    )
 
 
 def find_recipients(identifiers) -> dict[str, Structure | None]:
