@@ -28,9 +28,16 @@ def _draft_urls():
         return None
 
 
+def _frame_labels() -> dict[str, str]:
+    """Frame code → its label in the active language, translated once for a whole table
+    (`get_frame_display` hashes every lazy label of the choices, a translation each, per row)."""
+    return {str(value): str(label) for value, label in Invoice._meta.get_field("frame").flatchoices}
+
+
 def search_rows(invoices: Iterable[Invoice], several_structures: bool) -> SafeString:
     """`<tr>`s of the Rechercher results (`invoicing/issued/search.html`)."""
     no_number = gettext("(sans numéro)")
+    frames = _frame_labels()
     detail_url, short_date = url_maker("invoicing:issued_detail"), date_maker()
     date_time = date_maker("SHORT_DATETIME_FORMAT")
 
@@ -55,7 +62,7 @@ def search_rows(invoices: Iterable[Invoice], several_structures: bool) -> SafeSt
             supplier,
             invoice.recipient_name or DASH,
             identifier,
-            invoice.get_frame_display(),
+            frames.get(invoice.frame, invoice.frame),
             (invoice.frame or "").split("_", 1)[0],
             money(invoice.amount_ttc, invoice.currency),
             status_badge(invoice.status),
