@@ -29,7 +29,7 @@ def pending_rows(invoices: Iterable[Invoice]) -> SafeString:
         urgent = remaining is not None and remaining < 3
         count = remaining or 0
         return format_html(
-            '    <tr data-invoice="{}">\n'
+            '\n    <tr data-invoice="{}">\n'
             '      <td><a href="{}">{}</a></td>\n'
             "      <td>{}</td>\n"
             '      <td>{}<br><span class="fr-hint-text">{}</span></td>\n'
@@ -39,7 +39,7 @@ def pending_rows(invoices: Iterable[Invoice]) -> SafeString:
             '      <td>{}<br><span class="fr-badge fr-badge--sm {} fr-badge--no-icon" '
             "data-remaining>{}</span></td>\n"
             "      <td>{}</td>\n"
-            "    </tr>\n",
+            "    </tr>\n  ",
             invoice.pk,
             detail_url(invoice.pk),
             invoice.number,
@@ -76,7 +76,7 @@ def history_rows(invoices: Iterable[Invoice]) -> SafeString:
             shown = format_html("{}{}", status_badge(decision.status), actor)
             when = date_time(decision.created_at)
         return format_html(
-            '    <tr data-invoice="{}">\n'
+            '\n    <tr data-invoice="{}">\n'
             '      <td><a href="{}">{}</a></td>\n'
             "      <td>{}</td>\n"
             "      <td>{}</td>\n"
@@ -85,7 +85,7 @@ def history_rows(invoices: Iterable[Invoice]) -> SafeString:
             "      <td>{}</td>\n"
             "      \n"
             "      <td>{}</td>\n"
-            "    </tr>\n",
+            "    </tr>\n  ",
             invoice.pk,
             detail_url(invoice.pk),
             invoice.number,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.urls import NoReverseMatch
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
@@ -112,6 +112,45 @@ def attention_rows(
             status_badge(invoice.status),
             short_date(invoice.status_changed_at),
             comment,
+        )
+
+    return format_html_join("", "{}", ((row(invoice),) for invoice in invoices))
+
+
+def acknowledgement_rows(invoices: Iterable[Invoice], form_id: str) -> SafeString:
+    """`<tr>`s of the LIF-6 list of invoices to acknowledge
+    (`invoicing/issued/_acknowledgement_form.html`, in the pop-up of every page)."""
+    select = gettext("Acquitter la facture %(number)s")
+    short_date = date_maker()
+
+    def row(invoice: Invoice) -> SafeString:
+        label = mark_safe(select % {"number": conditional_escape(invoice.number)})  # noqa: S308
+        comment = invoice.status_comment or DASH
+        return format_html(
+            '\n      <tr data-invoice="{}">\n'
+            '        <td><div class="fr-checkbox-group fr-checkbox-group--sm">\n'
+            '          <input type="checkbox" name="invoice" value="{}" id="{}-{}" checked>\n'
+            '          <label class="fr-label" for="{}-{}"><span class="fr-sr-only">{}</span>'
+            "</label>\n"
+            "        </div></td>\n"
+            "        <td>{}</td>\n"
+            "        <td>{}</td>\n"
+            "        <td>{}</td>\n"
+            "        <td>{}</td>\n"
+            "        <td>{}</td>\n"
+            "      </tr>\n    ",
+            invoice.pk,
+            invoice.pk,
+            form_id,
+            invoice.pk,
+            form_id,
+            invoice.pk,
+            label,
+            invoice.number,
+            invoice.recipient_name or DASH,
+            status_badge(invoice.status),
+            short_date(invoice.status_changed_at),
+            Truncator(comment).chars(160),
         )
 
     return format_html_join("", "{}", ((row(invoice),) for invoice in invoices))
