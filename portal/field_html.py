@@ -127,6 +127,16 @@ def widget_html(field: BoundField) -> str:
     return _widget(context)
 
 
+def widget_markup(field: BoundField) -> SafeString:
+    """What `{{ field }}` writes: in Python when its widget allows, else Django's template."""
+    if field.field.show_hidden_initial:
+        return str(field)
+    try:
+        return mark_safe(widget_html(field))  # noqa: S308 - every value escaped above
+    except _Unsupported:
+        return field.as_widget()
+
+
 def _label(field: BoundField) -> str:
     hint = ""
     if field.help_text:
