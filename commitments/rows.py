@@ -8,13 +8,13 @@ from collections.abc import Iterable
 
 from django.template.defaultfilters import floatformat
 from django.utils import formats
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from commitments.models import Commitment
 from invoicing.display import date_maker, url_maker
 from invoicing.models import Invoice
+from portal.html import format_html, format_html_join
 
 DASH = "—"
 
