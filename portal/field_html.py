@@ -127,14 +127,20 @@ def widget_html(field: BoundField) -> str:
     return _widget(context)
 
 
+def python_widget(field: BoundField) -> SafeString | None:
+    """`widget_html(field)`, or None for a widget it does not write (Django's template then)."""
+    try:
+        return mark_safe(widget_html(field))  # noqa: S308 - every value escaped above
+    except _Unsupported:
+        return None
+
+
 def widget_markup(field: BoundField) -> SafeString:
     """What `{{ field }}` writes: in Python when its widget allows, else Django's template."""
     if field.field.show_hidden_initial:
         return str(field)
-    try:
-        return mark_safe(widget_html(field))  # noqa: S308 - every value escaped above
-    except _Unsupported:
-        return field.as_widget()
+    html = python_widget(field)
+    return field.as_widget() if html is None else html
 
 
 def _label(field: BoundField) -> str:
