@@ -8,6 +8,7 @@ any other widget goes through the template as before. Every value is escaped.
 
 from __future__ import annotations
 
+from django import forms
 from django.forms import BoundField
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, escape
@@ -71,6 +72,44 @@ class _Unsupported(Exception):
     pass
 
 
+def _plain_select(widget) -> bool:
+    """A single-choice `Select` whose options Django builds the standard way (no subclass
+    hook overridden): its markup can be written from `widget.choices` directly."""
+    kind = type(widget)
+    return (
+        isinstance(widget, forms.Select)
+        and not widget.allow_multiple_selected
+        and not widget.option_inherits_attrs
+        and widget.option_template_name == _OPTION
+        and kind.get_context is forms.Select.get_context
+        and kind.optgroups is forms.Select.optgroups
+        and kind.create_option is forms.Select.create_option
+        and kind.format_value is forms.Select.format_value
+    )
+
+
+def _select(widget, name: str, value, attrs: dict) -> str:
+    """What `Select.get_context` + `select.html` write (options, `selected` on the first
+    matching choice), without building an option dictionary per choice."""
+    values = widget.format_value(value)
+    parts = [
+        f'<select name="{conditional_escape(name)}"{_attrs(widget.build_attrs(widget.attrs, attrs))}>'
+    ]
+    has_selected = False
+    for option_value, option_label in widget.choices:
+        if isinstance(option_label, (list, tuple)):
+            raise _Unsupported  # option groups: Django's own rendering
+        shown = "" if option_value is None else str(option_value)
+        selected = not has_selected and shown in values
+        has_selected |= selected
+        parts.append(
+            f'\n  <option value="{escape(shown)}"{" selected" if selected else ""}>'
+            f"{conditional_escape(option_label)}</option>\n"
+        )
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
 def widget_html(field: BoundField) -> str:
     """What `{{ field }}` writes, for the widgets of `_PYTHON_TEMPLATES`."""
     widget = field.field.widget
@@ -82,8 +121,26 @@ def widget_html(field: BoundField) -> str:
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
     value = field.value()
+    if widget.template_name == _SELECT and _plain_select(widget):
+        return _select(widget, field.html_name, value, attrs)
     context = widget.get_context(field.html_name, value, attrs)["widget"]
     return _widget(context)
+
+
+def python_widget(field: BoundField) -> SafeString | None:
+    """`widget_html(field)`, or None for a widget it does not write (Django's template then)."""
+    try:
+        return mark_safe(widget_html(field))  # noqa: S308 - every value escaped above
+    except _Unsupported:
+        return None
+
+
+def widget_markup(field: BoundField) -> SafeString:
+    """What `{{ field }}` writes: in Python when its widget allows, else Django's template."""
+    if field.field.show_hidden_initial:
+        return str(field)
+    html = python_widget(field)
+    return field.as_widget() if html is None else html
 
 
 def _label(field: BoundField) -> str:

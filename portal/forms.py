@@ -8,10 +8,27 @@ per process, same templates, same markup.
 
 from __future__ import annotations
 
-from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
+from dsfr.forms import DsfrBaseForm, DsfrBoundField, DsfrDjangoTemplates
+
+from portal.field_html import python_widget
 
 RENDERER = DsfrDjangoTemplates()
 
 
+class BoundField(DsfrBoundField):
+    """A field's widget (`{{ field }}`, and inside `as_field_group`) written in Python by
+    `portal.field_html` when it handles the widget, the same markup as Django's widget
+    templates (issue 10: a search form's selects and inputs were half of its page's CPU);
+    any other widget, or a call with its own widget or attributes, goes through Django."""
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        if widget is None and not attrs and not only_initial:
+            html = python_widget(self)
+            if html is not None:
+                return html
+        return super().as_widget(widget, attrs, only_initial)
+
+
 class DsfrForm(DsfrBaseForm):
     default_renderer = RENDERER
+    bound_field_class = BoundField

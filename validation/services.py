@@ -47,6 +47,18 @@ def confirmation_label(invoice: Invoice) -> str:
     return str(_("Vous êtes titulaire"))
 
 
+# The columns the list rows show (`validation.rows`), the only ones the list reads.
+HISTORY_ROW_COLUMNS = ("pk", "number", "supplier_name", "amount_ttc", "currency", "status")
+PENDING_ROW_COLUMNS = (
+    *HISTORY_ROW_COLUMNS,
+    "frame",
+    "supplier_identifier",
+    "recipient_name",
+    "recipient_identifier",
+    "deposited_at",
+)
+
+
 def _with_deadline(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
     return queryset.annotate(
         deadline=ExpressionWrapper(

@@ -31,15 +31,17 @@ def to_validate(request):
     """ "Synthèse": invoices waiting for a decision, nearest deadline first; then the
     invoices already decided."""
     now = timezone.now()
-    pending = BoundedPaginator(services.pending(request.user), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    pending = BoundedPaginator(
+        services.pending(request.user).select_related(None).only(*services.PENDING_ROW_COLUMNS),
+        PER_PAGE,
+    ).get_page(request.GET.get("page"))
     for invoice in pending.object_list:
         remaining = invoice.deadline - now if invoice.deadline else None
         invoice.remaining_days = max(remaining.days, 0) if remaining else None
-    history = BoundedPaginator(services.decided(request.user), PER_PAGE).get_page(
-        request.GET.get("history_page")
-    )
+    history = BoundedPaginator(
+        services.decided(request.user).select_related(None).only(*services.HISTORY_ROW_COLUMNS),
+        PER_PAGE,
+    ).get_page(request.GET.get("history_page"))
     return render(
         request,
         "validation/to_validate.html",

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.urls import NoReverseMatch
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from invoicing.display import date_maker, money, status_badge, url_maker
 from invoicing.models import Invoice
+from portal.html import format_html, format_html_join
 
 DASH = "—"
 
@@ -28,9 +29,16 @@ def _draft_urls():
         return None
 
 
+def _frame_labels() -> dict[str, str]:
+    """Frame code → its label in the active language, translated once for a whole table
+    (`get_frame_display` hashes every lazy label of the choices, a translation each, per row)."""
+    return {str(value): str(label) for value, label in Invoice._meta.get_field("frame").flatchoices}
+
+
 def search_rows(invoices: Iterable[Invoice], several_structures: bool) -> SafeString:
     """`<tr>`s of the Rechercher results (`invoicing/issued/search.html`)."""
     no_number = gettext("(sans numéro)")
+    frames = _frame_labels()
     detail_url, short_date = url_maker("invoicing:issued_detail"), date_maker()
     date_time = date_maker("SHORT_DATETIME_FORMAT")
 
@@ -55,7 +63,7 @@ def search_rows(invoices: Iterable[Invoice], several_structures: bool) -> SafeSt
             supplier,
             invoice.recipient_name or DASH,
             identifier,
-            invoice.get_frame_display(),
+            frames.get(invoice.frame, invoice.frame),
             (invoice.frame or "").split("_", 1)[0],
             money(invoice.amount_ttc, invoice.currency),
             status_badge(invoice.status),
@@ -105,6 +113,45 @@ def attention_rows(
             status_badge(invoice.status),
             short_date(invoice.status_changed_at),
             comment,
+        )
+
+    return format_html_join("", "{}", ((row(invoice),) for invoice in invoices))
+
+
+def acknowledgement_rows(invoices: Iterable[Invoice], form_id: str) -> SafeString:
+    """`<tr>`s of the LIF-6 list of invoices to acknowledge
+    (`invoicing/issued/_acknowledgement_form.html`, in the pop-up of every page)."""
+    select = gettext("Acquitter la facture %(number)s")
+    short_date = date_maker()
+
+    def row(invoice: Invoice) -> SafeString:
+        label = mark_safe(select % {"number": conditional_escape(invoice.number)})  # noqa: S308
+        comment = invoice.status_comment or DASH
+        return format_html(
+            '\n      <tr data-invoice="{}">\n'
+            '        <td><div class="fr-checkbox-group fr-checkbox-group--sm">\n'
+            '          <input type="checkbox" name="invoice" value="{}" id="{}-{}" checked>\n'
+            '          <label class="fr-label" for="{}-{}"><span class="fr-sr-only">{}</span>'
+            "</label>\n"
+            "        </div></td>\n"
+            "        <td>{}</td>\n"
+            "        <td>{}</td>\n"
+            "        <td>{}</td>\n"
+            "        <td>{}</td>\n"
+            "        <td>{}</td>\n"
+            "      </tr>\n    ",
+            invoice.pk,
+            invoice.pk,
+            form_id,
+            invoice.pk,
+            form_id,
+            invoice.pk,
+            label,
+            invoice.number,
+            invoice.recipient_name or DASH,
+            status_badge(invoice.status),
+            short_date(invoice.status_changed_at),
+            Truncator(comment).chars(160),
         )
 
     return format_html_join("", "{}", ((row(invoice),) for invoice in invoices))

@@ -118,6 +118,23 @@ SORT_FIELDS = {
 DEFAULT_SORT = "status_changed_at"
 
 
+# What a Rechercher row shows (`invoicing.issued.rows.search_rows`), the only columns read.
+SEARCH_ROW_COLUMNS = (
+    "pk",
+    "number",
+    "invoice_date",
+    "supplier_id",
+    "supplier__company_name",
+    "recipient_name",
+    "recipient_identifier",
+    "frame",
+    "amount_ttc",
+    "currency",
+    "status",
+    "status_changed_at",
+)
+
+
 def searches_a_part(criteria: dict) -> bool:
     """A number or recipient-name part: a filter no index narrows within the supplier's
     invoices (the list then counts up to `pagination.NAME_PART_CAP` only, issue 10)."""

@@ -140,7 +140,8 @@ def search(request):
         criteria = form.cleaned_data if form.is_bound else {}
         results = services.search(queries.issued_invoices(request.user), criteria)
         cap = pagination.NAME_PART_CAP if services.searches_a_part(criteria) else None
-        page = BoundedPaginator(results, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
+        rows = results.only(*services.SEARCH_ROW_COLUMNS)
+        page = BoundedPaginator(rows, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -200,11 +200,15 @@ class SearchForm(DsfrForm):
         required=False,
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, scope: dict | None = None, **kwargs):
+        """`scope`: the user's `services.scope` when the view already read it."""
         super().__init__(*args, **kwargs)
-        ids = access.structure_ids_with_area(user, AreaCode.RECEIVED)
+        if scope is None:
+            ids = access.structure_ids_with_area(user, AreaCode.RECEIVED)
+            scope = access.service_scope(user, ids)
+        else:
+            ids = list(scope)
         self.fields["structure"].queryset = Structure.objects.filter(pk__in=ids)
-        scope = access.service_scope(user, ids)
         whole = [sid for sid, services_ in scope.items() if services_ is None]
         some = {pk for services_ in scope.values() if services_ for pk in services_}
         self.fields["service"].queryset = (

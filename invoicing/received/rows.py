@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from invoicing.display import date_maker, money, status_badge, url_maker
 from invoicing.models import Invoice
+from portal.html import format_html, format_html_join
 
 DASH = "—"
 

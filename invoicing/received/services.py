@@ -111,12 +111,39 @@ def with_due_dates(queryset: QuerySet[Invoice], user=None) -> QuerySet[Invoice]:
     )
 
 
-def list_queryset(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
-    """Received invoices with what a list row shows, in a constant number of queries."""
-    return with_due_dates(
-        queries.received_invoices(user, mode).select_related("recipient", "recipient_service"),
-        user,
+def list_queryset(
+    user, mode: Mode | str = Mode.VIEW, scope: dict | None = None
+) -> QuerySet[Invoice]:
+    """Received invoices with what a list row shows, in a constant number of queries.
+    `scope`: the user's `scope` (VIEW mode) when the caller already read it."""
+    invoices = (
+        queries.received_invoices(user, mode) if scope is None else queries.received_in_scope(scope)
     )
+    return with_due_dates(invoices.select_related("recipient", "recipient_service"), user)
+
+
+# What a list row shows (`invoicing.received.rows`): a row reads these columns only (issue
+# 10: 25 rows of 108 columns, invoice, recipient and service, cost more to load than to show).
+ROW_COLUMNS = (
+    "pk",
+    "number",
+    "downloaded_by_recipient_at",
+    "recipient_id",
+    "recipient__company_name",
+    "due_date",
+    "supplier_name",
+    "supplier_identifier",
+    "recipient_service_code",
+    "deposited_at",
+    "amount_ttc",
+    "currency",
+    "status",
+)
+
+
+def for_rows(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """`queryset` (of `list_queryset` / `to_process`) reading only what a list row shows."""
+    return queryset.select_related(None).select_related("recipient").only(*ROW_COLUMNS)
 
 
 def scope(user) -> dict[int, set[int] | None]:

@@ -31,7 +31,8 @@ PER_PAGE = 25
 
 
 def _page(request, queryset, cap: int | None = None):
-    return BoundedPaginator(queryset, PER_PAGE, cap=cap).get_page(request.GET.get("page"))
+    rows = services.for_rows(queryset)
+    return BoundedPaginator(rows, PER_PAGE, cap=cap).get_page(request.GET.get("page"))
 
 
 def _query_without_page(request) -> str:
@@ -84,8 +85,9 @@ def synthesis(request):
 @area_required(AreaCode.RECEIVED)
 def search(request):
     """ "Rechercher": every received invoice, filtered and sorted (RCV-1)."""
-    form = SearchForm(request.GET or None, user=request.user)
-    queryset = services.list_queryset(request.user)
+    scope = services.scope(request.user)
+    form = SearchForm(request.GET or None, user=request.user, scope=scope)
+    queryset = services.list_queryset(request.user, scope=scope)
     queryset = form.filter(queryset) if form.is_bound else queryset.order_by("-deposited_at", "-id")
     cap = pagination.NAME_PART_CAP if form.searches_a_part() else None
     page = _page(request, queryset, cap)

@@ -85,3 +85,9 @@ def issued_attention_rows(invoices, several_structures, show_comment, draft_link
         show_comment=bool(show_comment),
         drafts=bool(draft_links),
     )
+
+
+@register.simple_tag
+def issued_acknowledgement_rows(invoices, form_id):
+    """The rows of the LIF-6 list of invoices to acknowledge (`invoicing.issued.rows`)."""
+    return issued_rows.acknowledgement_rows(invoices, str(form_id))

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 from django import forms
+from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from portal.field_html import field_group
+from portal.field_html import field_group, widget_markup
 from portal.forms import DsfrForm
 
 pytestmark = pytest.mark.django_db
@@ -60,5 +61,33 @@ def test_fields_written_in_python_match_the_template(data):
         form.is_valid()
     with translation.override("fr"):
         for field in form:
+            expected = render_to_string("invoicing/received/_field.html", {"field": field})
+            assert str(field_group(field)) == expected, field.name
+
+
+class Selects(DsfrForm):
+    plain = forms.ChoiceField(
+        label="Statut",
+        required=False,
+        choices=[("", "Tous"), ("a", "A <b>"), ("a", "A bis"), (None, "Aucun"), (3, "Trois")],
+    )
+    required = forms.ChoiceField(label="Tri", choices=[("x", "X & Y"), ("y", "Y")])
+    model = forms.ModelChoiceField(
+        label="Utilisateur", required=False, queryset=get_user_model().objects.order_by("pk")
+    )
+
+
+@pytest.mark.parametrize("data", [None, {}, {"plain": "a", "required": "y"}, {"plain": "3"}])
+def test_selects_written_from_their_choices_match_django(data, django_user_model):
+    django_user_model.objects.create_user("a@example.org", "x-Mot-de-passe-1", first_name="<A>")
+    django_user_model.objects.create_user("b@example.org", "x-Mot-de-passe-1")
+    if data is not None and "plain" in data:
+        data["model"] = str(django_user_model.objects.order_by("pk").last().pk)
+    form = Selects(data) if data is not None else Selects()
+    if form.is_bound:
+        form.is_valid()
+    with translation.override("fr"):
+        for field in form:
+            assert str(widget_markup(field)) == forms.BoundField.as_widget(field), field.name
             expected = render_to_string("invoicing/received/_field.html", {"field": field})
             assert str(field_group(field)) == expected, field.name

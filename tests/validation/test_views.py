@@ -362,3 +362,20 @@ def test_tab_appears_for_validators_only(client, circuit):
     assert b'data-area="TO_VALIDATE"' in client.get(reverse("home")).content
     client.force_login(circuit.personas.simple_change)
     assert b'data-area="TO_VALIDATE"' not in client.get(reverse("home")).content
+
+
+def test_list_rows_load_only_what_they_show(client, circuit):
+    """Issue 10: the rows (written in Python) read the columns they show, nothing more."""
+    circuit.invoice(number="P-1")
+    decided = circuit.invoice(S.REFUSEE_1, number="D-1")
+    StatusEvent.objects.create(
+        invoice=decided, status=S.REFUSEE_1, transition="T6", actor=circuit.validator
+    )
+    client.force_login(circuit.validator)
+    response = client.get(LIST)
+    (pending,) = response.context["pending"].object_list
+    (history,) = response.context["history"].object_list
+    assert {"status_comment", "supplier_id"} <= pending.get_deferred_fields()
+    assert {"status_comment", "deposited_at"} <= history.get_deferred_fields()
+    content = text(response)
+    assert "P-1" in content and "D-1" in content and "Sous-traitance (A9)" in content
