@@ -17,16 +17,11 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     DEFERRED,
-    Count,
     DateField,
     DateTimeField,
-    F,
-    IntegerField,
     Model,
     QuerySet,
-    Window,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.query import get_related_populators
 
 
@@ -214,54 +209,3 @@ class Prepared:
         for position, value in zip(positions, values, strict=True):
             params[position] = value
         return instances(compiled, compiled.sql, params, alias)
-
-
-# --- One page of a list and its total in one statement ----------------------------------
-
-_outer: dict[tuple, Compiled] = {}
-
-
-def page_of(
-    queryset: QuerySet, page, related: Callable[[QuerySet], QuerySet], extra: Sequence[str] = ()
-) -> tuple[list, int] | None:
-    """`pagination.slice_of(related(queryset), page)` in one statement: the page's ids and
-    the total (a window count) chosen by `queryset` (compiled per call: its criteria vary),
-    joined to the rows with `related`'s columns (compiled once per vendor and sort).
-    `extra`: annotations of `queryset` carried to the rows; `related`: a module-level
-    function (a key of the compiled statements). None when the queryset is not
-    a plain one (the caller then takes `slice_of`)."""
-    query = queryset.query
-    if not page.order or query.distinct or query.combinator or query.low_mark or query.high_mark:
-        return None
-    model = queryset.model
-    connection = connections[queryset.db]
-    quote = connection.ops.quote_name
-    inner = (
-        queryset.order_by(*page.order)
-        .annotate(cpro_id=F("pk"), cpro_total=Window(Count("*")))
-        .values_list("cpro_id", "cpro_total", *extra)[page.offset : page.offset + page.per_page]
-    )
-    inner_sql, inner_params = inner.query.sql_with_params()
-    key = (connection.vendor, model._meta.label, tuple(page.order), tuple(extra), related)
-    compiled = _outer.get(key)
-    if compiled is None:
-        types = {
-            "cpro_total": IntegerField(),
-            **{n: query.annotations[n].output_field for n in extra},
-        }
-        columns = {
-            name: RawSQL(f"{quote('cpro_page')}.{quote(name)}", [], output_field=kind)  # noqa: S611
-            for name, kind in types.items()
-        }
-        outer = related(model._default_manager.order_by(*page.order)).annotate(**columns)
-        compiled = _outer[key] = compile_queryset(outer, queryset.db)
-    table = quote(model._meta.db_table)
-    marker = f" FROM {table} "
-    if compiled.params or compiled.sql.count(marker) != 1:  # pragma: no cover - ORM change
-        return None
-    source = (
-        f" FROM ({inner_sql}) {quote('cpro_page')} INNER JOIN {table} ON "
-        f"({table}.{quote(model._meta.pk.column)} = {quote('cpro_page')}.{quote('cpro_id')}) "
-    )
-    rows = instances(compiled, compiled.sql.replace(marker, source), inner_params, queryset.db)
-    return rows, (rows[0].cpro_total if rows else 0)
