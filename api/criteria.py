@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import reduce
+from functools import lru_cache, reduce
 from operator import and_, or_
 from typing import Any
 
@@ -175,8 +175,13 @@ def preparer(model: type[Model], lookup: str, sample: Any, alias: str = DEFAULT_
     compiler = query.get_compiler(using=alias)
     connection = connections[alias]
 
+    @lru_cache(maxsize=256, typed=True)  # the scope's values come back on every call of a caller
+    def prepared(value):
+        value = list(value) if isinstance(value, tuple) else value
+        return tuple(kind(lhs, value).process_rhs(compiler, connection)[1])
+
     def prepare(value):
-        return list(kind(lhs, value).process_rhs(compiler, connection)[1])
+        return prepared(tuple(value) if isinstance(value, list) else value)
 
     return prepare
 

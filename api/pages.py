@@ -140,7 +140,7 @@ def page(
         return _by_orm(columns, criteria, order, offset, limit, extra)
     statement, outer = found
     params = statement.params_for(criteria, limit, offset)
-    with prepared.cursor(alias) as cursor:
+    with prepared.cursor(alias, binary=True) as cursor:
         cursor.execute(statement.sql, params)
         rows = cursor.fetchall()
     record = columns.record(extra)
