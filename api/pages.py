@@ -22,6 +22,7 @@ from api import prepared
 from api.criteria import Criteria, Statement, compile_statement
 
 PAGE = "cpro_page"
+MAX_STATEMENTS = 2000  # shapes kept per process
 
 
 @dataclass
@@ -133,9 +134,11 @@ def page(
         return [], 0
     connection = connections[alias]
     key = (connection.vendor, id(columns), criteria.shape(), tuple(order), extra)
-    if key not in _statements:
-        _statements[key] = _compile(columns, criteria, order, extra, alias)
-    found = _statements[key]
+    found = _statements.get(key, False)
+    if found is False:
+        found = _compile(columns, criteria, order, extra, alias)
+        if len(_statements) < MAX_STATEMENTS:  # lists of every length: not kept forever
+            _statements[key] = found
     if found is None:  # pragma: no cover - an ORM change: its way, compiled on every call
         return _by_orm(columns, criteria, order, offset, limit, extra)
     statement, outer = found

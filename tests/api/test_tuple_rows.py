@@ -102,6 +102,8 @@ def invoices(world):
         "service": service,
         "supplier_service": supplier_service,
         "foreign": foreign,
+        "named": named,
+        "anonymous": anonymous,
     }
 
 
@@ -192,6 +194,15 @@ SUPPLIER_CASES = [
         lambda qs, d: qs.filter(recipient_service=d["service"]),
     ),
     ({"rechercheFactureParFournisseur": {"pageResultatDemandee": 9}}, lambda qs, d: qs),
+    ({"cadreFacturation": {"codeCadreFacturation": "A9"}}, lambda qs, d: qs.filter(frame=Frame.A9)),
+    (
+        {"cadreFacturation": {"codeCadreFacturation": "A1_FACTURE_FOURNISSEUR"}},
+        lambda qs, d: qs.filter(frame=Frame.A1),
+    ),
+    (
+        {"idUtilisateurCreateur": ["named", "anonymous", "named"]},
+        lambda qs, d: qs.filter(created_by__email__in=["named@example.test", "anon@example.test"]),
+    ),
 ]
 
 
@@ -201,6 +212,8 @@ def _resolve(body, world, data):
         "supplier_service": data["supplier_service"].pk,
         "service": data["service"].pk,
         "public": world.personas.public.pk,
+        "named": data["named"].pk,
+        "anonymous": data["anonymous"].pk,
     }
     text = json.dumps(body)
     for name, pk in ids.items():
@@ -322,3 +335,24 @@ def test_recipient_scope_as_criteria_selects_the_same_rows(world, invoices):
             assert set(mine.values_list("pk", flat=True)) == set(
                 scope.recipient_invoices(None).values_list("pk", flat=True)
             ), scoped
+
+
+def test_a_shape_of_criteria_is_compiled_once_then_run_with_other_values(world, invoices):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from api import pages
+
+    first = {"montantTTCMin": "0.12", "numeroFacture": "F-DEC-1"}
+    assert world.supplier.post(SUPPLIER, first).json()["listeFactures"]
+    other = {"montantTTCMin": "1000", "numeroFacture": "f-dec-4"}
+    with (
+        mock.patch.object(pages, "_compile", wraps=pages._compile) as compiled,
+        mock.patch.object(
+            SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql
+        ) as orm,
+    ):
+        found = world.supplier.post(SUPPLIER, other).json()["listeFactures"]
+        assert [r["numeroFacture"] for r in found] == ["F-DEC-4"]
+        assert compiled.call_count == 0 and orm.call_count == 0  # no SQL compiled
+        world.supplier.post(SUPPLIER, {"montantTTCMin": "1000"})  # another shape
+        assert compiled.call_count == 1
