@@ -34,6 +34,10 @@ class Columns:
     model: type[Model]
     names: tuple[str, ...]
     annotate: dict[str, Callable[[QuerySet], QuerySet]] = field(default_factory=dict)
+    # Run as a statement PostgreSQL keeps prepared (planned once, values in binary). Not
+    # where a partial index's condition must be read in the values (a plan made for any
+    # value cannot use it): those are sent as literals and planned on every call.
+    prepared: bool = True
     _records: dict = field(default_factory=dict)
 
     def record(self, extra: tuple[str, ...]):
@@ -143,7 +147,8 @@ def page(
         return _by_orm(columns, criteria, order, offset, limit, extra)
     statement, outer = found
     params = statement.params_for(criteria, limit, offset)
-    with prepared.cursor(alias, binary=True) as cursor:
+    opened = prepared.cursor(alias, binary=True) if columns.prepared else connection.cursor()
+    with opened as cursor:
         cursor.execute(statement.sql, params)
         rows = cursor.fetchall()
     record = columns.record(extra)

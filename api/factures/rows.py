@@ -68,7 +68,12 @@ SUPPLIER = Columns(
     ),
     SIZE,
 )
-RECIPIENT = Columns(Invoice, (*INVOICE, *PARTIES, "downloaded_by_recipient_at"), SIZE)
+# The received and to-validate lists' indexes are partial (invoicing/indexes.py: the
+# statuses a recipient may see, the pending validations): their statements are planned with
+# the call's values.
+RECIPIENT = Columns(
+    Invoice, (*INVOICE, *PARTIES, "downloaded_by_recipient_at"), SIZE, prepared=False
+)
 VALIDATOR = Columns(
     Invoice,
     (
@@ -80,6 +85,7 @@ VALIDATOR = Columns(
         "validator_name",
         "validator__identifier_type",
     ),
+    prepared=False,
 )
 
 
