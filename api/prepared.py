@@ -17,16 +17,11 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     DEFERRED,
-    Count,
     DateField,
     DateTimeField,
-    F,
-    IntegerField,
     Model,
     QuerySet,
-    Window,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.query import get_related_populators
 
 
@@ -90,10 +85,12 @@ def compile_queryset(queryset: QuerySet, alias: str = DEFAULT_DB_ALIAS) -> Compi
     )
 
 
-def cursor(alias: str = DEFAULT_DB_ALIAS):
+def cursor(alias: str = DEFAULT_DB_ALIAS, *, binary: bool = False):
     """A cursor of the connection whose statements PostgreSQL keeps prepared for the
     connection's life (parsed and planned once: the API's wide joins took longer to plan
-    than to run); the usual cursor elsewhere. (Not through a transaction-pooling proxy.)"""
+    than to run); the usual cursor elsewhere. (Not through a transaction-pooling proxy.)
+    `binary`: values travel in PostgreSQL's binary format (the same Python values, read
+    with less work than parsing their text)."""
     connection = connections[alias]
     if connection.vendor != "postgresql":
         return connection.cursor()
@@ -105,25 +102,25 @@ def cursor(alias: str = DEFAULT_DB_ALIAS):
         # prepares only those asked for (prepare=True): the others run as before.
         raw.prepare_threshold = NEVER_AUTOMATICALLY
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(_preparing_cursor()(raw))
+        return connection._prepare_cursor(_preparing_cursor(binary)(raw))
 
 
 NEVER_AUTOMATICALLY = 2**31 - 1
 
 
-_PREPARING: list = []
+_PREPARING: dict[bool, type] = {}
 
 
-def _preparing_cursor():
-    if not _PREPARING:
+def _preparing_cursor(binary: bool = False):
+    if binary not in _PREPARING:
         from django.db.backends.postgresql.base import ServerBindingCursor
 
         class PreparingCursor(ServerBindingCursor):
-            def execute(self, query, params=None, *, prepare=None, binary=None):
+            def execute(self, query, params=None, *, prepare=None, binary=binary):
                 return super().execute(query, params, prepare=True, binary=binary)
 
-        _PREPARING.append(PreparingCursor)
-    return _PREPARING[0]
+        _PREPARING[binary] = PreparingCursor
+    return _PREPARING[binary]
 
 
 def instances(compiled: Compiled, sql: str, params: Sequence, alias: str = DEFAULT_DB_ALIAS):
@@ -214,54 +211,3 @@ class Prepared:
         for position, value in zip(positions, values, strict=True):
             params[position] = value
         return instances(compiled, compiled.sql, params, alias)
-
-
-# --- One page of a list and its total in one statement ----------------------------------
-
-_outer: dict[tuple, Compiled] = {}
-
-
-def page_of(
-    queryset: QuerySet, page, related: Callable[[QuerySet], QuerySet], extra: Sequence[str] = ()
-) -> tuple[list, int] | None:
-    """`pagination.slice_of(related(queryset), page)` in one statement: the page's ids and
-    the total (a window count) chosen by `queryset` (compiled per call: its criteria vary),
-    joined to the rows with `related`'s columns (compiled once per vendor and sort).
-    `extra`: annotations of `queryset` carried to the rows; `related`: a module-level
-    function (a key of the compiled statements). None when the queryset is not
-    a plain one (the caller then takes `slice_of`)."""
-    query = queryset.query
-    if not page.order or query.distinct or query.combinator or query.low_mark or query.high_mark:
-        return None
-    model = queryset.model
-    connection = connections[queryset.db]
-    quote = connection.ops.quote_name
-    inner = (
-        queryset.order_by(*page.order)
-        .annotate(cpro_id=F("pk"), cpro_total=Window(Count("*")))
-        .values_list("cpro_id", "cpro_total", *extra)[page.offset : page.offset + page.per_page]
-    )
-    inner_sql, inner_params = inner.query.sql_with_params()
-    key = (connection.vendor, model._meta.label, tuple(page.order), tuple(extra), related)
-    compiled = _outer.get(key)
-    if compiled is None:
-        types = {
-            "cpro_total": IntegerField(),
-            **{n: query.annotations[n].output_field for n in extra},
-        }
-        columns = {
-            name: RawSQL(f"{quote('cpro_page')}.{quote(name)}", [], output_field=kind)  # noqa: S611
-            for name, kind in types.items()
-        }
-        outer = related(model._default_manager.order_by(*page.order)).annotate(**columns)
-        compiled = _outer[key] = compile_queryset(outer, queryset.db)
-    table = quote(model._meta.db_table)
-    marker = f" FROM {table} "
-    if compiled.params or compiled.sql.count(marker) != 1:  # pragma: no cover - ORM change
-        return None
-    source = (
-        f" FROM ({inner_sql}) {quote('cpro_page')} INNER JOIN {table} ON "
-        f"({table}.{quote(model._meta.pk.column)} = {quote('cpro_page')}.{quote('cpro_id')}) "
-    )
-    rows = instances(compiled, compiled.sql.replace(marker, source), inner_params, queryset.db)
-    return rows, (rows[0].cpro_total if rows else 0)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from api.criteria import Criteria
 from api.errors import ApiError
 from invoicing import queries
-from invoicing.enums import InvoiceStatus
+from invoicing.enums import HIDDEN_FROM_RECIPIENT, InvoiceStatus
 from invoicing.errors import ReturnCode
 from invoicing.models import Invoice
 from portal.areas import AreaCode, Mode
@@ -34,6 +35,37 @@ def recipient_invoices(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
 
 def validator_invoices(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
     return queries.invoices_to_validate(user, mode)
+
+
+# The same scopes as criteria (api.criteria: the searches' statements compiled once per
+# shape); tests/api/test_tuple_rows.py holds them equal to the querysets above.
+
+
+def supplier_criteria(user) -> Criteria:
+    """`supplier_invoices(user)`."""
+    ids = access.structure_ids_with_area(user, AreaCode.ISSUED)
+    return Criteria().filter("supplier_id__in", ids).exclude("status", InvoiceStatus.BROUILLON)
+
+
+def recipient_criteria(user) -> Criteria:
+    """`recipient_invoices(user)` (`queries.received_in_scope`)."""
+    groups = [
+        [("recipient_id", structure_id)]
+        if services is None
+        else [("recipient_id", structure_id), ("recipient_service_id__in", services)]
+        for structure_id, services in queries.received_scope(user).items()
+    ]
+    return (
+        Criteria()
+        .any_of(groups, none_is_nothing=True)
+        .exclude("status__in", sorted(HIDDEN_FROM_RECIPIENT))
+    )
+
+
+def validator_criteria(user) -> Criteria:
+    """`validator_invoices(user)`."""
+    ids = access.structure_ids_with_area(user, AreaCode.TO_VALIDATE)
+    return Criteria().filter("validator_id__in", ids).exclude("status", InvoiceStatus.BROUILLON)
 
 
 def visible_invoices(user) -> QuerySet[Invoice]:

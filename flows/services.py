@@ -168,9 +168,13 @@ def flow_for_number(number: str, *, structures) -> Flow | None:
     return Flow.objects.filter(number=number, structure__in=structures).first()
 
 
+# API rechercher/fournisseur `numeroFluxDepot`: the invoices integrated from a flow, by number.
+FLOW_NUMBER = "flow_link__flow__number"
+
+
 def invoices_of_flow(queryset: QuerySet, number: str) -> QuerySet:
     """API rechercher/fournisseur `numeroFluxDepot`: the invoices integrated from it."""
-    return queryset.filter(flow_link__flow__number=(number or "").strip())
+    return queryset.filter(**{FLOW_NUMBER: (number or "").strip()})
 
 
 def rejected_flows_for_manager(structure_ids) -> QuerySet[Flow]:

@@ -10,7 +10,7 @@ import json
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import QuerySet, TextField
+from django.db.models import TextField
 from django.db.models.expressions import RawSQL
 
 from api.factures import serialize
@@ -78,59 +78,3 @@ def invoice_in_full(pk: int) -> tuple[Invoice | None, dict[str, list]]:
         for name, (model, ordering) in serialize.SUB_LISTS.items()
     }
     return invoice, related
-
-
-# --- The rows of `rechercher/fournisseur` -------------------------------------------------
-
-# What `serialize.supplier_row` reads (less to send and load; a field it reads and this
-# leaves out would cost a query per row: tests/api/test_lean_calls.py counts them).
-SUPPLIER_ROW_FIELDS = (
-    "number",
-    "status",
-    "invoice_type",
-    "deposit_mode",
-    "supplier_identifier",
-    "supplier_identifier_type",
-    "supplier_name",
-    "supplier_service",
-    "recipient",
-    "recipient_identifier",
-    "recipient_name",
-    "recipient_service",
-    "recipient_service_code",
-    "recipient_service_name",
-    "invoice_date",
-    "deposited_at",
-    "status_changed_at",
-    "status_comment",
-    "amount_ht",
-    "amount_ttc",
-    "amount_to_pay",
-    "currency",
-    "rejection_processed",
-    "created_by",
-    "engagement_number",
-    "market_number",
-    "original_invoice_number",
-    "validator",
-    "validator_identifier",
-    "validator_name",
-)
-SUPPLIER_ROW_RELATED = (
-    "supplier_service__code",
-    "supplier_service__name",
-    "validator__identifier_type",
-    "created_by__first_name",
-    "created_by__last_name",
-    "created_by__email",
-    "flow_link__flow__number",
-)
-
-
-def supplier_rows(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
-    """`qs` with what `serialize.supplier_row` reads (a key of `prepared.page_of`)."""
-    return (
-        serialize.for_lists(qs)
-        .select_related("flow_link__flow")
-        .only(*SUPPLIER_ROW_FIELDS, *SUPPLIER_ROW_RELATED)
-    )

@@ -1,17 +1,19 @@
 """`rechercher/fournisseur`, `rechercher/recipiendaire`, `rechercher/valideur` (API.md
-§6.4-§6.6): the scoped querysets filtered by the criteria, one page, two or three queries
-whatever the number of rows."""
+§6.4-§6.6): the caller's scope and the body's criteria as `api.criteria.Criteria`, one
+page read in one statement compiled once per shape of criteria (`api.pages`), its rows
+built from the tuples (`api.factures.rows`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api import pagination, params, prepared, scope
+from api import pages, pagination, params, scope
+from api.criteria import Criteria
 from api.errors import ApiError
-from api.factures import detail, serialize
+from api.factures import rows
 from api.references import ALL_STATUSES, KNOWN_REQUEST_TYPES, MODES_DEPOT
 from api.schemas import body
 from flows import services as flow_services
@@ -114,18 +116,19 @@ ValidatorSearch = body(
 )
 
 
-def _text_exact(qs: QuerySet, data: Mapping, field: str, lookup: str) -> QuerySet:
+def _text_exact(criteria: Criteria, data: Mapping, field: str, lookup: str) -> None:
     value = params.text(data.get(field), field)
-    return qs.filter(**{f"{lookup}__iexact": value}) if value else qs
+    if value:
+        criteria.filter(f"{lookup}__iexact", value)
 
 
-def _common(qs: QuerySet, data: Mapping) -> QuerySet:
-    qs = _text_exact(qs, data, "numeroFacture", "number")
-    qs = _text_exact(qs, data, "numeroBonCommande", "engagement_number")
-    qs = _text_exact(qs, data, "numeroMarche", "market_number")
+def _common(criteria: Criteria, data: Mapping) -> Criteria:
+    _text_exact(criteria, data, "numeroFacture", "number")
+    _text_exact(criteria, data, "numeroBonCommande", "engagement_number")
+    _text_exact(criteria, data, "numeroMarche", "market_number")
     statuses = params.choices(data.get("statutCourant"), "statutCourant", ALL_STATUSES)
     if statuses:
-        qs = qs.filter(status__in=statuses)
+        criteria.filter("status__in", statuses)
     frame_code = params.text(
         params.get(data, "cadreFacturation", "codeCadreFacturation"), "codeCadreFacturation"
     )
@@ -136,72 +139,72 @@ def _common(qs: QuerySet, data: Mapping) -> QuerySet:
                 ReturnCode.REFERENCE,
                 _("Le cadre de facturation %(code)s est inconnu.") % {"code": frame_code},
             )
-        qs = qs.filter(frame=frame)
+        criteria.filter("frame", frame)
     for field, lookup in AMOUNTS:
         value = params.amount(data.get(field), field)
         if value is not None:
-            qs = qs.filter(**{lookup: value})
+            criteria.filter(lookup, value)
     for field in ("montantAPayerMin", "montantApayerMin"):
         value = params.amount(data.get(field), field)
         if value is not None:
-            qs = qs.filter(amount_to_pay__gte=value)
+            criteria.filter("amount_to_pay__gte", value)
     for field in ("montantAPayerMax", "montantApayerMax"):
         value = params.amount(data.get(field), field)
         if value is not None:
-            qs = qs.filter(amount_to_pay__lte=value)
+            criteria.filter("amount_to_pay__lte", value)
     for field, lookup in PERIODS:
         value = params.date(data.get(field), field)
         if value is not None:
-            qs = qs.filter(**{lookup: value})
+            criteria.filter(lookup, value)
     for field, lookup in (
         ("periodeDateHeureEtatCourantDu", "status_changed_at__gte"),
         ("periodeDateHeureEtatCourantAu", "status_changed_at__lte"),
     ):
         value = params.datetime(data.get(field), field)
         if value is not None:
-            qs = qs.filter(**{lookup: value})
-    return qs
+            criteria.filter(lookup, value)
+    return criteria
 
 
-def _invoice_types(qs: QuerySet, data: Mapping, field: str) -> QuerySet:
+def _invoice_types(criteria: Criteria, data: Mapping, field: str) -> None:
     types = params.choices(data.get(field), field, InvoiceType.values)
-    return qs.filter(invoice_type__in=types) if types else qs
+    if types:
+        criteria.filter("invoice_type__in", types)
 
 
-def _request_type(qs: QuerySet, data: Mapping) -> QuerySet:
+def _request_type(criteria: Criteria, data: Mapping) -> Criteria:
     """Only invoices (`FACTURE`) exist in phase 1: another known type finds nothing."""
     value = params.choice(
         data.get("typeDemandePaiement"), "typeDemandePaiement", KNOWN_REQUEST_TYPES
     )
-    return qs.none() if value and value != "FACTURE" else qs
+    return criteria.none() if value and value != "FACTURE" else criteria
 
 
-def _siren_or_id(qs, data, id_field, siren_field, lookup, identifier_lookup):
-    structure_id = params.optional_id(data.get(id_field), id_field)
-    if structure_id is None:
-        return qs
-    if params.boolean(data.get(siren_field), siren_field):
-        from structures.models import Structure
+def _identifier(structure_id: int) -> str | None:
+    from structures.models import Structure
 
-        identifier = (
-            Structure.objects.filter(pk=structure_id).values_list("identifier", flat=True).first()
-        )
-        if identifier:
-            return qs.filter(**{f"{identifier_lookup}__startswith": identifier[:9]})
-        return qs.none()
-    return qs.filter(**{lookup: structure_id})
+    return Structure.objects.filter(pk=structure_id).values_list("identifier", flat=True).first()
 
 
-def _with_size(qs: QuerySet, data: Mapping) -> tuple[QuerySet, bool]:
-    wanted = bool(params.boolean(data.get("recupererTaille"), "recupererTaille"))
-    if wanted:
-        qs = qs.annotate(total_size=Sum("attachments__size"))
-    return qs, wanted
+def _with_size(data: Mapping) -> tuple[str, ...]:
+    wanted = params.boolean(data.get("recupererTaille"), "recupererTaille")
+    return ("total_size",) if wanted else ()
+
+
+def _listing(columns, make_row, criteria: Criteria, page, extra=()) -> tuple[list, int]:
+    """The page's rows (dicts) and the total, in one statement (api.pages)."""
+    records, total = pages.page(
+        columns, criteria, page.order, page.offset, page.per_page, tuple(extra)
+    )
+    tz = timezone.get_current_timezone()
+    return [make_row(r, tz) for r in records], total
 
 
 def search_supplier(user, data: Mapping) -> dict:
-    qs = _common(scope.supplier_invoices(user), data)
-    qs = _siren_or_id(qs, data, "idFournisseur", "_", "supplier_id", "supplier_identifier")
+    criteria = _common(scope.supplier_criteria(user), data)
+    supplier_id = params.optional_id(data.get("idFournisseur"), "idFournisseur")
+    if supplier_id is not None:
+        criteria.filter("supplier_id", supplier_id)
     for field, lookup in (
         ("idServiceFournisseur", "supplier_service_id"),
         ("coordonneeBancaire", "bank_account_id"),
@@ -209,29 +212,29 @@ def search_supplier(user, data: Mapping) -> dict:
     ):
         value = params.optional_id(data.get(field), field)
         if value is not None:
-            qs = qs.filter(**{lookup: value})
+            criteria.filter(lookup, value)
     flow_number = params.text(data.get("numeroFluxDepot"), "numeroFluxDepot", max_length=40)
     if flow_number:
-        qs = flow_services.invoices_of_flow(qs, flow_number)
-    qs = _text_exact(qs, data, "numeroFactureOrigine", "original_invoice_number")
+        criteria.filter(flow_services.FLOW_NUMBER, flow_number.strip())
+    _text_exact(criteria, data, "numeroFactureOrigine", "original_invoice_number")
     kind = params.choice(data.get("typeFacture"), "typeFacture", InvoiceType.values)
     if kind:
-        qs = qs.filter(invoice_type=kind)
+        criteria.filter("invoice_type", kind)
     mode = params.choice(data.get("modeDepot"), "modeDepot", MODES_DEPOT)
     if mode:
-        qs = qs.filter(deposit_mode=mode)
+        criteria.filter("deposit_mode", mode)
     processed = params.boolean(data.get("rejetTraite"), "rejetTraite")
     if processed is not None:
-        qs = qs.filter(rejection_processed=processed)
+        criteria.filter("rejection_processed", processed)
     creators = params.id_list(data.get("idUtilisateurCreateur"), "idUtilisateurCreateur")
     if creators:
-        qs = qs.filter(created_by_id__in=creators)
+        criteria.filter("created_by_id__in", creators)
     recipients = data.get("listeDestinataire")
     if isinstance(recipients, dict):
         recipients = [recipients]
     if isinstance(recipients, list) and recipients:
         siren = params.boolean(data.get("rechercheSirenDestinataire"), "rechercheSirenDestinataire")
-        condition = Q()
+        groups = []
         for item in recipients:
             if not isinstance(item, dict):
                 continue
@@ -239,24 +242,17 @@ def search_supplier(user, data: Mapping) -> dict:
             services = params.id_list(
                 item.get("listeIdServiceExecutant"), "listeIdServiceExecutant"
             )
-            part = Q()
+            group = []
             if rid is not None:
-                part &= Q(recipient_id=rid)
+                group = [("recipient_id", rid)]
                 if siren:
-                    from structures.models import Structure
-
-                    ident = (
-                        Structure.objects.filter(pk=rid)
-                        .values_list("identifier", flat=True)
-                        .first()
-                    )
-                    part = Q(recipient_identifier__startswith=(ident or "?")[:9])
+                    prefix = (_identifier(rid) or "?")[:9]
+                    group = [("recipient_identifier__startswith", prefix)]
             if services:
-                part &= Q(recipient_service_id__in=services)
-            condition |= part
-        if condition:
-            qs = qs.filter(condition)
-    qs, with_size = _with_size(qs, data)
+                group.append(("recipient_service_id__in", services))
+            groups.append(group)
+        criteria.any_of(groups)
+    extra = _with_size(data)
     page = pagination.read(
         data.get("rechercheFactureParFournisseur"),
         field="rechercheFactureParFournisseur",
@@ -264,50 +260,51 @@ def search_supplier(user, data: Mapping) -> dict:
         default="DateDepot",
         descending=True,
     )
-    # The page and its total in one statement (issue 12), else two.
-    found = prepared.page_of(
-        qs, page, detail.supplier_rows, extra=("total_size",) if with_size else ()
-    ) or pagination.slice_of(detail.supplier_rows(qs), page)
-    rows, total = found
-    items = [serialize.supplier_row(i, with_size=with_size) for i in rows]
+    items, total = _listing(
+        rows.SUPPLIER,
+        lambda r, tz: rows.supplier_row(r, tz, with_size=bool(extra)),
+        criteria,
+        page,
+        extra,
+    )
     return pagination.listing("listeFactures", items, page, total)
 
 
 def search_recipient(user, data: Mapping) -> dict:
     recipient_id = params.optional_id(data.get("idDestinataire"), "idDestinataire")
     scope.require_area_if_in_scope(user, recipient_id, AreaCode.RECEIVED)
-    qs = _request_type(_common(scope.recipient_invoices(user), data), data)
+    criteria = _request_type(_common(scope.recipient_criteria(user), data), data)
     if recipient_id is not None:
-        qs = qs.filter(recipient_id=recipient_id)
-    service = params.optional_id(data.get("idServiceExecutant"), "idServiceExecutant")
-    if service is not None:
-        qs = qs.filter(recipient_service_id=service)
-    validator = params.optional_id(data.get("idStructureValideur"), "idStructureValideur")
-    if validator is not None:
-        qs = qs.filter(validator_id=validator)
+        criteria.filter("recipient_id", recipient_id)
+    for field, lookup in (
+        ("idServiceExecutant", "recipient_service_id"),
+        ("idStructureValideur", "validator_id"),
+    ):
+        value = params.optional_id(data.get(field), field)
+        if value is not None:
+            criteria.filter(lookup, value)
     suppliers = data.get("listeFournisseurs")
     if isinstance(suppliers, dict):
         suppliers = [suppliers]
     if isinstance(suppliers, list) and suppliers:
-        condition = Q()
+        groups = []
         for item in suppliers:
             if not isinstance(item, dict):
                 continue
             sid = params.optional_id(item.get("idFournisseur"), "idFournisseur")
             services = params.id_list(item.get("listeIdService"), "listeIdService")
-            part = Q(supplier_id=sid) if sid is not None else Q()
+            group = [("supplier_id", sid)] if sid is not None else []
             if services:
-                part &= Q(supplier_service_id__in=services)
-            condition |= part
-        if condition:
-            qs = qs.filter(condition)
-    qs = _invoice_types(qs, data, "listeTypeFacture")
+                group.append(("supplier_service_id__in", services))
+            groups.append(group)
+        criteria.any_of(groups)
+    _invoice_types(criteria, data, "listeTypeFacture")
     downloaded = params.boolean(
         data.get("factureTelechargeeParDestinataire"), "factureTelechargeeParDestinataire"
     )
     if downloaded is not None:
-        qs = qs.filter(downloaded_by_recipient_at__isnull=not downloaded)
-    qs, with_size = _with_size(qs, data)
+        criteria.filter("downloaded_by_recipient_at__isnull", not downloaded)
+    extra = _with_size(data)
     page = pagination.read(
         data.get("paramRecherche"),
         field="paramRecherche",
@@ -315,15 +312,20 @@ def search_recipient(user, data: Mapping) -> dict:
         default="DateDepot",
         descending=True,
     )
-    rows, total = pagination.slice_of(serialize.for_lists(qs), page)
-    items = [serialize.recipient_row(i, with_size=with_size) for i in rows]
+    items, total = _listing(
+        rows.RECIPIENT,
+        lambda r, tz: rows.recipient_row(r, tz, with_size=bool(extra)),
+        criteria,
+        page,
+        extra,
+    )
     return pagination.listing("listeFactures", items, page, total, top_level=True)
 
 
 def search_validator(user, data: Mapping) -> dict:
     validator_id = params.optional_id(data.get("idStructureValideur"), "idStructureValideur")
     scope.require_area_if_in_scope(user, validator_id, AreaCode.TO_VALIDATE)
-    qs = _request_type(_common(scope.validator_invoices(user), data), data)
+    criteria = _request_type(_common(scope.validator_criteria(user), data), data)
     for field, lookup in (
         ("idStructureValideur", "validator_id"),
         ("idDestinataire", "recipient_id"),
@@ -333,9 +335,9 @@ def search_validator(user, data: Mapping) -> dict:
     ):
         value = params.optional_id(data.get(field), field)
         if value is not None:
-            qs = qs.filter(**{lookup: value})
-    qs = _text_exact(qs, data, "numeroEngagement", "engagement_number")
-    qs = _invoice_types(qs, data, "listeTypeFacture")
+            criteria.filter(lookup, value)
+    _text_exact(criteria, data, "numeroEngagement", "engagement_number")
+    _invoice_types(criteria, data, "listeTypeFacture")
     page = pagination.read(
         data.get("pagination"),
         field="pagination",
@@ -343,7 +345,5 @@ def search_validator(user, data: Mapping) -> dict:
         default="DateDepot",
         descending=True,
     )
-    rows, total = pagination.slice_of(serialize.for_lists(qs), page)
-    return pagination.listing(
-        "listeFactures", [serialize.validator_row(i) for i in rows], page, total
-    )
+    items, total = _listing(rows.VALIDATOR, rows.validator_row, criteria, page)
+    return pagination.listing("listeFactures", items, page, total)

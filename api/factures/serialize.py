@@ -53,6 +53,11 @@ def _parties(invoice: Invoice) -> dict:
     }
 
 
+# The rows of the searches from the ORM's instances: the reference the rows built from the
+# database's tuples (api.factures.rows, what the searches answer) are held equal to
+# (tests/api/test_tuple_rows.py).
+
+
 def supplier_row(invoice: Invoice, *, with_size: bool = False) -> dict:
     """§6.4 `rechercher/fournisseur`."""
     row = {

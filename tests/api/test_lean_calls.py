@@ -12,8 +12,6 @@ from django.test.utils import CaptureQueriesContext
 
 from api import credentials, scope
 from api.factures import serialize
-from api.pagination import Page, slice_of
-from api.prepared import page_of
 from invoicing.enums import AttachmentType, InvoiceStatus
 from invoicing.models import Attachment, Invoice, InvoiceLine, VatLine
 from tests.api.conftest import SECRET
@@ -116,26 +114,6 @@ def api_user(api):
     from api.auth import caller_for
 
     return caller_for(api.token, api.account).user
-
-
-@pytest.mark.parametrize("order", [["-deposited_at", "-pk"], ["number", "pk"]])
-@pytest.mark.parametrize("number", [1, 2, 5])
-def test_page_of_gives_the_rows_and_total_of_slice_of(world, order, number):
-    from django.db.models import Sum
-
-    for n in range(5):
-        _invoice(world, n % 2, number=f"N{n}")
-    qs = Invoice.objects.filter(supplier=world.personas.structure).annotate(
-        total_size=Sum("attachments__size")
-    )
-    page = Page(per_page=2, number=number, order=order)
-    related = serialize.for_lists
-    found = page_of(qs, page, related, extra=("total_size",))
-    rows, total = slice_of(related(qs), page)
-    assert [(r.pk, r.total_size, r.created_by) for r in found[0]] == [
-        (r.pk, r.total_size, r.created_by) for r in rows
-    ]
-    assert found[1] == (total if rows else 0)
 
 
 def test_api_calls_skip_the_page_middleware(world):
