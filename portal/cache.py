@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import time
 
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -80,6 +82,22 @@ def _or_set_value(key, default, *args, **kwargs):
 class DegradingRedisCache(RedisCache):
     _down_until = 0.0
 
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        if settings.TESTING and not self.key_prefix:
+            # Test runs on one machine share Redis (CI beside a developer's run): each test
+            # process writes under its own prefix and clears only its own keys.
+            self.key_prefix = f"test{os.getpid()}"
+
+    def _clear(self) -> bool:
+        if not self.key_prefix:
+            return RedisCache.clear(self)  # FLUSHDB
+        client = self._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+        return bool(keys)
+
     get = _degrades(_default)(RedisCache.get)
     set = _degrades(_nothing)(RedisCache.set)
     add = _degrades(_true)(RedisCache.add)
@@ -91,4 +109,4 @@ class DegradingRedisCache(RedisCache):
     set_many = _degrades(_no_failed_keys)(RedisCache.set_many)
     delete_many = _degrades(_nothing)(RedisCache.delete_many)
     get_or_set = _degrades(_or_set_value)(RedisCache.get_or_set)
-    clear = _degrades(_false)(RedisCache.clear)
+    clear = _degrades(_false)(_clear)
