@@ -123,7 +123,10 @@ def _get_invoice(request, pk: int, mode: Mode = Mode.VIEW):
 @require_GET
 @area_required(AreaCode.RECEIVED)
 def detail(request, pk: int):
-    invoice = _get_invoice(request, pk)
+    # The page reads the recipient and its service (due date, RCV-4's possible actions),
+    # not the supplier nor the validator: two joins, not four (issue 10).
+    queryset = services.detail_queryset(request.user, related=("recipient", "recipient_service"))
+    invoice = get_object_or_404(queryset.prefetch_related("attachments"), pk=pk)
     return render(request, "invoicing/received/detail.html", _detail_context(request, invoice))
 
 

@@ -30,6 +30,10 @@ def test_received_detail_reads_the_memberships_once(client, world):
     assert response.status_code == 200
     assert _reads(captured, "structures_membership") == 1
     assert _reads(captured, "structures_membership_services") == 0  # joined to it
+    assert 'id="process-form"' in response.content.decode()
+    # The recipient and its service are joined to the invoice; nothing else is read.
+    assert _reads(captured, "structures_structure") == 0
+    assert _reads(captured, "structures_service") == 0
 
 
 def test_received_detail_queries_do_not_grow_with_rows(client, world):
