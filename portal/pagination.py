@@ -51,10 +51,12 @@ def planned_rows(queryset: QuerySet) -> int | None:
     if connections[queryset.db].vendor != "postgresql":
         return None
     try:
-        plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
+        explained = queryset.order_by().values("pk").explain(format="json")
     except EmptyResultSet:
         return None
-    return int(plan[0]["Plan"]["Plan Rows"])
+    if not explained:  # Django explains nothing of a queryset known to be empty
+        return None
+    return int(json.loads(explained)[0]["Plan"]["Plan Rows"])
 
 
 class BoundedPaginator(Paginator):
