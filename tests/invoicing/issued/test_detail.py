@@ -162,3 +162,4 @@ def test_detail_reads_the_pending_acknowledgements_once(client, personas, invoic
     assert response.status_code == 200
     pending_reads = [q for q in captured if '"acknowledged_at" IS NULL' in q["sql"]]
     assert len(pending_reads) == 1
+    assert not any('FROM "structures_structure"' in q["sql"] for q in captured)
