@@ -264,7 +264,7 @@ class InvoiceLine(models.Model):
     amount_ht = models.DecimalField(_("Montant HT"), **MONEY)
 
     class Meta:
-        ordering = ["invoice", "position"]
+        ordering = ["invoice_id", "position"]
         verbose_name = _("ligne de poste")
         verbose_name_plural = _("lignes de poste")
 
@@ -279,7 +279,7 @@ class VatLine(models.Model):
     amount_tva = models.DecimalField(_("Montant TVA"), **MONEY)
 
     class Meta:
-        ordering = ["invoice", "rate"]
+        ordering = ["invoice_id", "rate"]
         verbose_name = _("ligne de TVA")
         verbose_name_plural = _("lignes de TVA")
 

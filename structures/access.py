@@ -30,8 +30,11 @@ from portal.areas import Mode
 from structures.enums import Role
 from structures.holdings import (
     AREA_BY_CODENAME,
+    MEMBERSHIPS_ATTR,
     ROLE_AREAS,
     TECHNICAL_SENTINEL,
+    cached_memberships,
+    cached_scopes,
     holdings_of,
     service_scopes_of,
     technical_holdings,
@@ -174,8 +177,9 @@ def _permission(code: str, mode: Mode | str) -> Permission:
 
 
 def _forget(user) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, MEMBERSHIPS_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 @transaction.atomic
@@ -254,7 +258,10 @@ def _holdings(user) -> dict[int, dict[str, Mode]]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    holdings = holdings_of([user]).get(user.pk, {}) if user.is_authenticated else {}
+    if user.is_authenticated:
+        holdings = holdings_of([user], rows=cached_memberships(user)).get(user.pk, {})
+    else:
+        holdings = {}
     setattr(user, _CACHE_ATTR, holdings)
     return holdings
 
@@ -344,19 +351,19 @@ def area_required(code: str, mode: Mode | str = Mode.VIEW):
 def sees_service(user, structure: Structure | int, service_id: int | None) -> bool:
     """SRV-3: a user attached to some services only sees those services' objects; a user
     attached to the whole structure (no service) sees all of them. Managers see everything."""
-    membership = Membership.objects.of(user).on(structure).prefetch_related("services").first()
-    if membership is None:
+    scopes = cached_scopes(user)
+    structure_id = getattr(structure, "pk", structure)
+    if structure_id not in scopes:
         return False
-    if membership.is_manager:
-        return True
-    allowed = {service.pk for service in membership.services.all()}
-    return not allowed or service_id in allowed
+    allowed = scopes[structure_id]
+    return allowed is None or service_id in allowed
 
 
 def service_scope(user, structure_ids: Iterable[int]) -> dict[int, set[int] | None]:
-    """{structure_id: allowed service ids, or None for the whole structure}, in two queries
-    (scoped querysets filter by service without a query per row)."""
-    return service_scopes_of([user], structure_ids).get(user.pk, {})
+    """{structure_id: allowed service ids, or None for the whole structure}: no query past
+    the user's memberships, read once per request (scoped querysets filter by service)."""
+    scopes = cached_scopes(user)
+    return {sid: scopes[sid] for sid in structure_ids if sid in scopes}
 
 
 def open_area_exists(code: str) -> Exists:

@@ -121,14 +121,67 @@ def technical_holdings(
     return {sid: _role_areas(role, opened[sid]) for sid, role in roles.items()}, active_managed
 
 
-def holdings_of(users: Iterable) -> dict[int, dict[int, dict[str, Mode]]]:
+def memberships_with_services(user) -> list[tuple[int, int, str, int | None]]:
+    """(membership id, structure id, role, service id or None) of one user's memberships
+    (`Membership.objects.of`: a technical account's are its main manager's), in one query:
+    what `holdings_of` and `service_scopes_of` both read, for one user at once (the access
+    layer keeps them on the user for the request)."""
+    if getattr(user, "is_technical", False):
+        held = Membership.objects.of(user)
+    else:
+        held = Membership.objects.filter(user_id=user.pk)
+    return list(held.order_by("pk").values_list("pk", "structure_id", "role", "services"))
+
+
+# The user's memberships with their services, read once per request and kept on the user
+# object (the request's own: a right revoked elsewhere shows on the next request).
+MEMBERSHIPS_ATTR = "_structures_memberships"
+
+
+def cached_memberships(user) -> list[tuple]:
+    """`memberships_with_services` of the user, cached on it for the request."""
+    cached = getattr(user, MEMBERSHIPS_ATTR, None)
+    if cached is None:
+        cached = memberships_with_services(user)
+        setattr(user, MEMBERSHIPS_ATTR, cached)
+    return cached
+
+
+def cached_scopes(user) -> dict[int, set[int] | None]:
+    """`service_scope` over all the user's structures (no query past `cached_memberships`)."""
+    if not user.is_authenticated:
+        return {}
+    return scopes_from_rows(cached_memberships(user))
+
+
+def scopes_from_rows(rows) -> dict[int, set[int] | None]:
+    """`service_scope` over every structure of `memberships_with_services` rows."""
+    roles: dict[int, tuple[int, bool]] = {}
+    restricted: dict[int, set[int]] = {}
+    for membership_id, sid, role, service_id in rows:
+        roles[membership_id] = (sid, role in (Role.MAIN_MANAGER, Role.SECONDARY_MANAGER))
+        if service_id is not None:
+            restricted.setdefault(membership_id, set()).add(service_id)
+    scopes: dict[int, set[int] | None] = {}
+    for membership_id, (sid, manager) in roles.items():
+        services = restricted.get(membership_id)
+        scopes[sid] = None if (manager or not services) else services
+    return scopes
+
+
+def holdings_of(users: Iterable, rows=None) -> dict[int, dict[int, dict[str, Mode]]]:
     """{user_id: {structure_id: {area_code: mode}}}: roles (ROL-5, AREA-1) and subscriptions
-    of many users (objects or ids) in three queries (the digests read a batch at once)."""
+    of many users (objects or ids) in three queries (the digests read a batch at once); two
+    when `rows`, the `memberships_with_services` of the one user given, were read."""
     users = list(users)
     # A technical account holds no subscription of its own (TEC-5: its main manager's roles).
     technical = {user.pk for user in users if getattr(user, "is_technical", False)}
     roles: dict[int, dict[int, str]] = {}
-    for _pk, uid, sid, role in _membership_rows(users):
+    if rows is None:
+        membership_rows = _membership_rows(users)
+    else:
+        membership_rows = [(pk, users[0].pk, sid, role) for pk, sid, role, _service in rows]
+    for _pk, uid, sid, role in membership_rows:
         roles.setdefault(uid, {})[sid] = role
     sids = {sid for held in roles.values() for sid in held}
     opened: dict[int, set[str]] = {sid: set() for sid in sids}

@@ -22,6 +22,7 @@ ACKNOWLEDGEMENT_DELAY_DAYS = 7  # §5.10: after 7 days acknowledging is mandator
 ACKNOWLEDGEABLE = (S.REJETEE, S.SUSPENDUE)
 POPUP_SESSION_KEY = "issued_ack_popup_shown"
 HIDDEN = {"show": False}
+PENDING_ATTR = "_lif6_pending"
 
 
 def pending_acknowledgements(user) -> list[Invoice]:
@@ -55,16 +56,20 @@ def acknowledgement_mandatory(pending: list[Invoice]) -> bool:
 
 
 def acknowledgement_blocks(user) -> bool:
-    """The server-side gate: one invoice waits for acknowledgement for 7 days or more."""
-    structure_ids = _change_structure_ids(user)
-    if not structure_ids:
-        return False
-    return Invoice.objects.filter(
-        supplier_id__in=structure_ids,
-        status__in=ACKNOWLEDGEABLE,
-        acknowledged_at__isnull=True,
-        status_changed_at__lte=blocking_threshold(),
-    ).exists()
+    """The server-side gate: one invoice waits for acknowledgement for 7 days or more. Read
+    from the pending list, kept on the user for the request: the gate and the pop-up of
+    one page share one query."""
+    return acknowledgement_mandatory(_pending_of_request(user))
+
+
+def _pending_of_request(user) -> list[Invoice]:
+    """`pending_acknowledgements`, cached on the user object (the request's) for the
+    request: never across requests."""
+    pending = getattr(user, PENDING_ATTR, None)
+    if pending is None:
+        pending = pending_acknowledgements(user)
+        setattr(user, PENDING_ATTR, pending)
+    return pending
 
 
 @transaction.atomic
@@ -72,6 +77,8 @@ def acknowledge_many(user, invoice_ids: list[int] | None) -> int:
     """Acknowledge the selected pending invoices (all of them when `invoice_ids` is None).
     Ids outside the user's pending list are ignored. Returns how many were acknowledged."""
     pending = pending_acknowledgements(user)
+    if hasattr(user, PENDING_ATTR):
+        delattr(user, PENDING_ATTR)
     if invoice_ids is not None:
         wanted = {int(pk) for pk in invoice_ids}
         pending = [invoice for invoice in pending if invoice.pk in wanted]
@@ -115,7 +122,7 @@ def popup(request) -> dict:
     seen = request.session.get(POPUP_SESSION_KEY, False)
     if seen and not on_synthesis and not acknowledgement_blocks(user):
         return HIDDEN  # already shown in this session, and still dismissible
-    pending = pending_acknowledgements(user)
+    pending = _pending_of_request(user)
     if not pending:
         return HIDDEN
     if not seen:

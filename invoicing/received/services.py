@@ -193,13 +193,13 @@ def synthesis_counts(user, scope: dict | None = None) -> dict[str, int | bool]:
     }
 
 
-def detail_queryset(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
-    return with_due_dates(
-        queries.received_invoices(user, mode).select_related(
-            "recipient", "recipient_service", "supplier", "validator"
-        ),
-        user,
-    )
+DETAIL_RELATED = ("recipient", "recipient_service", "supplier", "validator")
+
+
+def detail_queryset(
+    user, mode: Mode | str = Mode.VIEW, related: tuple[str, ...] = DETAIL_RELATED
+) -> QuerySet[Invoice]:
+    return with_due_dates(queries.received_invoices(user, mode).select_related(*related), user)
 
 
 # --- Processing -----------------------------------------------------------------------

@@ -30,9 +30,10 @@ from structures.access import area_required
 PER_PAGE = 25
 
 
-def _page(request, queryset, cap: int | None = None):
+def _page(request, queryset, cap: int | None = None, *, estimate: bool = False):
     rows = services.for_rows(queryset)
-    return BoundedPaginator(rows, PER_PAGE, cap=cap).get_page(request.GET.get("page"))
+    paginator = BoundedPaginator(rows, PER_PAGE, cap=cap, estimate=estimate)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def _query_without_page(request) -> str:
@@ -89,8 +90,9 @@ def search(request):
     form = SearchForm(request.GET or None, user=request.user, scope=scope)
     queryset = services.list_queryset(request.user, scope=scope)
     queryset = form.filter(queryset) if form.is_bound else queryset.order_by("-deposited_at", "-id")
-    cap = pagination.NAME_PART_CAP if form.searches_a_part() else None
-    page = _page(request, queryset, cap)
+    a_part = form.searches_a_part()
+    cap = pagination.NAME_PART_CAP if a_part else None
+    page = _page(request, queryset, cap, estimate=a_part)
     context = _list_context(request, page)
     context.update(form=form, query=_query_without_page(request), tab="search")
     return render(request, "invoicing/received/search.html", context)
@@ -121,7 +123,10 @@ def _get_invoice(request, pk: int, mode: Mode = Mode.VIEW):
 @require_GET
 @area_required(AreaCode.RECEIVED)
 def detail(request, pk: int):
-    invoice = _get_invoice(request, pk)
+    # The page reads the recipient and its service (due date, RCV-4's possible actions),
+    # not the supplier nor the validator: two joins, not four (issue 10).
+    queryset = services.detail_queryset(request.user, related=("recipient", "recipient_service"))
+    invoice = get_object_or_404(queryset.prefetch_related("attachments"), pk=pk)
     return render(request, "invoicing/received/detail.html", _detail_context(request, invoice))
 
 

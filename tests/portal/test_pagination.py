@@ -60,3 +60,33 @@ def test_bounded_counts_one_query(monkeypatch, seven):
         )
     assert counts == {"all": 6, "three": 3, "none": 0}
     assert len(captured.captured_queries) == 1
+
+
+def test_a_broad_estimate_is_more_than_the_cap_without_counting(monkeypatch, seven):
+    """Issue 10: a name-part search the planner expects ESTIMATE_FACTOR × the cap rows of
+    or more is "more than the cap" at once; a narrower one is counted exactly."""
+    monkeypatch.setattr(pagination, "planned_rows", lambda queryset: 3 * 5)
+    paginator = BoundedPaginator(Invoice.objects.order_by("id"), 2, cap=5, estimate=True)
+    with CaptureQueriesContext(connection) as captured:
+        assert paginator.count == 6 and paginator.capped
+    assert not any("COUNT(" in query["sql"] for query in captured)
+    monkeypatch.setattr(pagination, "planned_rows", lambda queryset: 3 * 5 - 1)
+    assert BoundedPaginator(Invoice.objects.all(), 2, cap=5, estimate=True).count == 6
+    assert BoundedPaginator(Invoice.objects.all(), 2, cap=10, estimate=True).count == 7
+
+
+def test_without_estimate_the_planner_is_not_asked(monkeypatch, seven):
+    monkeypatch.setattr(pagination, "planned_rows", lambda queryset: 1 / 0)
+    assert BoundedPaginator(Invoice.objects.all(), 2, cap=5).count == 6
+
+
+def test_planned_rows_is_the_planner_estimate_on_postgresql(postgresql, seven):
+    planned = pagination.planned_rows(Invoice.objects.filter(supplier_name__icontains="x"))
+    assert isinstance(planned, int) and planned >= 0
+    assert pagination.planned_rows(Invoice.objects.none()) is None
+
+
+def test_planned_rows_is_none_on_sqlite(seven):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    assert pagination.planned_rows(Invoice.objects.all()) is None

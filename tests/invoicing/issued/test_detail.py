@@ -148,3 +148,18 @@ def test_detail_history_action_column_names_the_action(client, personas, invoice
     history = html.split('id="invoice-history"', 1)[1]
     assert "<td>Suspendre</td>" in history
     assert "<td>Téléchargement de la facture</td>" in history
+
+
+@pytest.mark.parametrize("popup_seen", [False, True])
+def test_detail_reads_the_pending_acknowledgements_once(client, personas, invoice_for, popup_seen):
+    """LIF-6's gate and pop-up share one read of the pending list per request (issue 10)."""
+    invoice = invoice_for("SUSPENDUE")  # pending, not yet blocking
+    client.force_login(personas.simple_change)
+    if popup_seen:
+        client.get(url(invoice))  # the pop-up, shown once per session
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url(invoice))
+    assert response.status_code == 200
+    pending_reads = [q for q in captured if '"acknowledged_at" IS NULL' in q["sql"]]
+    assert len(pending_reads) == 1
+    assert not any('FROM "structures_structure"' in q["sql"] for q in captured)

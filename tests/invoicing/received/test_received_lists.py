@@ -395,3 +395,23 @@ def test_a_name_part_search_counts_up_to_the_smaller_cap(client, world, monkeypa
     identifier = world.invoice(supplier_name="Dupont et Fils").supplier_identifier
     by_identifier = client.get(SEARCH, {"supplier": identifier[:9]})
     assert by_identifier.context["page"].paginator.count == 4  # the usual cap
+
+
+def test_a_broad_name_part_is_not_counted(client, world, monkeypatch):
+    """Issue 10: a supplier name the planner expects on many rows says "plus de" without
+    counting; an identifier start is counted as before, without asking the planner."""
+    from portal import pagination
+
+    asked = []
+    monkeypatch.setattr(pagination, "NAME_PART_CAP", 2)
+    monkeypatch.setattr(pagination, "planned_rows", lambda qs: asked.append(qs) or 1_000_000)
+    invoice = world.invoice(supplier_name="Dupont et Fils")
+    client.force_login(world.reviewer)
+    with CaptureQueriesContext(connection) as captured:
+        by_name = client.get(SEARCH, {"supplier": "dupont"})
+    assert not any("COUNT(" in query["sql"] for query in captured)
+    assert "Plus de 2 factures, affinez votre recherche" in by_name.content.decode()
+    assert len(asked) == 1
+    by_identifier = client.get(SEARCH, {"supplier": invoice.supplier_identifier[:9]})
+    assert by_identifier.context["page"].paginator.count == 1
+    assert len(asked) == 1
