@@ -101,7 +101,17 @@ class Structure(AddressMixin):
                 name="structure_identifier_unique_active",
             ),
         ]
-        indexes = [models.Index(fields=["postcode"]), models.Index(fields=["kind", "is_active"])]
+        indexes = [
+            models.Index(fields=["postcode"]),
+            models.Index(fields=["kind", "is_active"]),
+            # The public directory's order (DIR-2/3): a page of a name search walks it and
+            # stops at its 20th match instead of sorting every match.
+            models.Index(
+                fields=["company_name", "id"],
+                condition=Q(kind="PUBLIQUE", is_active=True),
+                name="structure_directory_order",
+            ),
+        ]
         default_permissions = ()
         permissions = areas.permission_definitions()
 

@@ -206,3 +206,20 @@ def test_directory_private_kind_constant_is_never_listed(client):
     public = PublicStructureFactory()
     assert _rows(client.get(URL)) == [public.identifier]
     assert _rows(client.get(URL, {"identifier": private.identifier})) == []
+
+
+def test_postgresql_directory_order_reads_its_index_without_sorting(postgresql, recipients):
+    """A name search's page walks the directory's partial index in its order (company
+    name, id) and stops at the page's last match instead of sorting every match."""
+    from django.db import connection
+
+    from structures.directory.views import search_directory
+
+    sql, params = search_directory({})[:20].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "structure_directory_order" in plan, plan
+    assert "Sort" not in plan, plan
