@@ -25,6 +25,11 @@ _TEXTAREA = "django/forms/widgets/textarea.html"
 _PYTHON_TEMPLATES = _INPUT_TEMPLATES | {_SELECT, _TEXTAREA}
 
 
+def _text(value) -> str:
+    """`{{ value|stringformat:'s' }}` with autoescaping (a safe string stays as it is)."""
+    return conditional_escape(value if hasattr(value, "__html__") else str(value))
+
+
 def _attrs(attrs: dict) -> str:
     parts = []
     for name, value in attrs.items():
@@ -33,13 +38,13 @@ def _attrs(attrs: dict) -> str:
         if value is True:
             parts.append(f" {conditional_escape(name)}")
         else:
-            parts.append(f' {conditional_escape(name)}="{escape(str(value))}"')
+            parts.append(f' {conditional_escape(name)}="{_text(value)}"')
     return "".join(parts)
 
 
 def _option(option: dict) -> str:
     return (
-        f'<option value="{escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+        f'<option value="{_text(option["value"])}"{_attrs(option["attrs"])}>'
         f"{conditional_escape(option['label'])}</option>"
     )
 
@@ -49,7 +54,7 @@ def _widget(widget: dict) -> str:
     name = conditional_escape(widget["name"])
     if template in _INPUT_TEMPLATES:
         value = widget["value"]
-        shown = "" if value is None else f' value="{escape(str(value))}"'
+        shown = "" if value is None else f' value="{_text(value)}"'
         return f'<input type="{conditional_escape(widget["type"])}" name="{name}"{shown}{_attrs(widget["attrs"])}>'
     if template == _TEXTAREA:
         value = conditional_escape(widget["value"]) if widget["value"] else ""
@@ -70,6 +75,17 @@ def _widget(widget: dict) -> str:
 
 class _Unsupported(Exception):
     pass
+
+
+def widget_context_html(template_name: str, widget: dict) -> str | None:
+    """A widget's template rendered from its context dictionary, or None for a template
+    this module does not write (a form renderer then hands it to Django)."""
+    if template_name not in _PYTHON_TEMPLATES:
+        return None
+    try:
+        return _widget(widget)
+    except _Unsupported:
+        return None
 
 
 def _plain_select(widget) -> bool:
