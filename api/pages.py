@@ -153,19 +153,9 @@ def page(
         rows = cursor.fetchall()
     record = columns.record(extra)
     if outer.converters:
-        rows = [_convert(row, outer.converters, connection) for row in rows]
+        rows = [prepared.convert(row, outer.converters, connection) for row in rows]
     records = list(map(record._make, rows))
     return records, (records[0].cpro_total if records else 0)
-
-
-def _convert(row, converters, connection) -> list:
-    row = list(row)
-    for position, (functions, expression) in converters:
-        value = row[position]
-        for function in functions:
-            value = function(value, expression, connection)
-        row[position] = value
-    return row
 
 
 def _by_orm(columns: Columns, criteria: Criteria, order, offset, limit, extra):  # pragma: no cover

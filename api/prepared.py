@@ -134,12 +134,7 @@ def instances(compiled: Compiled, sql: str, params: Sequence, alias: str = DEFAU
     converters = compiled.converters.items()
     for row in rows:
         if converters:
-            row = list(row)
-            for position, (functions, expression) in converters:
-                value = row[position]
-                for function in functions:
-                    value = function(value, expression, connection)
-                row[position] = value
+            row = convert(row, converters, connection)
         obj = compiled.model.from_db(alias, compiled.init_list, row[compiled.start : compiled.end])
         for populator in compiled.populators:
             populator.populate(row, obj)
@@ -211,3 +206,14 @@ class Prepared:
         for position, value in zip(positions, values, strict=True):
             params[position] = value
         return instances(compiled, compiled.sql, params, alias)
+
+
+def convert(row, converters, connection) -> list:
+    """A row with the ORM's converters applied (what Django does for a queryset's rows)."""
+    row = list(row)
+    for position, (functions, expression) in converters:
+        value = row[position]
+        for function in functions:
+            value = function(value, expression, connection)
+        row[position] = value
+    return row
