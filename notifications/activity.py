@@ -11,29 +11,10 @@ from django.urls import get_script_prefix, reverse
 from notifications.models import ActivityEvent
 
 
-def record(
-    kind: str,
-    *,
-    structure,
-    area: str,
-    link: tuple | str = "",
-    params: dict | None = None,
-    service=None,
-    user=None,
-    actor=None,
-) -> ActivityEvent:
+def record(kind: str, **fields) -> ActivityEvent:
     """One event for the users holding `area` on `structure` (within `service`), or for
-    `user` alone. `link` is a path or (url name, *args)."""
-    event = activity_event(
-        kind,
-        structure=structure,
-        area=area,
-        link=link,
-        params=params,
-        service=service,
-        user=user,
-        actor=actor,
-    )
+    `user` alone, saved at once: `activity_event`'s arguments."""
+    event = activity_event(kind, **fields)
     event.save(force_insert=True)
     return event
 
@@ -49,7 +30,8 @@ def activity_event(
     user=None,
     actor=None,
 ) -> ActivityEvent:
-    """The unsaved event `record` writes (a flow's lot writes its events together)."""
+    """The unsaved event `record` writes (a flow's lot writes its events together). `link`
+    is a path or (url name, *args)."""
     if isinstance(link, tuple):
         link = link_to(*link)
     return ActivityEvent(

@@ -37,33 +37,13 @@ def store_recorded(uploaded_file, *, subdir: str, record: Callable[[StoredFile],
         raise
 
 
-def store_attachment(
-    uploaded_file,
-    *,
-    subdir: str,
-    invoice: Invoice | None,
-    actor,
-    content_type: str,
-    is_main: bool = False,
-    name: str | None = None,
-    designation: str = "",
-    attachment_type: str = "",
-) -> Attachment:
-    """Store `uploaded_file` under MEDIA_ROOT/`subdir` and record it (unlinked when `invoice`
-    is None, ATT-7). `name` overrides the sanitised client name. The stored file goes if the
-    row cannot be written."""
+def store_attachment(uploaded_file, *, subdir: str, **row) -> Attachment:
+    """Store `uploaded_file` under MEDIA_ROOT/`subdir` and record it: `row` is
+    `attachment_row`'s arguments (unlinked when `invoice` is None, ATT-7; `name` overrides
+    the sanitised client name). The stored file goes if the row cannot be written."""
 
     def record(stored: StoredFile) -> Attachment:
-        attachment = attachment_row(
-            stored,
-            invoice=invoice,
-            actor=actor,
-            content_type=content_type,
-            is_main=is_main,
-            name=name,
-            designation=designation,
-            attachment_type=attachment_type,
-        )
+        attachment = attachment_row(stored, **row)
         attachment.save(force_insert=True)
         return attachment
 
