@@ -212,6 +212,13 @@ def send_invoice(
         # block back, and the conflict is looked at afterwards.
         with transaction.atomic():
             return _send(data, **kwargs)
+    except InvoiceValidationError as exc:
+        # A simultaneous click that committed between this one's token check and its
+        # checks makes them see its number as taken: the form was sent, say so.
+        again = sent_with_token(actor, token) if token else None
+        if again is not None and again.status != S.BROUILLON:
+            raise AlreadySent(again) from exc
+        raise
     except IntegrityError as exc:
         if not (_is_number_conflict(exc) or is_token_conflict(exc)):
             raise

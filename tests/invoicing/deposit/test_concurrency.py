@@ -146,3 +146,29 @@ def test_simultaneous_drafts_then_sends_with_one_token_make_one_invoice(postgres
     assert sum(isinstance(o, Invoice) for o in outcomes) == 1, outcomes
     assert sum(isinstance(o, drafts.AlreadySent) for o in outcomes) == CLICKS - 1, outcomes
     assert Invoice.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_click_whose_token_check_ran_before_the_other_commit_says_already_sent():
+    """The window the race above can hit: this click's token check ran before the other
+    click committed, its checks after, so they see the number as taken."""
+    from unittest import mock
+
+    personas = build_personas()
+    actor = personas.simple_change
+    data = _entry_data(personas)
+    first = services.send_invoice(data, actor=actor, is_entry_mode=True, token="form-9")
+    real = drafts.sent_with_token
+    calls = []
+
+    def token_check(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)  # the first check: nothing yet
+
+    with (
+        mock.patch.object(services, "sent_with_token", side_effect=token_check),
+        pytest.raises(drafts.AlreadySent) as raised,
+    ):
+        services.send_invoice(data, actor=actor, is_entry_mode=True, token="form-9")
+    assert raised.value.invoice.pk == first.pk
+    assert Invoice.objects.count() == 1
