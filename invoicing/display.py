@@ -60,16 +60,50 @@ def url_maker(name: str) -> Callable[[int], str]:
     return lambda pk: f"{before}{int(pk)}{after}"
 
 
+# Django date-format characters that are plain zero-padded numbers: a format made only of
+# them (and of characters that are not format characters) is written by `str.format`,
+# ten times cheaper than `dateformat.format` on a page of a hundred rows (issue 10).
+_NUMERIC_FORMAT_CHARS = {
+    "d": "{0.day:02d}",
+    "m": "{0.month:02d}",
+    "Y": "{0.year:04d}",
+    "H": "{0.hour:02d}",
+    "i": "{0.minute:02d}",
+    "s": "{0.second:02d}",
+}
+# Every character `django.utils.dateformat` interprets (and its escape).
+_DJANGO_FORMAT_CHARS = frozenset("aAbBcdDeEfFgGhHiIjlLmMnNoOPrsStTuUwWyYzZ\\")
+
+
+def _numeric_template(fmt: str) -> str | None:
+    """`fmt` as a `str.format` template, or None when it needs `dateformat` (names of
+    months, unpadded numbers, a.m./p.m., escapes...)."""
+    parts = []
+    for char in fmt:
+        if char in _NUMERIC_FORMAT_CHARS:
+            parts.append(_NUMERIC_FORMAT_CHARS[char])
+        elif char in _DJANGO_FORMAT_CHARS:
+            return None
+        else:
+            parts.append(char.replace("{", "{{").replace("}", "}}"))
+    return "".join(parts)
+
+
 def date_maker(format_name: str = "SHORT_DATE_FORMAT") -> Callable[[object], str]:
     """A date or an aware datetime (in the portal's time zone) → text in the active
-    language's `format_name`; the format looked up once for a whole table. None → ""."""
+    language's `format_name`; the format and the time zone looked up once for a whole
+    table. None → ""."""
     fmt = formats.get_format(format_name)
+    template = _numeric_template(fmt)
+    zone = timezone.get_current_timezone()
 
     def show(value) -> str:
         if value is None:
             return ""
         if getattr(value, "tzinfo", None) is not None:
-            value = timezone.localtime(value)
+            value = value.astimezone(zone)
+        if template is not None:
+            return template.format(value)
         return dateformat.format(value, fmt)
 
     return show

@@ -25,20 +25,43 @@ HIDDEN = {"show": False}
 PENDING_ATTR = "_lif6_pending"
 
 
-def pending_acknowledgements(user) -> list[Invoice]:
+# The pop-up and the page list the oldest ones (a supplier of 50,000 invoices may have
+# thousands waiting, issue 10); "Tout acquitter" acknowledges them all.
+SHOWN = 100
+# What a row of the list shows (`invoicing.issued.rows.acknowledgement_rows`).
+ROW_COLUMNS = ("pk", "number", "recipient_name", "status", "status_changed_at", "status_comment")
+BLOCKS_ATTR = "_lif6_blocks"
+
+
+class Pending(list):
+    """The oldest `SHOWN` invoices waiting for acknowledgement; `total` counts them all."""
+
+    total: int = 0
+
+
+def _unacknowledged(structure_ids):
+    return Invoice.objects.filter(
+        supplier_id__in=structure_ids,
+        status__in=ACKNOWLEDGEABLE,
+        acknowledged_at__isnull=True,
+    )
+
+
+def pending_acknowledgements(user) -> Pending:
     """REJETEE and SUSPENDUE invoices not yet acknowledged, on the structures where the
     user holds ISSUED in modification mode (only they can acknowledge, so only they are
-    asked to). One query (the rights are cached on the user for the request)."""
+    asked to), oldest first, `SHOWN` at most (a second query counts them past that). The
+    rights are cached on the user for the request."""
     structure_ids = _change_structure_ids(user)
+    pending = Pending()
     if not structure_ids:
-        return []
-    return list(
-        Invoice.objects.filter(
-            supplier_id__in=structure_ids,
-            status__in=ACKNOWLEDGEABLE,
-            acknowledged_at__isnull=True,
-        ).order_by("status_changed_at", "id")
-    )
+        return pending
+    rows = _unacknowledged(structure_ids).only(*ROW_COLUMNS).order_by("status_changed_at", "id")
+    pending.extend(rows[:SHOWN])
+    pending.total = len(pending)
+    if pending.total == SHOWN:
+        pending.total = _unacknowledged(structure_ids).count()
+    return pending
 
 
 def _change_structure_ids(user) -> list[int]:
@@ -50,19 +73,39 @@ def blocking_threshold():
 
 
 def acknowledgement_mandatory(pending: list[Invoice]) -> bool:
-    """LIF-6: dismissible while every listed invoice changed status less than 7 days ago."""
+    """LIF-6: dismissible while every listed invoice changed status less than 7 days ago
+    (the list is oldest first)."""
     threshold = blocking_threshold()
     return any(invoice.status_changed_at <= threshold for invoice in pending)
 
 
 def acknowledgement_blocks(user) -> bool:
-    """The server-side gate: one invoice waits for acknowledgement for 7 days or more. Read
-    from the pending list, kept on the user for the request: the gate and the pop-up of
-    one page share one query."""
-    return acknowledgement_mandatory(_pending_of_request(user))
+    """The server-side gate: one invoice waits for acknowledgement for 7 days or more. One
+    EXISTS on the partial index of unacknowledged invoices (not the list: every page of a
+    supplier asks), kept on the user for the request; the pending list when it is read."""
+    blocks = getattr(user, BLOCKS_ATTR, None)
+    if blocks is None:
+        pending = getattr(user, PENDING_ATTR, None)
+        if pending is not None:
+            blocks = acknowledgement_mandatory(pending)
+        else:
+            structure_ids = _change_structure_ids(user)
+            blocks = bool(structure_ids) and (
+                _unacknowledged(structure_ids)
+                .filter(status_changed_at__lte=blocking_threshold())
+                .exists()
+            )
+        setattr(user, BLOCKS_ATTR, blocks)
+    return blocks
 
 
-def _pending_of_request(user) -> list[Invoice]:
+def _forget(user) -> None:
+    for name in (PENDING_ATTR, BLOCKS_ATTR):
+        if hasattr(user, name):
+            delattr(user, name)
+
+
+def _pending_of_request(user) -> Pending:
     """`pending_acknowledgements`, cached on the user object (the request's) for the
     request: never across requests."""
     pending = getattr(user, PENDING_ATTR, None)
@@ -76,9 +119,9 @@ def _pending_of_request(user) -> list[Invoice]:
 def acknowledge_many(user, invoice_ids: list[int] | None) -> int:
     """Acknowledge the selected pending invoices (all of them when `invoice_ids` is None).
     Ids outside the user's pending list are ignored. Returns how many were acknowledged."""
-    pending = pending_acknowledgements(user)
-    if hasattr(user, PENDING_ATTR):
-        delattr(user, PENDING_ATTR)
+    _forget(user)
+    structure_ids = _change_structure_ids(user)
+    pending = list(_unacknowledged(structure_ids).order_by("status_changed_at", "id"))
     if invoice_ids is not None:
         wanted = {int(pk) for pk in invoice_ids}
         pending = [invoice for invoice in pending if invoice.pk in wanted]
@@ -107,20 +150,36 @@ class Popup:
         return popup(self._request)
 
 
+def _lists_pending(request) -> bool:
+    """The pop-up lists the pending invoices on this request: on the Synthèse every time,
+    elsewhere once per session (and on every page once acknowledging is mandatory)."""
+    match = getattr(request, "resolver_match", None)
+    on_synthesis = match is not None and match.view_name == "invoicing:issued"
+    return on_synthesis or not request.session.get(POPUP_SESSION_KEY, False)
+
+
+def request_blocks(request) -> bool:
+    """`acknowledgement_blocks` for the area's gate: from the pending list when this
+    request's pop-up lists it anyway (one read for both), else one EXISTS."""
+    if _lists_pending(request):
+        return acknowledgement_mandatory(_pending_of_request(request.user))
+    return acknowledgement_blocks(request.user)
+
+
 def popup(request) -> dict:
     """What the pop-up shows for this request: on the Synthèse every time, elsewhere once per
     session (i.e. after login) unless it has become mandatory (an invoice changed status 7
     days ago or more): then on every page, without a close button. Two queries at most (the
-    user's rights, usually already cached for the tab bar, and the list)."""
+    user's rights, usually already cached for the tab bar, and the list), one EXISTS when
+    it was already shown and stays dismissible."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return HIDDEN
     match = getattr(request, "resolver_match", None)
     if match is not None and match.view_name == "invoicing:issued_acknowledgements":
         return HIDDEN  # that page is the acknowledgement form itself
-    on_synthesis = match is not None and match.view_name == "invoicing:issued"
     seen = request.session.get(POPUP_SESSION_KEY, False)
-    if seen and not on_synthesis and not acknowledgement_blocks(user):
+    if not _lists_pending(request) and not acknowledgement_blocks(user):
         return HIDDEN  # already shown in this session, and still dismissible
     pending = _pending_of_request(user)
     if not pending:
@@ -130,6 +189,7 @@ def popup(request) -> dict:
     return {
         "show": True,
         "pending": pending,
+        "pending_total": pending.total,
         "mandatory": acknowledgement_mandatory(pending),
         "next_url": request.get_full_path(),
         "delay_days": ACKNOWLEDGEMENT_DELAY_DAYS,

@@ -56,7 +56,7 @@ def acknowledgement_gate(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if lif6.acknowledgement_blocks(request.user):
+        if lif6.request_blocks(request):
             messages.warning(
                 request,
                 _(
@@ -359,6 +359,7 @@ def acknowledgements(request):
         "invoicing/issued/acknowledgements.html",
         {
             "pending": pending,
+            "pending_total": pending.total,
             "mandatory": lif6.acknowledgement_mandatory(pending),
             "delay_days": lif6.ACKNOWLEDGEMENT_DELAY_DAYS,
             "next_url": reverse("invoicing:issued"),

@@ -255,3 +255,55 @@ def test_tag_renders_nothing_for_anonymous():
     from django.contrib.auth.models import AnonymousUser
 
     assert _render_tag(AnonymousUser(), reverse("home"), SessionStore()).strip() == ""
+
+
+# --- Scale (issue 10): a supplier with thousands waiting --------------------------------
+
+
+def test_list_shows_the_oldest_ones_and_counts_them_all(client, personas, invoice_for, monkeypatch):
+    monkeypatch.setattr(acknowledgements, "SHOWN", 2)
+    oldest = invoice_for("REJETEE", days_ago=5, number="ACK-OLDEST")
+    invoice_for("SUSPENDUE", days_ago=4, number="ACK-OLDER")
+    invoice_for("REJETEE", days_ago=1, number="ACK-NEWEST")
+    client.force_login(personas.simple_change)
+
+    content = client.get(SYNTHESIS).content.decode()
+
+    start = content.index('id="acknowledgement-modal"')
+    modal = content[start : content.index("</dialog>", start)]
+    assert "ACK-OLDEST" in modal and "ACK-OLDER" in modal
+    assert "ACK-NEWEST" not in modal
+    assert "3 factures rejetées ou suspendues attendent votre acquittement" in content
+    assert "Les 2 plus anciennes des 3 factures sont affichées" in modal
+    page = client.get(PAGE).content.decode()
+    assert "Les 2 plus anciennes des 3 factures sont affichées" in page
+    assert f'value="{oldest.pk}"' in page
+
+
+def test_tout_acquitter_acknowledges_past_the_list(client, personas, invoice_for, monkeypatch):
+    monkeypatch.setattr(acknowledgements, "SHOWN", 1)
+    invoices = [invoice_for("REJETEE", days_ago=days) for days in (9, 3, 1)]
+    client.force_login(personas.simple_change)
+
+    client.post(PAGE, {"all": "1", "next": SEARCH})
+
+    for invoice in invoices:
+        invoice.refresh_from_db()
+        assert invoice.acknowledged_at is not None
+
+
+def test_gate_reads_one_exists_when_the_popup_was_shown(client, personas, invoice_for):
+    """Once the pop-up was shown in the session, a page of the area asks one EXISTS on the
+    partial index (not the list, which a supplier may have by the thousand); the invoice
+    that makes it mandatory is found by it even past the listed ones."""
+    invoice_for("SUSPENDUE", days_ago=2)
+    client.force_login(personas.simple_change)
+    client.get(SYNTHESIS)  # the pop-up, shown once per session
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(SEARCH).status_code == 200
+    reads = [q["sql"] for q in captured if '"acknowledged_at" IS NULL' in q["sql"]]
+    assert len(reads) == 1 and reads[0].endswith("LIMIT 1") and '"status_changed_at" <=' in reads[0]
+
+    invoice_for("REJETEE", days_ago=8)
+    assert client.get(SEARCH).status_code == 302
