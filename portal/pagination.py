@@ -60,12 +60,23 @@ def planned_rows(queryset: QuerySet) -> int | None:
 
 
 class BoundedPaginator(Paginator):
-    def __init__(self, *args, cap: int | None = None, estimate: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        cap: int | None = None,
+        estimate: bool = False,
+        ids_first: bool = False,
+        **kwargs,
+    ):
         """`estimate`: when the planner expects `ESTIMATE_FACTOR` times the cap or more,
-        the count is "more than the cap" without counting (a name-part search)."""
+        the count is "more than the cap" without counting (a name-part search).
+        `ids_first`: every page reads its ids first, not only the deep ones (a list whose
+        order index answers index-only, where the planner's estimate of the matches would
+        otherwise make it sort them all)."""
         super().__init__(*args, **kwargs)
         self._cap = cap
         self._estimate = estimate
+        self._deferred_offset = 0 if ids_first else DEFERRED_OFFSET
 
     @property
     def cap(self) -> int:
@@ -108,7 +119,7 @@ class BoundedPaginator(Paginator):
         if top + self.orphans >= limit:
             top = limit
         rows = self.object_list[bottom:top]
-        if bottom >= DEFERRED_OFFSET and isinstance(self.object_list, QuerySet):
+        if bottom >= self._deferred_offset and isinstance(self.object_list, QuerySet):
             ids = self.object_list.values("pk")[bottom:top]
             rows = self.object_list.filter(pk__in=ids)
         return self._get_page(rows, number, self)

@@ -9,18 +9,22 @@ source of its rows, for the web download and for the API's `telecharger/annuaire
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portal.csv_export import csv_response
+from portal.pagination import NAME_PART_CAP, BoundedPaginator
 from structures.directory.forms import DirectorySearchForm
 from structures.directory.listing import directory_csv_rows, directory_structures
 from structures.models import Service, Structure
 
 PAGE_SIZE = 20
+# The directory counts up to this (a name part matches thousands of the 100,000 receiving
+# structures): past it the page says "plus de 1 000 structures, affinez votre recherche"
+# (issue 10); the CSV download lists them all.
+COUNT_CAP = NAME_PART_CAP
 CSV_FILENAME = "annuaire_destinataires.csv"
 
 
@@ -56,17 +60,22 @@ def search_directory(criteria: dict) -> QuerySet[Structure]:
     return queryset.order_by("company_name", "id")
 
 
+def _paginator(structures: QuerySet[Structure]) -> BoundedPaginator:
+    """The page's ids come first, index-only from `structure_directory_order` in its order:
+    the planner, which takes the RECEIVED area for independent of the kind, expects 1 % of
+    the matches there are and would sort them all to keep 20 (77 ms against 3 ms)."""
+    return BoundedPaginator(_with_services(structures), PAGE_SIZE, cap=COUNT_CAP, ids_first=True)
+
+
 @login_not_required
 @require_GET
 def directory(request):
     form = DirectorySearchForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid():
-        page = Paginator(_with_services(search_directory(form.cleaned_data)), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = _paginator(search_directory(form.cleaned_data)).get_page(request.GET.get("page"))
     elif not form.is_bound:
-        page = Paginator(_with_services(search_directory({})), PAGE_SIZE).get_page(1)
+        page = _paginator(search_directory({})).get_page(1)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -50,6 +50,16 @@ def test_deep_pages_read_their_ids_first_with_the_same_rows(monkeypatch, seven):
     assert captured.captured_queries[1]["sql"].count("SELECT") == 2
 
 
+def test_ids_first_reads_the_first_page_by_its_ids_too(seven):
+    queryset = Invoice.objects.order_by("-id")
+    with CaptureQueriesContext(connection) as captured:
+        rows = [invoice.pk for invoice in BoundedPaginator(queryset, 2, ids_first=True).page(1)]
+        plain = [invoice.pk for invoice in BoundedPaginator(queryset, 2).page(1)]
+    assert rows == plain == sorted(seven, reverse=True)[:2]
+    pages = [q["sql"] for q in captured.captured_queries if "COUNT" not in q["sql"]]
+    assert [sql.count("SELECT") for sql in pages] == [2, 1]
+
+
 def test_bounded_counts_one_query(monkeypatch, seven):
     monkeypatch.setattr(pagination, "COUNT_CAP", 5)
     with CaptureQueriesContext(connection) as captured:

@@ -223,3 +223,32 @@ def test_postgresql_directory_order_reads_its_index_without_sorting(postgresql, 
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "structure_directory_order" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_directory_count_stops_at_its_cap(client, recipients, monkeypatch):
+    """A name part found in thousands of structures is not counted past the cap: the page
+    says so, and lists the first ones (issue 10)."""
+    from structures.directory import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 1)
+    response = client.get(URL, {"name": "destinataire"})
+    content = response.content.decode()
+    assert "Plus de 1 structures, affinez votre recherche" in content
+    assert len(_rows(response)) == 1
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    assert "2 structures trouvées" in client.get(URL, {"name": "destinataire"}).content.decode()
+
+
+def test_postgresql_directory_searches_have_expression_statistics(postgresql):
+    """The planner reads a name or city part's selectivity off these (migration
+    structures.0006): without them it expects 0.5 % of the rows and sorts every match."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT stxname, pg_get_statisticsobjdef_expressions(oid)::text "
+            "FROM pg_statistic_ext WHERE stxrelid = 'structures_structure'::regclass"
+        )
+        found = dict(cursor.fetchall())
+    assert found["structure_upper_company_name"] == "{upper((company_name)::text)}"
+    assert found["structure_upper_city"] == "{upper((city)::text)}"
