@@ -66,14 +66,17 @@ class BoundedPaginator(Paginator):
         cap: int | None = None,
         estimate: bool = False,
         ids_first: bool = False,
+        known_count: int | None = None,
         **kwargs,
     ):
         """`estimate`: when the planner expects `ESTIMATE_FACTOR` times the cap or more,
         the count is "more than the cap" without counting (a name-part search).
         `ids_first`: every page reads its ids first, not only the deep ones (a list whose
         order index answers index-only, where the planner's estimate of the matches would
-        otherwise make it sort them all)."""
+        otherwise make it sort them all). `known_count`: the rows' number, known exactly
+        without reading them (the status counters of `invoicing.tallies`): not counted."""
         super().__init__(*args, **kwargs)
+        self._known_count = known_count
         self._cap = cap
         self._estimate = estimate
         self._deferred_offset = 0 if ids_first else DEFERRED_OFFSET
@@ -85,6 +88,8 @@ class BoundedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """Exact up to `cap`, `cap + 1` meaning "more"."""
+        if self._known_count is not None:
+            return min(self._known_count, self.cap + 1)
         queryset = self.object_list
         if not isinstance(queryset, QuerySet):
             return min(len(queryset), self.cap + 1)

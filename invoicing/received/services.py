@@ -168,23 +168,26 @@ def synthesis_counts(user, scope: dict | None = None) -> dict[str, int | bool]:
     """How many invoices wait, how many of them are overdue, how many are suspended, in two
     queries whatever the recipient's size (issue 10). Waiting and suspended come from the
     status counters (`invoicing.tallies`, exact). Overdue is waiting minus those not yet due
-    (due today or later, or undated): only recent deposits, counted up to `COUNT_CAP + 1`;
-    past that, the overdue ones are counted instead, up to `COUNT_CAP + 1` ("plus de")."""
+    (due today or later, or undated), each counted up to `COUNT_CAP + 1` in one query with
+    the overdue ones themselves: past the cap, those say "plus de"."""
     if scope is None:
         scope = queries.received_scope(user)
     by_status = tallies.received(scope)
     waiting = sum(by_status.get(status, 0) for status in TO_PROCESS)
     pending = queries.received_in_scope(scope).filter(status__in=TO_PROCESS)
     today = timezone.localdate()
-    later = bounded_counts(
-        later=pending.filter(due_date__gte=today), undated=pending.filter(due_date__isnull=True)
+    counted = bounded_counts(
+        later=pending.filter(due_date__gte=today),
+        undated=pending.filter(due_date__isnull=True),
+        overdue=pending.filter(due_date__lt=today),
     )
-    capped = max(later.values()) > pagination.COUNT_CAP
+    overdue = counted.pop("overdue")
+    capped = max(counted.values()) > pagination.COUNT_CAP
     if capped:
-        overdue = bounded_counts(overdue=pending.filter(due_date__lt=today))["overdue"]
         capped = overdue > pagination.COUNT_CAP
-    else:  # two reads: a transition in between must not make it negative
-        overdue = max(0, waiting - sum(later.values()))
+    else:  # the counters and the rows are two reads: a transition in between must not
+        # make it negative
+        overdue = max(0, waiting - sum(counted.values()))
     return {
         "waiting": waiting,
         "overdue": overdue,

@@ -30,9 +30,11 @@ from structures.access import area_required
 PER_PAGE = 25
 
 
-def _page(request, queryset, cap: int | None = None, *, estimate: bool = False):
+def _page(
+    request, queryset, cap: int | None = None, *, estimate: bool = False, count: int | None = None
+):
     rows = services.for_rows(queryset)
-    paginator = BoundedPaginator(rows, PER_PAGE, cap=cap, estimate=estimate)
+    paginator = BoundedPaginator(rows, PER_PAGE, cap=cap, estimate=estimate, known_count=count)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -68,9 +70,10 @@ def _list_context(request, page) -> dict:
 def synthesis(request):
     """ "Synthèse": the invoices to process, overdue ones first (RCV-1, §5.10)."""
     scope = services.scope(request.user)
-    page = _page(request, services.to_process(request.user, scope))
-    context = _list_context(request, page)
     counts = services.synthesis_counts(request.user, scope)
+    # The list holds the waiting invoices, which the status counters count (issue 10).
+    page = _page(request, services.to_process(request.user, scope), count=counts["waiting"])
+    context = _list_context(request, page)
     context.update(
         overdue_capped=counts.pop("overdue_capped"),
         counts=counts,

@@ -353,6 +353,28 @@ def test_synthesis_counts_come_from_the_counters_and_only_overdue_is_bounded(
     assert "6 factures à traiter" in content and "Plus de 2 en retard" in content
 
 
+def test_synthesis_counts_in_one_query_and_pages_by_the_counters(client, world, monkeypatch):
+    """Issue 10: the Synthèse's list is the waiting invoices, which the status counters
+    count: its paginator does not count them again, and the three bounded counts (not yet
+    due, undated, overdue) are one query."""
+    from portal import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    for _ in range(3):
+        world.invoice()
+    client.force_login(world.reviewer)
+    client.get(SYNTHESIS)  # the rights, cached
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(SYNTHESIS)
+
+    counts = [q["sql"] for q in captured if "COUNT(" in q["sql"]]
+    assert len(counts) == 1 and counts[0].count("COUNT(") == 3
+    paginator = response.context["page"].paginator
+    assert paginator.count == 3 and paginator.capped  # the counters' 3: more than the cap 2
+    assert len(response.context["invoices"]) == 2
+
+
 def test_rows_rendered_in_python_escape_and_show_every_column(world):
     """Issue 10: the Received rows are written by invoicing/received/rows.py, not by the
     template engine per field; same markup, every value escaped."""
