@@ -28,7 +28,8 @@ PENDING_ATTR = "_lif6_pending"
 # The pop-up and the page list the oldest ones (a supplier of 50,000 invoices may have
 # thousands waiting, issue 10); "Tout acquitter" acknowledges them all.
 SHOWN = 100
-# What a row of the list shows (`invoicing.issued.rows.acknowledgement_rows`).
+# What a row of the list shows (`invoicing.issued.rows.acknowledgement_rows`), read as
+# named tuples (no model instance per row).
 ROW_COLUMNS = ("pk", "number", "recipient_name", "status", "status_changed_at", "status_comment")
 BLOCKS_ATTR = "_lif6_blocks"
 
@@ -56,7 +57,11 @@ def pending_acknowledgements(user) -> Pending:
     pending = Pending()
     if not structure_ids:
         return pending
-    rows = _unacknowledged(structure_ids).only(*ROW_COLUMNS).order_by("status_changed_at", "id")
+    rows = (
+        _unacknowledged(structure_ids)
+        .order_by("status_changed_at", "id")
+        .values_list(*ROW_COLUMNS, named=True)
+    )
     pending.extend(rows[:SHOWN])
     pending.total = len(pending)
     if pending.total == SHOWN:

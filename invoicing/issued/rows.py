@@ -74,15 +74,16 @@ def search_rows(invoices: Iterable[Invoice], several_structures: bool) -> SafeSt
 
 
 def attention_rows(
-    invoices: Iterable[Invoice], *, several_structures: bool, show_comment: bool, drafts: bool
+    invoices: Iterable, *, several_structures: bool, show_comment: bool, drafts: bool
 ) -> SafeString:
-    """`<tr>`s of a Synthèse table (`invoicing/issued/_attention_table.html`)."""
+    """`<tr>`s of a Synthèse table (`invoicing/issued/_attention_table.html`): `invoices`
+    are the named tuples of `services.ATTENTION_COLUMNS`."""
     no_number = gettext("(sans numéro)")
     resume = gettext("Reprendre")
     detail_url, short_date = url_maker("invoicing:issued_detail"), date_maker()
     draft_urls = _draft_urls() if drafts else None
 
-    def row(invoice: Invoice) -> SafeString:
+    def row(invoice) -> SafeString:
         draft = ""
         draft_url = draft_urls(invoice.pk) if draft_urls else None
         if draft_url:
@@ -95,7 +96,7 @@ def attention_rows(
             )
         supplier = ""
         if several_structures:
-            supplier = format_html("<td>{}</td>", invoice.supplier.company_name)
+            supplier = format_html("<td>{}</td>", invoice.supplier__company_name)
         comment = ""
         if show_comment:
             text = Truncator(invoice.status_comment).chars(120) if invoice.status_comment else ""
@@ -118,13 +119,14 @@ def attention_rows(
     return format_html_join("", "{}", ((row(invoice),) for invoice in invoices))
 
 
-def acknowledgement_rows(invoices: Iterable[Invoice], form_id: str) -> SafeString:
+def acknowledgement_rows(invoices: Iterable, form_id: str) -> SafeString:
     """`<tr>`s of the LIF-6 list of invoices to acknowledge
-    (`invoicing/issued/_acknowledgement_form.html`, in the pop-up of every page)."""
+    (`invoicing/issued/_acknowledgement_form.html`, in the pop-up of every page): the named
+    tuples of `acknowledgements.ROW_COLUMNS`."""
     select = gettext("Acquitter la facture %(number)s")
     short_date = date_maker()
 
-    def row(invoice: Invoice) -> SafeString:
+    def row(invoice) -> SafeString:
         label = mark_safe(select % {"number": conditional_escape(invoice.number)})  # noqa: S308
         comment = invoice.status_comment or DASH
         return format_html(

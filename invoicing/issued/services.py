@@ -37,8 +37,10 @@ logger = logging.getLogger(__name__)
 S = InvoiceStatus
 SUPPLIER_TRANSITIONS = ("T15", "T16", "T17", "T18")
 MAX_NEEDING_ATTENTION = 100  # the Synthèse shows the most recent; Rechercher has them all
-# What the Synthèse's rows show (`invoicing.issued.rows`): up to 100 rows, not 60 columns each.
+# What the Synthèse's rows show (`invoicing.issued.rows`): up to 100 rows, not 60 columns
+# each, read as named tuples (no model instance per row: issue 10).
 ATTENTION_COLUMNS = (
+    "pk",
     "number",
     "recipient_name",
     "amount_ttc",
@@ -89,9 +91,8 @@ def synthesis(invoices: QuerySet[Invoice], supplier_ids) -> Synthesis:
     result = Synthesis(counts=counts, total=sum(raw.values()))
     rows = (
         invoices.filter(needing_supplier_q())
-        .select_related("supplier")
-        .only(*ATTENTION_COLUMNS)
-        .order_by("-status_changed_at", "-id")[:MAX_NEEDING_ATTENTION]
+        .order_by("-status_changed_at", "-id")
+        .values_list(*ATTENTION_COLUMNS, named=True)[:MAX_NEEDING_ATTENTION]
     )
     groups = {
         S.SUSPENDUE: result.suspended,

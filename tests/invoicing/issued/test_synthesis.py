@@ -111,6 +111,7 @@ def test_synthesis_structure_selector_filters(client, personas, invoice_for):
     only_second = client.get(URL, {"structure": second.pk})
 
     assert 'id="structure-selector"' in everything.content.decode()
+    assert "<td>Deuxième Fournisseur</td>" in everything.content.decode()  # supplier column
     assert everything.context["synthesis"].total == 2
     assert [i.number for i in only_second.context["synthesis"].suspended] == ["SECOND-1"]
 
