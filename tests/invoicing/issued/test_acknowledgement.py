@@ -274,9 +274,13 @@ def test_list_shows_the_oldest_ones_and_counts_them_all(client, personas, invoic
     assert "ACK-OLDEST" in modal and "ACK-OLDER" in modal
     assert "ACK-NEWEST" not in modal
     assert "3 factures rejetées ou suspendues attendent votre acquittement" in content
-    assert "Les 2 plus anciennes des 3 factures sont affichées" in modal
+    assert (
+        "Les 2 plus anciennes des 3 factures sont affichées ; « Tout acquitter et fermer »" in modal
+    )
     page = client.get(PAGE).content.decode()
-    assert "Les 2 plus anciennes des 3 factures sont affichées" in page
+    assert (
+        "Les 2 plus anciennes des 3 factures sont affichées ; « Tout acquitter et fermer »" in page
+    )
     assert f'value="{oldest.pk}"' in page
 
 
