@@ -124,12 +124,9 @@ def _pending_of_request(user) -> Pending:
 def acknowledge_many(user, invoice_ids: list[int] | None) -> int:
     """Acknowledge the selected pending invoices (all of them when `invoice_ids` is None).
     Ids outside the user's pending list are ignored. Returns how many were acknowledged."""
-    _forget(user)
-    structure_ids = _change_structure_ids(user)
-    pending = list(_unacknowledged(structure_ids).order_by("status_changed_at", "id"))
+    pending = _unacknowledged(_change_structure_ids(user)).order_by("status_changed_at", "id")
     if invoice_ids is not None:
-        wanted = {int(pk) for pk in invoice_ids}
-        pending = [invoice for invoice in pending if invoice.pk in wanted]
+        pending = pending.filter(pk__in={int(pk) for pk in invoice_ids})
     done = 0
     for invoice in pending:
         try:
@@ -137,6 +134,7 @@ def acknowledge_many(user, invoice_ids: list[int] | None) -> int:
         except IllegalTransition:
             continue  # its status changed meanwhile (completed, recycled...): nothing to do
         done += 1
+    _forget(user)  # the request's gate and pop-up read them again
     return done
 
 
