@@ -368,8 +368,9 @@ class StatusEvent(models.Model):
 
 
 class StatusCount(models.Model):
-    """How many invoices a structure has in a status (issue 10): supplier side ("S"), and
-    recipient side ("R", per recipient service, 0 for none, statuses RCV-2 hides left out).
+    """How many invoices a structure has in a status (issue 10): supplier side ("S"),
+    recipient side ("R", per recipient service, 0 for none, statuses RCV-2 hides left out),
+    and validator side ("V", A9/A12).
     Kept exact by database triggers on the invoice table (`invoicing.tallies`), in the
     transaction of every insert, status change, re-routing and deletion, as delta rows a key
     sums (folded every minute); the Synthèse pages read them instead of counting a big

@@ -15,7 +15,8 @@ compaction runs, and deletes only the rows it read (`DELETE … RETURNING`), so 
 committed meanwhile are kept.
 
 Keys: ("S", supplier, 0, status) for every invoice; ("R", recipient, recipient service or 0,
-status) for an invoice with a recipient in a status the recipient sees (RCV-2).
+status) for an invoice with a recipient in a status the recipient sees (RCV-2); ("V",
+validator, 0, status) for an invoice with a validator (A9/A12: the "Factures à valider" lists).
 """
 
 from __future__ import annotations
@@ -43,12 +44,14 @@ def _keys(row: str, delta: int) -> list[str]:
         f"SELECT 'R', {row}.recipient_id, COALESCE({row}.recipient_service_id, 0), "
         f"{row}.status, {delta} WHERE {row}.recipient_id IS NOT NULL "
         f"AND {row}.status NOT IN ({_HIDDEN})",
+        f"SELECT 'V', {row}.validator_id, 0, {row}.status, {delta} "
+        f"WHERE {row}.validator_id IS NOT NULL",
     ]
 
 
 _CHANGED = " OR ".join(
     f"OLD.{column} IS DISTINCT FROM NEW.{column}"
-    for column in ("status", "supplier_id", "recipient_id", "recipient_service_id")
+    for column in ("status", "supplier_id", "recipient_id", "recipient_service_id", "validator_id")
 )
 
 
@@ -133,7 +136,9 @@ REBUILD = [
     f"SELECT 'S', supplier_id, 0, status, COUNT(*) FROM {INVOICES} GROUP BY supplier_id, status "
     f"UNION ALL SELECT 'R', recipient_id, COALESCE(recipient_service_id, 0), status, COUNT(*) "
     f"FROM {INVOICES} WHERE recipient_id IS NOT NULL AND status NOT IN ({_HIDDEN}) "
-    f"GROUP BY recipient_id, COALESCE(recipient_service_id, 0), status",
+    f"GROUP BY recipient_id, COALESCE(recipient_service_id, 0), status "
+    f"UNION ALL SELECT 'V', validator_id, 0, status, COUNT(*) FROM {INVOICES} "
+    f"WHERE validator_id IS NOT NULL GROUP BY validator_id, status",
 ]
 
 
@@ -212,6 +217,11 @@ def _by_status(rows) -> dict[str, int]:
 def issued(supplier_ids) -> dict[str, int]:
     """Status → invoices of these supplier structures (drafts included). One query."""
     return _by_status(StatusCount.objects.filter(side="S", structure_id__in=supplier_ids))
+
+
+def validated(validator_ids) -> dict[str, int]:
+    """Status → invoices these structures validate (A9/A12, drafts included). One query."""
+    return _by_status(StatusCount.objects.filter(side="V", structure_id__in=validator_ids))
 
 
 def received(scope: dict[int, set[int] | None]) -> dict[str, int]:

@@ -31,9 +31,11 @@ def to_validate(request):
     """ "Synthèse": invoices waiting for a decision, nearest deadline first; then the
     invoices already decided."""
     now = timezone.now()
+    counts = services.counts(request.user)
     pending = BoundedPaginator(
         services.pending(request.user).select_related(None).only(*services.PENDING_ROW_COLUMNS),
         PER_PAGE,
+        known_count=counts["pending"],
     ).get_page(request.GET.get("page"))
     for invoice in pending.object_list:
         remaining = invoice.deadline - now if invoice.deadline else None
@@ -41,6 +43,7 @@ def to_validate(request):
     history = BoundedPaginator(
         services.decided(request.user).select_related(None).only(*services.HISTORY_ROW_COLUMNS),
         PER_PAGE,
+        known_count=counts["decided"],
     ).get_page(request.GET.get("history_page"))
     return render(
         request,

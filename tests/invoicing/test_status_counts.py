@@ -28,12 +28,14 @@ def real_counts() -> Counter:
     """What the counters must hold, counted in Python from the invoices."""
     counts: Counter = Counter()
     rows = Invoice.objects.values_list(
-        "supplier_id", "recipient_id", "recipient_service_id", "status"
+        "supplier_id", "recipient_id", "recipient_service_id", "validator_id", "status"
     )
-    for supplier, recipient, service, status in rows:
+    for supplier, recipient, service, validator, status in rows:
         counts["S", supplier, 0, status] += 1
         if recipient is not None and status not in HIDDEN_FROM_RECIPIENT:
             counts["R", recipient, service or 0, status] += 1
+        if validator is not None:
+            counts["V", validator, 0, status] += 1
     return counts
 
 
@@ -144,6 +146,12 @@ def test_writes_outside_the_workflow_keep_the_counters_exact():
     Invoice.objects.filter(pk=invoices[2].pk).update(recipient=None)
     Invoice.objects.filter(pk=invoices[1].pk).update(updated_at=invoices[1].updated_at)
     assert_exact()
+    contractor, other = StructureFactory(), StructureFactory()
+    Invoice.objects.filter(pk=invoices[0].pk).update(validator=contractor)  # T18-like
+    Invoice.objects.filter(pk=invoices[0].pk).update(validator=other)
+    Invoice.objects.filter(pk=invoices[1].pk).update(validator=contractor, status=S.A_VALIDER_1)
+    assert_exact()
+    assert tallies.validated([contractor.pk]) == {S.A_VALIDER_1: 1}
     copy = Invoice.objects.get(pk=invoices[0].pk)
     copy.pk, copy.number = None, "BULK-1"
     Invoice.objects.bulk_create([copy])
@@ -171,6 +179,7 @@ def test_service_scope_reads_only_the_allowed_services():
 
 def test_rebuild_recounts_from_the_invoices():
     InvoiceFactory.create_batch(3)
+    InvoiceFactory(validator=StructureFactory(), status=S.A_VALIDER_1)
     StatusCount.objects.update(n=42)
     tallies.rebuild(connection)
     assert_exact()

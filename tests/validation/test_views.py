@@ -379,3 +379,24 @@ def test_list_rows_load_only_what_they_show(client, circuit):
     assert {"status_comment", "deposited_at"} <= history.get_deferred_fields()
     content = text(response)
     assert "P-1" in content and "D-1" in content and "Sous-traitance (A9)" in content
+
+
+def test_list_pages_by_the_validator_counters_without_counting(client, circuit):
+    """Issue 10: both lists take their size from the validator side of the status counters
+    (one query), not from a COUNT of the contractor's invoices."""
+    for status in (S.A_VALIDER_1, S.A_VALIDER_1, S.VALIDEE_1, S.REFUSEE_1, S.BROUILLON):
+        circuit.invoice(status)
+    circuit.invoice(validator=circuit.other_titulaire)  # another validator's
+    client.force_login(circuit.validator)
+    client.get(LIST)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST)
+
+    assert not [q for q in captured if "COUNT(" in q["sql"]]
+    assert [q["sql"] for q in captured].count(
+        next(q["sql"] for q in captured if "invoicing_statuscount" in q["sql"])
+    ) == 1
+    assert response.context["pending"].paginator.count == 2
+    assert response.context["history"].paginator.count == 2  # the draft is not listed
+    assert len(response.context["history"].object_list) == 2
