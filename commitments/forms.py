@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.enums import CommitmentState, CommitmentType, SupplierAnswer
 from commitments.models import NUMBER_MAX_LENGTH
-from portal.forms import DsfrForm
+from portal.forms import DsfrForm, FewRowsChoiceField
 from structures.models import Service
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,9 +27,7 @@ class _DsfrForm(DsfrForm):
 
 
 class CommitmentForm(_DsfrForm):
-    recipient = forms.ModelChoiceField(
-        label=_("Structure publique"), queryset=None, empty_label=None
-    )
+    recipient = FewRowsChoiceField(label=_("Structure publique"), queryset=None, empty_label=None)
     number = forms.CharField(label=_("Numéro d'engagement"), max_length=NUMBER_MAX_LENGTH)
     commitment_type = forms.ChoiceField(
         label=_("Type d'engagement"), choices=CommitmentType.choices
@@ -40,7 +38,7 @@ class CommitmentForm(_DsfrForm):
         max_length=100,
         help_text=_("SIRET (14 chiffres) ou autre identifiant de la structure dans Chorus Pro."),
     )
-    service = forms.ModelChoiceField(
+    service = FewRowsChoiceField(
         label=_("Service"),
         queryset=Service.objects.none(),
         required=False,

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from portal.forms import FewRowsChoiceField
 from requests_app import guided
 from requests_app.enums import SUBCATEGORIES, Category, SolStatus, Subcategory
 from requests_app.services import MAX_MESSAGE, MAX_SUBJECT
@@ -43,7 +44,7 @@ FILES_HELP = _(
 
 
 class SollicitationForm(_DsfrForm):
-    structure = forms.ModelChoiceField(
+    structure = FewRowsChoiceField(
         label=_("Structure émettrice"),
         queryset=None,
         required=False,

@@ -9,10 +9,11 @@ from api.enums import Environment, UsageType
 from api.models import Connection
 from api.services import connection_structures
 from portal.areas import Mode
+from portal.forms import FewRowsChoiceField
 
 
 class ConnectionForm(forms.Form):
-    structure = forms.ModelChoiceField(label=_("Structure"), queryset=None)
+    structure = FewRowsChoiceField(label=_("Structure"), queryset=None)
     name = forms.CharField(
         label=_("Nom de l'application"),
         max_length=Connection._meta.get_field("name").max_length,

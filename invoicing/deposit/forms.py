@@ -26,6 +26,7 @@ from invoicing.enums import (
 from invoicing.models import Invoice
 from invoicing.rules import fields
 from portal.areas import AreaCode, Mode
+from portal.forms import FewRowsChoiceField
 from portal.params import MAX_ID, ControlCharactersMixin
 from structures import access
 from structures.models import BankAccount, Service, Structure
@@ -79,26 +80,7 @@ REQUIRED_TO_SEND = (
 )
 
 
-class _PlainQueryChoices(forms.models.ModelChoiceIterator):
-    """The options from one plain query: Django's `iterator()` opens a server-side cursor on
-    PostgreSQL (DECLARE ... WITH HOLD, then FETCH and CLOSE) for a list of a few rows."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        # The field's own queryset (a copy per form): its rows are read once per form, by
-        # whichever reads them first (the options, or the supplier count of the labels).
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-
-class ChoiceField(forms.ModelChoiceField):
-    """A choice among the user's own few rows (structures, services, bank accounts)."""
-
-    iterator = _PlainQueryChoices
-
-
-class StructureChoiceField(ChoiceField):
+class StructureChoiceField(FewRowsChoiceField):
     def label_from_instance(self, obj: Structure) -> str:
         return f"{obj.identifier} — {obj.company_name}"
 
@@ -165,10 +147,10 @@ class DepositForm(ControlCharactersMixin, forms.Form):
         empty_label=None,
         error_messages={"invalid_choice": _("Choisissez une de vos structures.")},
     )
-    supplier_service = ChoiceField(
+    supplier_service = FewRowsChoiceField(
         label=_("Service fournisseur"), queryset=Service.objects.none(), required=False
     )
-    bank_account = ChoiceField(
+    bank_account = FewRowsChoiceField(
         label=_("Coordonnées bancaires"), queryset=BankAccount.objects.none(), required=False
     )
     recipient_identifier = forms.CharField(

@@ -14,7 +14,7 @@ from invoicing.received import services
 from invoicing.rules import fields
 from invoicing.workflow import MAX_REASON
 from portal.areas import AreaCode
-from portal.forms import DsfrForm
+from portal.forms import DsfrForm, FewRowsChoiceField
 from structures import access
 from structures.models import Service, Structure
 
@@ -166,13 +166,13 @@ class SearchForm(DsfrForm):
     status = forms.ChoiceField(
         label=_("Statut"), choices=[("", _("Tous"))] + VISIBLE_STATUSES, required=False
     )
-    structure = forms.ModelChoiceField(
+    structure = FewRowsChoiceField(
         label=_("Structure destinataire"),
         queryset=Structure.objects.none(),
         required=False,
         empty_label=_("Toutes"),
     )
-    service = forms.ModelChoiceField(
+    service = FewRowsChoiceField(
         label=_("Service destinataire"),
         queryset=Service.objects.none(),
         required=False,

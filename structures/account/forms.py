@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import areas
 from portal.areas import Mode
+from portal.forms import FewRowsChoiceField
 from structures import access
 from structures.core.forms import AccountField, IdsChoiceField, MemberForm
 from structures.models import Membership, Service, Structure
@@ -45,7 +46,7 @@ class LinkRequestForm(MemberForm):
 class TransferForm(MemberForm):
     """ROL-3 steps 2 and 3: the structure, then the new main manager."""
 
-    structure = forms.ModelChoiceField(label=_("Structure"), queryset=Structure.objects.none())
+    structure = FewRowsChoiceField(label=_("Structure"), queryset=Structure.objects.none())
     email = AccountField(
         label=_("Adresse de connexion du nouveau gestionnaire principal"), required=False
     )
@@ -68,7 +69,7 @@ class TransferForm(MemberForm):
 class SubscriptionRequestForm(MemberForm):
     """AREA-4: "Ajouter un abonnement": structure, area, mode."""
 
-    structure = forms.ModelChoiceField(label=_("Structure"), queryset=Structure.objects.none())
+    structure = FewRowsChoiceField(label=_("Structure"), queryset=Structure.objects.none())
     area = forms.ChoiceField(label=_("Espace"), choices=())
     mode = forms.ChoiceField(label=_("Mode"), choices=MODE_CHOICES, initial=Mode.VIEW.value)
 
@@ -84,7 +85,7 @@ class SubscriptionRequestForm(MemberForm):
 class SelfServiceForm(MemberForm):
     """AREA-2: add or remove ISSUED for oneself."""
 
-    structure = forms.ModelChoiceField(queryset=Structure.objects.none())
+    structure = FewRowsChoiceField(queryset=Structure.objects.none())
     action = forms.ChoiceField(choices=[("add", "add"), ("remove", "remove")])
     mode = forms.ChoiceField(choices=MODE_CHOICES, required=False)
 
