@@ -213,8 +213,8 @@ class SearchForm(DsfrForm):
         some = {pk for services_ in scope.values() if services_ for pk in services_}
         self.fields["service"].queryset = (
             Service.objects.filter(Q(structure_id__in=whole) | Q(pk__in=some))
-            .select_related("structure")
             .order_by("structure__company_name", "code")
+            .only("pk", "code", "name")
         )
         self.fields["service"].label_from_instance = lambda s: f"{s.code} — {s.name}"
         self.show_structure = len(ids) > 1
