@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.paginator import Page
 from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -15,6 +16,7 @@ from invoicing.enums import InvoiceStatus
 from invoicing.errors import IllegalTransition
 from invoicing.models import Invoice
 from portal.areas import AreaCode, Mode
+from portal.pagination import BoundedPaginator
 from structures import access
 
 S = InvoiceStatus
@@ -67,6 +69,17 @@ def pending_acknowledgements(user) -> Pending:
     if pending.total == SHOWN:
         pending.total = _unacknowledged(structure_ids).count()
     return pending
+
+
+def pending_page(user, number) -> Page:
+    """The acknowledgement page: every pending invoice, `SHOWN` a page, oldest first (the
+    pop-up lists the first page only), as named tuples."""
+    rows = (
+        _unacknowledged(_change_structure_ids(user))
+        .order_by("status_changed_at", "id")
+        .values_list(*ROW_COLUMNS, named=True)
+    )
+    return BoundedPaginator(rows, SHOWN).get_page(number)
 
 
 def _change_structure_ids(user) -> list[int]:

@@ -353,14 +353,14 @@ def acknowledgements(request):
         if lif6.acknowledgement_blocks(request.user):
             next_url = reverse("invoicing:issued_acknowledgements")
         return HttpResponseRedirect(next_url)
-    pending = lif6.pending_acknowledgements(request.user)
+    page = lif6.pending_page(request.user, request.GET.get("page"))
     return render(
         request,
         "invoicing/issued/acknowledgements.html",
         {
-            "pending": pending,
-            "pending_total": pending.total,
-            "mandatory": lif6.acknowledgement_mandatory(pending),
+            "pending": list(page.object_list),
+            "page": page,
+            "mandatory": lif6.acknowledgement_blocks(request.user),
             "delay_days": lif6.ACKNOWLEDGEMENT_DELAY_DAYS,
             "next_url": reverse("invoicing:issued"),
             "can_deposit": _can_deposit(request.user),

@@ -21,9 +21,10 @@ from structures.directory.listing import directory_csv_rows, directory_structure
 from structures.models import Service, Structure
 
 PAGE_SIZE = 20
-# The directory counts up to this (a name part matches thousands of the 100,000 receiving
-# structures): past it the page says "plus de 1 000 structures, affinez votre recherche"
-# (issue 10); the CSV download lists them all.
+# A name or city part is counted up to this (it matches thousands of the 100,000 receiving
+# structures, and no index narrows it): past it the page says "plus de 1 000 structures,
+# affinez votre recherche" (issue 10). Any other search, and the whole directory, up to
+# `pagination.COUNT_CAP`. The CSV download lists them all.
 COUNT_CAP = NAME_PART_CAP
 CSV_FILENAME = "annuaire_destinataires.csv"
 
@@ -60,28 +61,35 @@ def search_directory(criteria: dict) -> QuerySet[Structure]:
     return queryset.order_by("company_name", "id")
 
 
-def _paginator(structures: QuerySet[Structure]) -> BoundedPaginator:
+def _paginator(structures: QuerySet[Structure], criteria: dict) -> BoundedPaginator:
     """The page's ids come first, index-only from `structure_directory_order` in its order:
     the planner, which takes the RECEIVED area for independent of the kind, expects 1 % of
     the matches there are and would sort them all to keep 20 (77 ms against 3 ms)."""
-    return BoundedPaginator(_with_services(structures), PAGE_SIZE, cap=COUNT_CAP, ids_first=True)
+    cap = COUNT_CAP if criteria.get("name") or criteria.get("city") else None
+    return BoundedPaginator(_with_services(structures), PAGE_SIZE, cap=cap, ids_first=True)
 
 
 @login_not_required
 @require_GET
 def directory(request):
     form = DirectorySearchForm(request.GET or None)
-    page = None
+    page, criteria = None, {}
     if form.is_bound and form.is_valid():
-        page = _paginator(search_directory(form.cleaned_data)).get_page(request.GET.get("page"))
+        criteria = form.cleaned_data
+        page = _paginator(search_directory(criteria), criteria).get_page(request.GET.get("page"))
     elif not form.is_bound:
-        page = _paginator(search_directory({})).get_page(1)
+        page = _paginator(search_directory({}), {}).get_page(1)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "structures/directory/directory.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "searched": any(criteria.values()),
+        },
     )
 
 

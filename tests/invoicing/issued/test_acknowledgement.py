@@ -274,14 +274,27 @@ def test_list_shows_the_oldest_ones_and_counts_them_all(client, personas, invoic
     assert "ACK-OLDEST" in modal and "ACK-OLDER" in modal
     assert "ACK-NEWEST" not in modal
     assert "3 factures rejetées ou suspendues attendent votre acquittement" in content
-    assert (
-        "Les 2 plus anciennes des 3 factures sont affichées ; « Tout acquitter et fermer »" in modal
-    )
-    page = client.get(PAGE).content.decode()
-    assert (
-        "Les 2 plus anciennes des 3 factures sont affichées ; « Tout acquitter et fermer »" in page
-    )
-    assert f'value="{oldest.pk}"' in page
+    shown = "Les 2 plus anciennes des 3 factures sont affichées ; « Tout acquitter et fermer »"
+    assert shown in modal
+    page = client.get(PAGE).content.decode()  # the page has them all, a page at a time
+    assert "plus anciennes" not in page
+    assert f'value="{oldest.pk}"' in page and "ACK-NEWEST" not in page
+    assert "1 sur 2" in page
+    assert "ACK-NEWEST" in client.get(PAGE, {"page": 2}).content.decode()
+
+
+def test_a_selection_can_be_made_past_the_first_page(client, personas, invoice_for, monkeypatch):
+    monkeypatch.setattr(acknowledgements, "SHOWN", 1)
+    invoice_for("REJETEE", days_ago=3)
+    newest = invoice_for("SUSPENDUE", days_ago=1)
+    client.force_login(personas.simple_change)
+
+    assert f'value="{newest.pk}"' in client.get(PAGE, {"page": 2}).content.decode()
+    client.post(PAGE, {"selection": "1", "invoice": [str(newest.pk)]})
+
+    newest.refresh_from_db()
+    assert newest.acknowledged_at is not None
+    assert "1 facture rejetée ou suspendue attend" in client.get(SYNTHESIS).content.decode()
 
 
 def test_tout_acquitter_acknowledges_past_the_list(client, personas, invoice_for, monkeypatch):

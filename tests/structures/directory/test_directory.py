@@ -239,6 +239,21 @@ def test_directory_count_stops_at_its_cap(client, recipients, monkeypatch):
     assert "2 structures trouvées" in client.get(URL, {"name": "destinataire"}).content.decode()
 
 
+def test_directory_other_searches_and_the_whole_list_count_to_the_general_cap(
+    client, recipients, monkeypatch
+):
+    from portal import pagination
+    from structures.directory import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 1)  # name and city parts only
+    assert "2 structures trouvées" in client.get(URL).content.decode()
+    assert "1 structure trouvée" in client.get(URL, {"postcode": "75"}).content.decode()
+    monkeypatch.setattr(pagination, "COUNT_CAP", 1)
+    landing = client.get(URL).content.decode()
+    assert "Plus de 1 structures : recherchez-en une par son identifiant" in landing
+    assert "affinez" not in landing
+
+
 def test_postgresql_directory_searches_have_expression_statistics(postgresql):
     """The planner reads a name or city part's selectivity off these (migration
     structures.0006): without them it expects 0.5 % of the rows and sorts every match."""
