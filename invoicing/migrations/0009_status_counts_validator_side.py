@@ -1,8 +1,8 @@
 """Issue 10: the status counters count the validator side too ("V": the A9/A12 invoices a
 structure validates), so that the "Factures à valider" lists are paged without counting a
 big contractor's invoices. The triggers are replaced and every counter is recounted (21 s
-for 2,000,000 invoices on 2 cores), with no invoice written meanwhile (docs/operations.md). Backwards: the triggers stay (the "V" rows are read by
-nothing older)."""
+for 2,000,000 invoices on 2 cores), with no invoice written meanwhile (docs/operations.md).
+Backwards: the triggers stay (the "V" rows are read by nothing older)."""
 
 from django.db import migrations
 
