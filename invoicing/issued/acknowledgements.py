@@ -50,6 +50,15 @@ def _unacknowledged(structure_ids):
     )
 
 
+def _rows(structure_ids):
+    """What the list shows, oldest first, as named tuples."""
+    return (
+        _unacknowledged(structure_ids)
+        .order_by("status_changed_at", "id")
+        .values_list(*ROW_COLUMNS, named=True)
+    )
+
+
 def pending_acknowledgements(user) -> Pending:
     """REJETEE and SUSPENDUE invoices not yet acknowledged, on the structures where the
     user holds ISSUED in modification mode (only they can acknowledge, so only they are
@@ -59,12 +68,7 @@ def pending_acknowledgements(user) -> Pending:
     pending = Pending()
     if not structure_ids:
         return pending
-    rows = (
-        _unacknowledged(structure_ids)
-        .order_by("status_changed_at", "id")
-        .values_list(*ROW_COLUMNS, named=True)
-    )
-    pending.extend(rows[:SHOWN])
+    pending.extend(_rows(structure_ids)[:SHOWN])
     pending.total = len(pending)
     if pending.total == SHOWN:
         pending.total = _unacknowledged(structure_ids).count()
@@ -74,12 +78,7 @@ def pending_acknowledgements(user) -> Pending:
 def pending_page(user, number) -> Page:
     """The acknowledgement page: every pending invoice, `SHOWN` a page, oldest first (the
     pop-up lists the first page only), as named tuples."""
-    rows = (
-        _unacknowledged(_change_structure_ids(user))
-        .order_by("status_changed_at", "id")
-        .values_list(*ROW_COLUMNS, named=True)
-    )
-    return BoundedPaginator(rows, SHOWN).get_page(number)
+    return BoundedPaginator(_rows(_change_structure_ids(user)), SHOWN).get_page(number)
 
 
 def _change_structure_ids(user) -> list[int]:
