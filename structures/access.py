@@ -33,12 +33,12 @@ from structures.holdings import (
     MEMBERSHIPS_ATTR,
     ROLE_AREAS,
     TECHNICAL_SENTINEL,
-    cached_memberships,
     cached_scopes,
     holdings_of,
     service_scopes_of,
     technical_holdings,
     technical_statement,
+    user_rows,
 )
 from structures.models import Membership, OpenedArea, Structure, StructureUserObjectPermission
 
@@ -259,7 +259,7 @@ def _holdings(user) -> dict[int, dict[str, Mode]]:
     if cached is not None:
         return cached
     if user.is_authenticated:
-        holdings = holdings_of([user], rows=cached_memberships(user)).get(user.pk, {})
+        holdings = holdings_of([user], rows=user_rows(user)).get(user.pk, {})
     else:
         holdings = {}
     setattr(user, _CACHE_ATTR, holdings)

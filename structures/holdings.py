@@ -5,8 +5,10 @@ re-exports `holdings_of` and `service_scopes_of`; nothing here writes."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import connection
 
 from portal import areas
@@ -133,18 +135,78 @@ def memberships_with_services(user) -> list[tuple[int, int, str, int | None]]:
     return list(held.order_by("pk").values_list("pk", "structure_id", "role", "services"))
 
 
-# The user's memberships with their services, read once per request and kept on the user
-# object (the request's own: a right revoked elsewhere shows on the next request).
+# What the request's user holds, read once per request and kept on the user object (the
+# request's own: a right revoked elsewhere shows on the next request).
 MEMBERSHIPS_ATTR = "_structures_memberships"
+
+
+class UserRows(NamedTuple):
+    """Everything `holdings_of` and `service_scopes_of` read for one user: its
+    `memberships_with_services` rows, the areas opened on its structures, and its
+    subscriptions ((structure id, permission codename) pairs). None for a technical
+    account's, which holds no subscription of its own and reads its memberships apart."""
+
+    memberships: list[tuple[int, int, str, int | None]]
+    opened: list[tuple[int, str]] | None = None
+    subscriptions: list[tuple[int, str]] | None = None
+
+
+_user_sql: dict[str, str] = {}
+
+
+def _user_statement() -> str:
+    """One statement for `UserRows` of a user (its id as every parameter): memberships
+    with their services, then the opened areas and the subscriptions on its structures.
+    Issue 10: three queries were a sixth of a list page's CPU, the floor's too."""
+    vendor = connection.vendor
+    if vendor not in _user_sql:
+        membership = Membership._meta.db_table
+        services = Membership.services.through._meta.db_table
+        opened = OpenedArea._meta.db_table
+        perm = StructureUserObjectPermission._meta.db_table
+        permission = Permission._meta.db_table
+        # Table names from the models, never from input; the user id is a parameter.
+        mine = f"SELECT structure_id FROM {membership} WHERE user_id = %s"  # noqa: S608
+        _user_sql[vendor] = (
+            f"SELECT 0, m.id, m.structure_id, m.role, s.service_id FROM {membership} m "  # noqa: S608
+            f"LEFT JOIN {services} s ON s.membership_id = m.id WHERE m.user_id = %s "
+            f"UNION ALL SELECT 1, NULL, o.structure_id, o.area, NULL FROM {opened} o "
+            f"WHERE o.structure_id IN ({mine}) "
+            f"UNION ALL SELECT 2, NULL, p.content_object_id, a.codename, NULL FROM {perm} p "
+            f"INNER JOIN {permission} a ON a.id = p.permission_id "
+            f"WHERE p.user_id = %s AND p.content_object_id IN ({mine}) "
+            "ORDER BY 1, 2"
+        )
+    return _user_sql[vendor]
+
+
+def user_rows(user) -> UserRows:
+    """`UserRows` of the user, cached on it for the request: one query for a person, and
+    `memberships_with_services` alone for a technical account."""
+    cached = getattr(user, MEMBERSHIPS_ATTR, None)
+    if cached is not None:
+        return cached
+    if getattr(user, "is_technical", False):
+        cached = UserRows(memberships_with_services(user))
+    else:
+        memberships, opened, subscriptions = [], [], []
+        with connection.cursor() as cursor:
+            cursor.execute(_user_statement(), [user.pk] * 4)
+            for kind, pk, sid, text, service_id in cursor.fetchall():
+                if kind == 0:
+                    memberships.append((pk, sid, text, service_id))
+                elif kind == 1:
+                    opened.append((sid, text))
+                else:
+                    subscriptions.append((sid, text))
+        cached = UserRows(memberships, opened, subscriptions)
+    setattr(user, MEMBERSHIPS_ATTR, cached)
+    return cached
 
 
 def cached_memberships(user) -> list[tuple]:
     """`memberships_with_services` of the user, cached on it for the request."""
-    cached = getattr(user, MEMBERSHIPS_ATTR, None)
-    if cached is None:
-        cached = memberships_with_services(user)
-        setattr(user, MEMBERSHIPS_ATTR, cached)
-    return cached
+    return user_rows(user).memberships
 
 
 def cached_scopes(user) -> dict[int, set[int] | None]:
@@ -169,10 +231,13 @@ def scopes_from_rows(rows) -> dict[int, set[int] | None]:
     return scopes
 
 
-def holdings_of(users: Iterable, rows=None) -> dict[int, dict[int, dict[str, Mode]]]:
+def holdings_of(
+    users: Iterable, rows: UserRows | None = None
+) -> dict[int, dict[int, dict[str, Mode]]]:
     """{user_id: {structure_id: {area_code: mode}}}: roles (ROL-5, AREA-1) and subscriptions
-    of many users (objects or ids) in three queries (the digests read a batch at once); two
-    when `rows`, the `memberships_with_services` of the one user given, were read."""
+    of many users (objects or ids) in three queries (the digests read a batch at once); none
+    when `rows`, the `user_rows` of the one user given, were read (two for a technical
+    account's)."""
     users = list(users)
     # A technical account holds no subscription of its own (TEC-5: its main manager's roles).
     technical = {user.pk for user in users if getattr(user, "is_technical", False)}
@@ -180,23 +245,30 @@ def holdings_of(users: Iterable, rows=None) -> dict[int, dict[int, dict[str, Mod
     if rows is None:
         membership_rows = _membership_rows(users)
     else:
-        membership_rows = [(pk, users[0].pk, sid, role) for pk, sid, role, _service in rows]
+        membership_rows = [(pk, users[0].pk, sid, role) for pk, sid, role, _s in rows.memberships]
     for _pk, uid, sid, role in membership_rows:
         roles.setdefault(uid, {})[sid] = role
     sids = {sid for held in roles.values() for sid in held}
     opened: dict[int, set[str]] = {sid: set() for sid in sids}
-    for sid, code in OpenedArea.objects.filter(structure_id__in=sids).values_list(
-        "structure_id", "area"
-    ):
+    if rows is None or rows.opened is None:
+        opened_rows = OpenedArea.objects.filter(structure_id__in=sids).values_list(
+            "structure_id", "area"
+        )
+    else:
+        opened_rows = rows.opened
+    for sid, code in opened_rows:
         opened[sid].add(code)
     always = ALWAYS_OPEN
     result: dict[int, dict[int, dict[str, Mode]]] = {}
     for uid, held_roles in roles.items():
         for sid, role in held_roles.items():
             result.setdefault(uid, {})[sid] = _role_areas(role, opened[sid])
-    perms = StructureUserObjectPermission.objects.filter(
-        user_id__in=[uid for uid in roles if uid not in technical], content_object_id__in=sids
-    ).values_list("user_id", "content_object_id", "permission__codename")
+    if rows is not None and rows.subscriptions is not None:
+        perms = [(users[0].pk, sid, codename) for sid, codename in rows.subscriptions]
+    else:
+        perms = StructureUserObjectPermission.objects.filter(
+            user_id__in=[uid for uid in roles if uid not in technical], content_object_id__in=sids
+        ).values_list("user_id", "content_object_id", "permission__codename")
     for uid, sid, codename in perms:
         code, mode = AREA_BY_CODENAME.get(codename, (None, None))
         if sid not in roles[uid] or code is None or not (code in opened[sid] or code in always):

@@ -349,3 +349,44 @@ def test_bulk_page_lists_simple_users_only(personas):
     assert f'data-user="{personas.simple_view.pk}"' in page
     assert f'data-user="{personas.secondary_manager.pk}"' not in page
     assert f'data-user="{personas.other_user.pk}"' not in page
+
+
+# --- The request's user: one statement (issue 10) -------------------------------------
+
+
+def test_the_request_user_holdings_are_one_query_and_match_the_batch_read(
+    personas, django_assert_num_queries
+):
+    from structures.holdings import holdings_of, service_scopes_of, user_rows
+    from structures.models import StructureUserObjectPermission
+    from tests.factories.structures import ServiceFactory
+
+    user = UserFactory()
+    attach(user, personas.structure, Role.USER, areas={"ISSUED": "view", "TO_VALIDATE": "change"})
+    restricted = attach(user, personas.public, Role.USER)
+    restricted.services.add(ServiceFactory(structure=personas.public))
+    restricted.services.add(ServiceFactory(structure=personas.public))
+    attach(user, personas.other_structure, Role.SECONDARY_MANAGER)
+    # A subscription left on an area that is not opened there gives nothing (AREA-9).
+    StructureUserObjectPermission.objects.create(
+        user=user,
+        content_object=personas.public,
+        permission=access._permission("COMMITMENTS", Mode.VIEW),
+    )
+    user = _fresh(user)
+
+    with django_assert_num_queries(1):
+        rows = user_rows(user)
+        held = holdings_of([user], rows=rows)[user.pk]
+        scopes = access.service_scope(
+            user, [personas.structure.pk, personas.public.pk, personas.other_structure.pk]
+        )
+
+    assert held == holdings_of([user.pk])[user.pk]
+    assert scopes == service_scopes_of([user.pk])[user.pk]
+    assert held[personas.structure.pk]["ISSUED"] == Mode.VIEW
+    assert held[personas.structure.pk]["TO_VALIDATE"] == Mode.CHANGE
+    assert "COMMITMENTS" not in held[personas.public.pk]
+    assert held[personas.other_structure.pk]["MANAGER"] == Mode.CHANGE
+    assert len(scopes[personas.public.pk]) == 2
+    assert scopes[personas.other_structure.pk] is None
