@@ -27,8 +27,9 @@ from django.utils.translation import gettext_lazy as _
 from ninja.security import HttpBearer
 from oauth2_provider.models import AccessToken
 
-from api import credentials, prepared
+from api import credentials
 from api.models import Connection, TechnicalAccount
+from portal import prepared
 from structures import access
 
 AUTH_FAILED = _("Problème d'authentification")
@@ -144,7 +145,7 @@ _SQL: dict[str, tuple] = {}
 def _caller_row(token: str, login: str):
     """(application id or None, user, technical account's (id, is_active), the rows of its
     scope) of the login (stored lower-case, accounts.User.save), or None when no account
-    has that login. One prepared statement (api.prepared.cursor)."""
+    has that login. One prepared statement (portal.prepared.cursor)."""
     found = _SQL.get(connection.vendor)
     if found is None:
         sql, holdings_params, holdings_read = _caller_sql()

@@ -18,8 +18,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, F, IntegerField, Model, QuerySet, Window
 from django.db.models.expressions import RawSQL
 
-from api import prepared
 from api.criteria import Criteria, Statement, compile_statement
+from portal import prepared
 
 PAGE = "cpro_page"
 MAX_STATEMENTS = 2000  # shapes kept per process

@@ -47,6 +47,15 @@ def received_in_scope(scope: dict[int, set[int] | None]) -> QuerySet[Invoice]:
     return Invoice.objects.filter(condition).exclude(status__in=sorted(HIDDEN_FROM_RECIPIENT))
 
 
+def in_received_scope(scope: dict[int, set[int] | None], invoice: Invoice) -> bool:
+    """Whether `received_in_scope(scope)` holds `invoice`, without a query (a detail page
+    reads the invoice by its primary key first: `invoicing.detail_reads`)."""
+    if invoice.status in HIDDEN_FROM_RECIPIENT or invoice.recipient_id not in scope:
+        return False
+    services = scope[invoice.recipient_id]
+    return services is None or invoice.recipient_service_id in services
+
+
 def invoices_to_validate(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
     """A9/A12 invoices whose validator is one of the user's structures holding TO_VALIDATE."""
     ids = access.structure_ids_with_area(user, AreaCode.TO_VALIDATE, mode)

@@ -1,7 +1,7 @@
 """One-statement reads of invoices (issue 12). One invoice in full: the invoice with its parties
 (`serialize.for_detail`) and its lines, VAT lines and attachments as JSON arrays read by
 correlated subqueries (`json_agg` on PostgreSQL, `json_group_array` on SQLite), compiled
-once per process (`api.prepared`). The sub-list rows become the model instances the ORM
+once per process (`portal.prepared`). The sub-list rows become the model instances the ORM
 would give: the same columns, the same converters, the same order."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.db.models import TextField
 from django.db.models.expressions import RawSQL
 
 from api.factures import serialize
-from api.prepared import Prepared, field_converters, from_row
 from invoicing.models import Invoice
+from portal.prepared import Prepared, field_converters, from_row
 
 _SENTINEL = -7_000_000_003  # an invoice id no row has: marks where the id goes
 _COLUMN = "cpro_{}_json"

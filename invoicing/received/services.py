@@ -26,7 +26,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from invoicing import queries, tallies, workflow
+from invoicing import detail_reads, queries, tallies, workflow
 from invoicing.documents import files
 from invoicing.documents.attachments import dossier_size
 from invoicing.enums import RECIPIENT_TO_PROCESS, InvoiceStatus
@@ -197,6 +197,23 @@ def synthesis_counts(user, scope: dict | None = None) -> dict[str, int | bool]:
 
 
 DETAIL_RELATED = ("recipient", "recipient_service", "supplier", "validator")
+
+
+def visible_invoice(user, pk: int, related: tuple[str, ...] = DETAIL_RELATED) -> Invoice | None:
+    """`detail_queryset(user).get(pk=pk)`, or None, with its attachments, lines and VAT
+    lines read: primary-key reads prepared once per connection (`detail_reads`), then the
+    user's scope checked on the row (`queries.in_received_scope`)."""
+    invoice = detail_reads.invoice(pk, related)
+    if invoice is None or not queries.in_received_scope(queries.received_scope(user), invoice):
+        return None
+    invoice.due_at = invoice.due_date
+    invoice.is_overdue = (
+        invoice.due_date is not None
+        and invoice.due_date < timezone.localdate()
+        and invoice.status in TO_PROCESS
+    )
+    detail_reads.load_children(invoice)
+    return invoice
 
 
 def detail_queryset(

@@ -9,7 +9,7 @@ structure, or of a service the user is not attached to, is a 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from invoicing import detail_reads
 from invoicing.documents import files
 from invoicing.errors import InvoiceError, ReasonRequired, StatusChangedMeanwhile
 from invoicing.received import services
@@ -110,7 +111,7 @@ def _detail_context(request, invoice, form=None) -> dict:
         "invoice": invoice,
         "attachments": list(invoice.attachments.all()),
         "main_file": main_file,
-        "events": invoice.events.select_related("actor"),
+        "events": detail_reads.events(invoice),
         "can_act": can_act,
         "form": form if can_act else None,
         "today": timezone.localdate(),
@@ -128,8 +129,9 @@ def _get_invoice(request, pk: int, mode: Mode = Mode.VIEW):
 def detail(request, pk: int):
     # The page reads the recipient and its service (due date, RCV-4's possible actions),
     # not the supplier nor the validator: two joins, not four (issue 10).
-    queryset = services.detail_queryset(request.user, related=("recipient", "recipient_service"))
-    invoice = get_object_or_404(queryset.prefetch_related("attachments"), pk=pk)
+    invoice = services.visible_invoice(request.user, pk, related=("recipient", "recipient_service"))
+    if invoice is None:
+        raise Http404
     return render(request, "invoicing/received/detail.html", _detail_context(request, invoice))
 
 

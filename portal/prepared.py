@@ -1,4 +1,4 @@
-"""Querysets compiled once per process and run again with other values (issue 12).
+"""Querysets compiled once per process and run again with other values (issues 12 and 10).
 
 The API asks the same few questions of every call with other ids: compiling the ORM's
 SQL (select_related columns, joins) cost more than running it. A `Prepared` statement is
