@@ -11,6 +11,7 @@ id, so its prepared plan is the one a custom plan would be.
                             that the user may see it (`queries.in_received_scope`, ...)
     load_children(invoice)  its attachments, lines and VAT lines, as `prefetch_related`
                             would leave them (`invoice.lines.all()` reads no more)
+    attachments(invoice)    its attachments alone
     events(invoice)         its history, with each event's actor
 """
 
@@ -71,6 +72,14 @@ def load_children(invoice_: Invoice) -> None:
         queryset._result_cache = _attach(invoice_, model, statement.run(invoice_.pk))
         queryset._prefetch_done = True
         cache[name] = queryset
+
+
+def attachments(invoice_: Invoice) -> list[Attachment]:
+    """`list(invoice.attachments.all())`: the prefetched ones, else one prepared read."""
+    prefetched = getattr(invoice_, "_prefetched_objects_cache", {}).get("attachments")
+    if prefetched is not None:
+        return list(prefetched)
+    return _attach(invoice_, Attachment, _CHILDREN[0][2].run(invoice_.pk))
 
 
 def events(invoice_: Invoice) -> list[StatusEvent]:

@@ -23,6 +23,12 @@ def issued_invoices(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
     return Invoice.objects.filter(supplier_id__in=ids)
 
 
+def in_issued_scope(user, invoice: Invoice, mode: Mode | str = Mode.VIEW) -> bool:
+    """Whether `issued_invoices(user, mode)` holds `invoice`, without a query past the
+    user's holdings (read once per request)."""
+    return invoice.supplier_id in access.structure_ids_with_area(user, AreaCode.ISSUED, mode)
+
+
 def received_invoices(user, mode: Mode | str = Mode.VIEW) -> QuerySet[Invoice]:
     """Invoices addressed to the user's structures holding RECEIVED, within their services
     (SRV-3), from MISE_A_DISPOSITION on (RCV-2)."""

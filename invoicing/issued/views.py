@@ -19,14 +19,14 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from invoicing import queries, workflow
+from invoicing import detail_reads, queries, workflow
 from invoicing.documents import files
 from invoicing.documents.attachments import stored_dossier_size
 from invoicing.errors import InvoiceError, InvoiceValidationError
@@ -78,13 +78,13 @@ def _can_deposit(user) -> bool:
     return bool(access.structure_ids_with_area(user, AreaCode.ISSUED, Mode.CHANGE))
 
 
+# The page and RCV-4's transitions read these; the validator only by its id.
+DETAIL_RELATED = ("supplier", "recipient", "recipient_service")
+
+
 def _visible_invoice(request, pk: int) -> Invoice:
     return get_object_or_404(
-        # The page and RCV-4's transitions read these; the validator only by its id.
-        queries.issued_invoices(request.user).select_related(
-            "supplier", "recipient", "recipient_service"
-        ),
-        pk=pk,
+        queries.issued_invoices(request.user).select_related(*DETAIL_RELATED), pk=pk
     )
 
 
@@ -175,8 +175,8 @@ def _render_detail(request, invoice: Invoice, *, forms: dict | None = None, stat
     expected = {"expected_status": invoice.status}
     context = {
         "invoice": invoice,
-        "attachments": list(invoice.attachments.all()),
-        "events": list(invoice.events.select_related("actor")),
+        "attachments": detail_reads.attachments(invoice),
+        "events": detail_reads.events(invoice),
         "can_change": can_change,
         "actions": actions,
         "any_action": any(actions.values()),
@@ -205,7 +205,12 @@ def _render_detail(request, invoice: Invoice, *, forms: dict | None = None, stat
 @acknowledgement_gate
 @require_GET
 def detail(request, pk: int):
-    return _render_detail(request, _visible_invoice(request, pk))
+    # By its primary key, then the scope on the row: statements prepared once (issue 10).
+    invoice = detail_reads.invoice(pk, DETAIL_RELATED)
+    if invoice is None or not queries.in_issued_scope(request.user, invoice):
+        raise Http404
+    detail_reads.load_children(invoice)
+    return _render_detail(request, invoice)
 
 
 def _back(invoice: Invoice):

@@ -23,7 +23,7 @@ def _reads(captured, table: str) -> int:
     """Statements reading `table` (the ORM quotes its name; the access layer's statement,
     `structures.holdings.user_rows`, does not)."""
     reads = re.compile(rf'FROM "?{table}"?\b')
-    return sum(1 for query in captured if reads.search(query["sql"]))
+    return sum(1 for query in captured if reads.search(query["sql"] or ""))
 
 
 def test_received_detail_reads_the_memberships_once(client, world):

@@ -94,3 +94,31 @@ def test_a_foreign_or_draft_invoice_detail_is_a_404(client, world):
     ):
         response = client.get(reverse("invoicing:received_detail", args=[invoice.pk]))
         assert response.status_code == 404
+
+
+def test_the_issued_scope_check_on_the_row_says_what_the_scoped_queryset_says(world):
+    invoices = [
+        world.invoice(S.MISE_A_DISPOSITION),
+        world.invoice(S.BROUILLON),  # a supplier sees its drafts
+        world.invoice(S.DEPOSEE, supplier=world.other_public),
+    ]
+    for name, user in world.matrix().items():
+        for mode in ("view", "change"):
+            expected = set(
+                queries.issued_invoices(user, mode)
+                .filter(pk__in=[i.pk for i in invoices])
+                .values_list("pk", flat=True)
+            )
+            found = {i.pk for i in invoices if queries.in_issued_scope(user, i, mode)}
+            assert found == expected, (name, mode)
+            if mode == "view" and name.startswith("supplier"):
+                assert len(expected) == 2, name  # the check is not vacuous
+
+
+def test_a_foreign_issued_invoice_detail_is_a_404(client, world):
+    mine = world.invoice(S.MISE_A_DISPOSITION)
+    foreign = world.invoice(S.DEPOSEE, supplier=world.other_public)
+    client.force_login(world.personas.simple_view)
+    assert client.get(reverse("invoicing:issued_detail", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("invoicing:issued_detail", args=[foreign.pk])).status_code == 404
+    assert client.get(reverse("invoicing:issued_detail", args=[10**9])).status_code == 404
