@@ -232,6 +232,19 @@ class SearchForm(DsfrForm):
                 self.add_error(high, _("La borne de fin doit suivre la borne de début."))
         return cleaned
 
+    def counted_status(self) -> str | None | bool:
+        """False when the search filters on anything but its status (or is invalid); else
+        the status asked for, or None for every status: the status counters then count the
+        list (`services.scope_count`) instead of its rows."""
+        if not self.is_bound:
+            return None
+        if not self.is_valid():
+            return False
+        others = {k: v for k, v in self.cleaned_data.items() if k not in ("sort", "status")}
+        if any(value not in (None, "") and value != [] for value in others.values()):
+            return False
+        return self.cleaned_data.get("status") or None
+
     def searches_a_part(self) -> bool:
         """A name, number or engagement part: a filter no index narrows within the scope
         (the list then counts up to `pagination.NAME_PART_CAP` only)."""

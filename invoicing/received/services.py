@@ -164,6 +164,13 @@ def to_process(user, scope: dict | None = None) -> QuerySet[Invoice]:
     return invoices.filter(status__in=TO_PROCESS).order_by(F("due_date").asc(nulls_last=True), "id")
 
 
+def scope_count(scope: dict[int, set[int] | None], status: str | None = None) -> int:
+    """How many invoices `queries.received_in_scope(scope)` holds (in `status`), from the
+    status counters: one read of a few rows, exact, whatever the recipient's size."""
+    by_status = tallies.received(scope)
+    return by_status.get(status, 0) if status else sum(by_status.values())
+
+
 def synthesis_counts(user, scope: dict | None = None) -> dict[str, int | bool]:
     """How many invoices wait, how many of them are overdue, how many are suspended, in two
     queries whatever the recipient's size (issue 10). Waiting and suspended come from the

@@ -96,7 +96,9 @@ def search(request):
     queryset = form.filter(queryset) if form.is_bound else queryset.order_by("-deposited_at", "-id")
     a_part = form.searches_a_part()
     cap = pagination.NAME_PART_CAP if a_part else None
-    page = _page(request, queryset, cap, estimate=a_part)
+    status = form.counted_status()
+    count = None if status is False else services.scope_count(scope, status)
+    page = _page(request, queryset, cap, estimate=a_part, count=count)
     context = _list_context(request, page)
     context.update(form=form, query=_query_without_page(request), tab="search")
     return render(request, "invoicing/received/search.html", context)

@@ -437,3 +437,40 @@ def test_a_broad_name_part_is_not_counted(client, world, monkeypatch):
     by_identifier = client.get(SEARCH, {"supplier": invoice.supplier_identifier[:9]})
     assert by_identifier.context["page"].paginator.count == 1
     assert len(asked) == 1
+
+
+# --- The search's count from the status counters (issue 10) -----------------------------
+
+
+@pytest.mark.parametrize(
+    "params, counted",
+    [
+        ({}, True),
+        ({"sort": "-amount_ttc"}, True),
+        ({"status": "MISE_EN_PAIEMENT", "sort": "due_at"}, True),
+        ({"amount_min": "1"}, False),
+        ({"service": "X"}, False),
+    ],
+)
+def test_the_search_counts_from_the_status_counters_unless_it_filters(
+    client, world, params, counted
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        world.invoice(S.MISE_A_DISPOSITION, service=world.service_x)
+    world.invoice(S.MISE_EN_PAIEMENT, service=world.service_x)
+    world.invoice(S.MISE_EN_PAIEMENT, service=world.service_y)  # outside reviewer_x's scope
+    world.invoice(S.BROUILLON, service=world.service_x)  # never received
+    if params.get("service"):
+        params = {**params, "service": world.service_x.pk}
+    client.force_login(world.reviewer_x)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(SEARCH, params)
+    assert response.status_code == 200
+    counts = [q["sql"] for q in captured if "COUNT(" in (q["sql"] or "")]
+    assert bool(counts) is not counted
+    expected = 1 if params.get("status") else 3
+    assert response.context["page"].paginator.count == expected
+    assert len(response.context["invoices"]) == expected
