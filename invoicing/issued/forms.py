@@ -249,3 +249,37 @@ class CorrectValidatorForm(_ActionForm):
             field = name if name in self.fields else None
             for message in messages:
                 self.add_error(field, message)
+
+
+# action → (context name, key of a form given back with its errors, the empty form)
+ACTION_FORMS = {
+    "complete": (
+        "complete_form",
+        "complete",
+        lambda _invoice, expected: CompleteForm(initial=expected),
+    ),
+    "process_rejection": (
+        "rejection_form",
+        "rejection",
+        lambda _invoice, expected: ProcessRejectionForm(initial=expected),
+    ),
+    "recycle": (
+        "recycle_form",
+        "recycle",
+        lambda invoice, expected: RecycleForm(
+            initial={
+                **expected,
+                "recipient_identifier": invoice.recipient_identifier,
+                "recipient_service_code": invoice.recipient_service_code,
+                "engagement_number": invoice.engagement_number,
+            }
+        ),
+    ),
+    "correct_validator": (
+        "validator_form",
+        "validator",
+        lambda invoice, expected: CorrectValidatorForm(
+            initial={**expected, "validator_identifier": invoice.validator_identifier}
+        ),
+    ),
+}

@@ -165,3 +165,23 @@ def test_detail_reads_the_pending_acknowledgements_once(client, personas, invoic
     assert len(pending_reads) == 1
     assert pending_reads[0]["sql"].endswith("LIMIT 1") is popup_seen
     assert not any('FROM "structures_structure"' in (q["sql"] or "") for q in captured)
+
+
+@pytest.mark.parametrize(
+    "status, offered",
+    [
+        ("MISE_A_DISPOSITION", set()),
+        ("SUSPENDUE", {"complete_form"}),
+    ],
+)
+def test_detail_builds_only_the_forms_of_the_actions_offered(
+    client, personas, invoice_for, status, offered
+):
+    """Issue 10: the page built the four action forms on every view."""
+    client.force_login(personas.simple_change)
+    response = client.get(url(invoice_for(status)))
+    assert response.status_code == 200
+    names = {"complete_form", "rejection_form", "recycle_form", "validator_form"}
+    assert {name for name in names if response.context[name] is not None} == offered
+    if offered:
+        assert 'id="complete-form"' in response.content.decode()
