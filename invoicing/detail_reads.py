@@ -20,6 +20,7 @@ from __future__ import annotations
 from django.db.models import Model
 
 from invoicing.models import Attachment, Invoice, InvoiceLine, StatusEvent, VatLine
+from portal.params import MAX_ID
 from portal.prepared import Prepared
 
 _SENTINEL = -7_000_000_005  # an id no row has: marks where the call's id goes
@@ -28,7 +29,10 @@ _invoices: dict[tuple[str, ...], Prepared] = {}
 
 
 def invoice(pk: int, related: tuple[str, ...]) -> Invoice | None:
-    """The invoice `pk` with `related` (select_related names) joined, or None."""
+    """The invoice `pk` with `related` (select_related names) joined, or None (also for an
+    id no column holds: the ORM's own range check, which a prepared statement skips)."""
+    if not 0 < pk <= MAX_ID:
+        return None
     statement = _invoices.get(related)
     if statement is None:
         statement = _invoices[related] = Prepared(

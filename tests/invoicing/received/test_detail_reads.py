@@ -29,7 +29,8 @@ def test_the_scope_check_on_the_row_says_what_the_scoped_queryset_says(world):
         world.invoice(S.MISE_EN_PAIEMENT),
         world.invoice(S.MISE_A_DISPOSITION, recipient=world.other_public),
     ]
-    for name, user in world.matrix().items():
+    users = {**world.matrix(), "reviewer_x": world.reviewer_x}  # SRV-3: service X only
+    for name, user in users.items():
         for mode in ("view", "change"):
             expected = set(
                 queries.received_invoices(user, mode)
@@ -48,7 +49,8 @@ def test_visible_invoice_is_none_outside_the_scope_and_annotated_inside(world):
     other_service = world.invoice(S.MISE_A_DISPOSITION, service=world.service_y)
 
     assert services.visible_invoice(world.reviewer_x, other_service.pk) is None
-    assert services.visible_invoice(world.reviewer_x, 10**9) is None
+    for missing in (10**9, 2**63, 10**30):  # past a bigint: no query, no error
+        assert services.visible_invoice(world.reviewer_x, missing) is None
     assert services.visible_invoice(world.other_reviewer, mine.pk) is None
     found = services.visible_invoice(world.reviewer_x, mine.pk)
     reference = services.detail_queryset(world.reviewer_x).get(pk=mine.pk)
@@ -121,4 +123,7 @@ def test_a_foreign_issued_invoice_detail_is_a_404(client, world):
     client.force_login(world.personas.simple_view)
     assert client.get(reverse("invoicing:issued_detail", args=[mine.pk])).status_code == 200
     assert client.get(reverse("invoicing:issued_detail", args=[foreign.pk])).status_code == 404
-    assert client.get(reverse("invoicing:issued_detail", args=[10**9])).status_code == 404
+    for missing in (10**9, 10**30):
+        assert client.get(reverse("invoicing:issued_detail", args=[missing])).status_code == 404
+    client.force_login(world.reviewer_x)
+    assert client.get(reverse("invoicing:received_detail", args=[10**30])).status_code == 404

@@ -373,6 +373,12 @@ def test_the_request_user_holdings_are_one_query_and_match_the_batch_read(
         content_object=personas.public,
         permission=access._permission("COMMITMENTS", Mode.VIEW),
     )
+    # A subscription left on a structure the user has left gives nothing either.
+    StructureUserObjectPermission.objects.create(
+        user=user,
+        content_object=PublicStructureFactory(),
+        permission=access._permission("RECEIVED", Mode.CHANGE),
+    )
     user = _fresh(user)
 
     with django_assert_num_queries(1):
@@ -383,6 +389,7 @@ def test_the_request_user_holdings_are_one_query_and_match_the_batch_read(
         )
 
     assert held == holdings_of([user.pk])[user.pk]
+    assert set(held) == {personas.structure.pk, personas.public.pk, personas.other_structure.pk}
     assert scopes == service_scopes_of([user.pk])[user.pk]
     assert held[personas.structure.pk]["ISSUED"] == Mode.VIEW
     assert held[personas.structure.pk]["TO_VALIDATE"] == Mode.CHANGE
