@@ -7,17 +7,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from invoicing.display import date_maker, money, status_badge, url_maker
-from invoicing.models import Invoice
+from invoicing.enums import RECIPIENT_TO_PROCESS
 from portal.html import format_html, format_html_join
 
 DASH = "—"
+TO_PROCESS = frozenset(RECIPIENT_TO_PROCESS)
 
 
-def _row(invoice: Invoice, can_change: bool, labels: dict, detail_url, short_date) -> SafeString:
+def is_overdue(row, today) -> bool:
+    """`services.with_due_dates`' `is_overdue`, on a row: still to process, due date past."""
+    return row.due_date is not None and row.due_date < today and row.status in TO_PROCESS
+
+
+def _row(invoice, can_change: bool, labels: dict, detail_url, short_date, today) -> SafeString:
+    """One row of `services.for_rows` (a named tuple of `services.ROW_COLUMNS`)."""
     pk = invoice.pk
     select = ""
     if can_change:
@@ -32,12 +40,12 @@ def _row(invoice: Invoice, can_change: bool, labels: dict, detail_url, short_dat
         )
     not_downloaded = "" if invoice.downloaded_by_recipient_at else labels["not_downloaded"]
     recipient = ""
-    if invoice.recipient_id and invoice.recipient is not None:
+    if invoice.recipient_id and invoice.recipient__company_name is not None:
         recipient = format_html(
-            '<br><span class="fr-hint-text">{}</span>', invoice.recipient.company_name
+            '<br><span class="fr-hint-text">{}</span>', invoice.recipient__company_name
         )
-    overdue = getattr(invoice, "is_overdue", False)
-    due = short_date(getattr(invoice, "due_at", invoice.due_date)) or DASH
+    overdue = is_overdue(invoice, today)
+    due = short_date(invoice.due_date) or DASH
     return format_html(
         '<tr data-invoice="{}"{}>{}<td><a href="{}">{}</a>{}</td>'
         '<td>{}<br><span class="fr-hint-text">{}</span></td>'
@@ -60,7 +68,7 @@ def _row(invoice: Invoice, can_change: bool, labels: dict, detail_url, short_dat
     )
 
 
-def render_rows(invoices: Iterable[Invoice], can_change: bool) -> SafeString:
+def render_rows(invoices: Iterable, can_change: bool) -> SafeString:
     labels = {
         "select": gettext("Sélectionner la facture %(number)s"),
         "not_downloaded": format_html(
@@ -73,8 +81,12 @@ def render_rows(invoices: Iterable[Invoice], can_change: bool) -> SafeString:
         ),
     }
     detail_url, short_date = url_maker("invoicing:received_detail"), date_maker()
+    today = timezone.localdate()
     return format_html_join(
         "",
         "{}",
-        ((_row(invoice, can_change, labels, detail_url, short_date),) for invoice in invoices),
+        (
+            (_row(invoice, can_change, labels, detail_url, short_date, today),)
+            for invoice in invoices
+        ),
     )

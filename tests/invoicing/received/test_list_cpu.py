@@ -4,9 +4,15 @@ to load than to show)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from invoicing.enums import InvoiceStatus as S
+from invoicing.models import Invoice
+from invoicing.received import services
 from structures import access
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +45,34 @@ def test_list_rows_load_only_what_they_show(client, world, url):
     response = client.get(url)
     (row,) = response.context["invoices"]
     assert row.pk == invoice.pk
-    deferred = row.get_deferred_fields()
-    assert {"status_comment", "engagement_number", "recipient_service_id"} <= deferred
-    assert "supplier_name" not in deferred and "amount_ttc" not in deferred
-    assert row.recipient.get_deferred_fields()  # the recipient's name only
+    # A named tuple of the row's columns: no model instance, no other column.
+    assert set(row._fields) == set(services.ROW_COLUMNS)
+    assert "status_comment" not in row._fields and "recipient_service_id" not in row._fields
+    assert row.recipient__company_name == world.public.company_name
     assert world.public.company_name in response.content.decode()
+
+
+@pytest.mark.parametrize("url", [SYNTHESIS, SEARCH])
+def test_a_row_is_marked_overdue_as_the_due_date_annotation_says(client, world, url):
+    today = timezone.localdate()
+    late, due_today, undated = (world.invoice(service=world.service_x) for _ in range(3))
+    paid = world.invoice(S.MISE_EN_PAIEMENT)
+    for invoice, due in (
+        (late, today - dt.timedelta(days=1)),
+        (due_today, today),
+        (paid, today - dt.timedelta(days=3)),
+        (undated, None),
+    ):  # the due date is set at deposit from the recipient's period: written here directly
+        Invoice.objects.filter(pk=invoice.pk).update(due_date=due)
+        invoice.due_date = due
+    client.force_login(world.reviewer)
+    html = client.get(url).content.decode()
+    annotated = services.with_due_dates(Invoice.objects.all())
+    for invoice in (late, due_today, paid, undated):
+        if url == SYNTHESIS and invoice is paid:
+            continue  # not waiting: not in the Synthèse
+        row = html.split(f'data-invoice="{invoice.pk}"')[1].split("</tr>")[0]
+        overdue = annotated.get(pk=invoice.pk).is_overdue
+        assert ("data-overdue" in row) is overdue, invoice.due_date
+        assert html.count(f'data-invoice="{invoice.pk}" class="received-overdue"') == overdue
+    assert annotated.get(pk=late.pk).is_overdue

@@ -96,10 +96,9 @@ def test_synthesis_due_date_follows_the_recipient_payment_delay(client, world):
 
     row = response.context["invoices"][0]
     assert row.pk == invoice.pk
-    assert row.due_at == timezone.localdate(deposited) + timedelta(days=50)
+    assert row.due_date == timezone.localdate(deposited) + timedelta(days=50)
     invoice.refresh_from_db()
-    assert invoice.due_date == row.due_at  # stored at deposit (issue 10), not computed
-    assert row.is_overdue is False
+    assert invoice.due_date == row.due_date  # stored at deposit (issue 10), not computed
     assert b"data-overdue" not in response.content
 
 
@@ -390,7 +389,7 @@ def test_rows_rendered_in_python_escape_and_show_every_column(world):
         deposited_at=timezone.now() - timedelta(days=400),
         amount_ttc=Decimal("1234.5"),
     )
-    row = services.list_queryset(world.reviewer).get(pk=invoice.pk)
+    row = services.for_rows(services.list_queryset(world.reviewer)).get(pk=invoice.pk)
     with translation.override("fr"):
         html = render_rows([row], can_change=True)
     assert f'<tr data-invoice="{invoice.pk}" class="received-overdue">' in html
