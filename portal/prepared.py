@@ -5,6 +5,12 @@ SQL (select_related columns, joins) cost more than running it. A `Prepared` stat
 built by the ORM once per database vendor with sentinel values, then run with the call's
 values; its rows become exactly the model instances the ORM would give (the same
 converters, related objects and annotations), as `ModelIterable` builds them.
+
+Prepare a statement whose parameters are ids, nothing else. From its sixth run PostgreSQL
+may keep a generic plan, made without the parameters' values: a status or a date passed as
+a parameter then hides which partial index applies (a prepared LIF-6 list, whose statuses
+were parameters, took 97 ms instead of 1 on the 2,000,000-invoice bench). Write such
+constants into the SQL, or leave the statement to the ORM.
 """
 
 from __future__ import annotations
