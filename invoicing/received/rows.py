@@ -12,16 +12,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from invoicing.display import date_maker, money, status_badge, url_maker
-from invoicing.enums import RECIPIENT_TO_PROCESS
+from invoicing.received.services import is_overdue
 from portal.html import format_html, format_html_join
 
 DASH = "—"
-TO_PROCESS = frozenset(RECIPIENT_TO_PROCESS)
-
-
-def is_overdue(row, today) -> bool:
-    """`services.with_due_dates`' `is_overdue`, on a row: still to process, due date past."""
-    return row.due_date is not None and row.due_date < today and row.status in TO_PROCESS
 
 
 def _row(invoice, can_change: bool, labels: dict, detail_url, short_date, today) -> SafeString:

@@ -111,6 +111,13 @@ def with_due_dates(queryset: QuerySet[Invoice], user=None) -> QuerySet[Invoice]:
     )
 
 
+def is_overdue(invoice, today) -> bool:
+    """`with_due_dates`' `is_overdue`, on an invoice or a row read without it."""
+    return (
+        invoice.due_date is not None and invoice.due_date < today and invoice.status in TO_PROCESS
+    )
+
+
 def list_queryset(
     user, mode: Mode | str = Mode.VIEW, scope: dict | None = None
 ) -> QuerySet[Invoice]:
@@ -216,11 +223,7 @@ def visible_invoice(user, pk: int, related: tuple[str, ...] = DETAIL_RELATED) ->
     if invoice is None or not queries.in_received_scope(queries.received_scope(user), invoice):
         return None
     invoice.due_at = invoice.due_date
-    invoice.is_overdue = (
-        invoice.due_date is not None
-        and invoice.due_date < timezone.localdate()
-        and invoice.status in TO_PROCESS
-    )
+    invoice.is_overdue = is_overdue(invoice, timezone.localdate())
     detail_reads.load_children(invoice)
     return invoice
 
