@@ -151,7 +151,7 @@ ROW_COLUMNS = (
 def for_rows(queryset: QuerySet[Invoice]) -> QuerySet:
     """`queryset` (of `list_queryset` / `to_process`) reading only what a list row shows,
     as named tuples of `ROW_COLUMNS` (the recipient's name joined, the due-date annotations
-    left to `rows.is_overdue`): no model instance is built for a row."""
+    left to `is_overdue`): no model instance is built for a row."""
     return queryset.select_related(None).values_list(*ROW_COLUMNS, named=True)
 
 
