@@ -7,7 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone, translation
 from django.utils.html import format_html
@@ -36,6 +39,12 @@ def status_badge(status: str):
     """A DSFR badge for an invoice status code; an unknown code is shown as is. Built once
     per status and language (a list page shows up to a hundred)."""
     return _badge(status, translation.get_language())
+
+
+def badge_maker() -> Callable[[str], str]:
+    """`status_badge` with the active language looked up once for a whole table."""
+    language = translation.get_language()
+    return lambda status: _badge(status, language)
 
 
 @lru_cache(maxsize=256)
@@ -111,17 +120,79 @@ def date_maker(format_name: str = "SHORT_DATE_FORMAT") -> Callable[[object], str
 
 def money(value, currency: str = "EUR") -> str:
     """Two decimals, grouped the way the active language writes amounts."""
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError):
-        return str(value)
-    number = formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-    currency = (currency or "EUR").upper()
-    symbol = _CURRENCY_SYMBOLS.get(currency, currency)
-    if (translation.get_language() or "fr").startswith("en"):
-        if symbol == currency:
-            return f"{number} {currency}"
-        return f"{symbol}{number}" if not number.startswith("-") else f"-{symbol}{number[1:]}"
-    return f"{number}\N{NO-BREAK SPACE}{symbol}"
+    return money_maker()(value, currency)
+
+
+# Below this, `format(amount, ",.2f")` writes every digit (no exponent): Django's
+# `number_format` is used past it.
+_PLAIN_DIGITS = 15
+_CENT = Decimal("0.01")
+
+
+def money_maker() -> Callable[..., str]:
+    """`money` with the language and its separators looked up once for a whole table
+    (issue 10: a list page shows up to two hundred amounts; `number_format` read three
+    formats and the active language for each)."""
+    language = translation.get_language() or "fr"
+    style = _number_style(language)
+    english = language.startswith("en")
+
+    def show(value, currency: str = "EUR") -> str:
+        if value is None or (type(value) is str and not value):
+            return ""
+        try:
+            amount = Decimal(str(value)).quantize(_CENT, rounding=ROUND_HALF_UP)
+        except (InvalidOperation, ValueError):
+            return str(value)
+        if style is None or amount.adjusted() >= _PLAIN_DIGITS:
+            number = formats.number_format(
+                amount, decimal_pos=2, use_l10n=True, force_grouping=True
+            )
+        else:  # Django writes no sign on a zero ("-0.00")
+            number = format(amount if amount else abs(amount), ",.2f").translate(style)
+        currency = (currency or "EUR").upper()
+        symbol = _CURRENCY_SYMBOLS.get(currency, currency)
+        if english:
+            if symbol == currency:
+                return f"{number} {currency}"
+            return f"{symbol}{number}" if number[0] != "-" else f"-{symbol}{number[1:]}"
+        return f"{number}\N{NO-BREAK SPACE}{symbol}"
+
+    return show
+
+
+@lru_cache(maxsize=16)
+def _number_style(language: str) -> dict[int, str] | None:
+    """The `str.translate` table turning "1,234.50" into `language`'s writing, or None
+    when its grouping is not by threes."""
+    grouping = formats.get_format("NUMBER_GROUPING", language, use_l10n=True)
+    if grouping != 3:
+        return None
+    decimal = formats.get_format("DECIMAL_SEPARATOR", language, use_l10n=True)
+    thousands = formats.get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
+    return str.maketrans({",": thousands, ".": decimal})
+
+
+@receiver(setting_changed)
+def _forget_number_styles(*, setting, **kwargs) -> None:
+    """Where Django forgets its formats (`django.test.signals`), and on a new format path."""
+    if setting in formats.FORMAT_SETTINGS or setting in {
+        "USE_THOUSAND_SEPARATOR",
+        "FORMAT_MODULE_PATH",
+        "LANGUAGES",
+    }:
+        _number_style.cache_clear()
+
+
+class Writers(NamedTuple):
+    """How one table writes its values, each writer's lookups (language, formats, the
+    detail page's address) done once for the table."""
+
+    url: Callable[[int], str]
+    date: Callable[[object], str]
+    money: Callable[..., str]
+    badge: Callable[[str], str]
+
+
+def writers(detail_url_name: str) -> Writers:
+    return Writers(url_maker(detail_url_name), date_maker(), money_maker(), badge_maker())

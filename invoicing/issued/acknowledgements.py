@@ -27,9 +27,11 @@ HIDDEN = {"show": False}
 PENDING_ATTR = "_lif6_pending"
 
 
-# The pop-up and the page list the oldest ones (a supplier of 50,000 invoices may have
-# thousands waiting, issue 10); "Tout acquitter" acknowledges them all.
-SHOWN = 100
+# The pop-up lists the oldest ones, the page all of them a page at a time (a supplier of
+# 50,000 invoices may have thousands waiting, issue 10); "Tout acquitter" acknowledges them
+# all. The pop-up is on every Synthèse: one page of the portal's lists, not a hundred rows.
+SHOWN = 25
+PAGE_SIZE = 100
 # What a row of the list shows (`invoicing.issued.rows.acknowledgement_rows`), read as
 # named tuples (no model instance per row).
 ROW_COLUMNS = ("pk", "number", "recipient_name", "status", "status_changed_at", "status_comment")
@@ -76,9 +78,9 @@ def pending_acknowledgements(user) -> Pending:
 
 
 def pending_page(user, number) -> Page:
-    """The acknowledgement page: every pending invoice, `SHOWN` a page, oldest first (the
-    pop-up lists the first page only), as named tuples."""
-    return BoundedPaginator(_rows(_change_structure_ids(user)), SHOWN).get_page(number)
+    """The acknowledgement page: every pending invoice, `PAGE_SIZE` a page, oldest first (the
+    pop-up lists the `SHOWN` oldest), as named tuples."""
+    return BoundedPaginator(_rows(_change_structure_ids(user)), PAGE_SIZE).get_page(number)
 
 
 def _change_structure_ids(user) -> list[int]:

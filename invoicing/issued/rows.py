@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from invoicing.display import date_maker, money, status_badge, url_maker
+from invoicing.display import badge_maker, date_maker, url_maker, writers
 from invoicing.models import Invoice
 from portal.html import format_html, format_html_join
 
@@ -39,7 +39,7 @@ def search_rows(invoices: Iterable[Invoice], several_structures: bool) -> SafeSt
     """`<tr>`s of the Rechercher results (`invoicing/issued/search.html`)."""
     no_number = gettext("(sans numéro)")
     frames = _frame_labels()
-    detail_url, short_date = url_maker("invoicing:issued_detail"), date_maker()
+    show = writers("invoicing:issued_detail")
     date_time = date_maker("SHORT_DATETIME_FORMAT")
 
     def row(invoice: Invoice) -> SafeString:
@@ -57,16 +57,16 @@ def search_rows(invoices: Iterable[Invoice], several_structures: bool) -> SafeSt
             '<td><abbr title="{}">{}</abbr></td>\n<td>{}</td>\n<td>{}</td>\n<td>{}</td>\n'
             "</tr>\n",
             invoice.pk,
-            detail_url(invoice.pk),
+            show.url(invoice.pk),
             invoice.number or no_number,
-            short_date(invoice.invoice_date) or DASH,
+            show.date(invoice.invoice_date) or DASH,
             supplier,
             invoice.recipient_name or DASH,
             identifier,
             frames.get(invoice.frame, invoice.frame),
             (invoice.frame or "").split("_", 1)[0],
-            money(invoice.amount_ttc, invoice.currency),
-            status_badge(invoice.status),
+            show.money(invoice.amount_ttc, invoice.currency),
+            show.badge(invoice.status),
             date_time(invoice.status_changed_at),
         )
 
@@ -80,7 +80,7 @@ def attention_rows(
     are the named tuples of `services.ATTENTION_COLUMNS`."""
     no_number = gettext("(sans numéro)")
     resume = gettext("Reprendre")
-    detail_url, short_date = url_maker("invoicing:issued_detail"), date_maker()
+    show = writers("invoicing:issued_detail")
     draft_urls = _draft_urls() if drafts else None
 
     def row(invoice) -> SafeString:
@@ -105,14 +105,14 @@ def attention_rows(
             '<tr data-invoice="{}">\n<td><a href="{}">{}</a>{}</td>\n{}'
             "<td>{}</td>\n<td>{}</td>\n<td>{}</td>\n<td>{}</td>\n{}</tr>\n",
             invoice.pk,
-            detail_url(invoice.pk),
+            show.url(invoice.pk),
             invoice.number or no_number,
             draft,
             supplier,
             invoice.recipient_name or DASH,
-            money(invoice.amount_ttc, invoice.currency),
-            status_badge(invoice.status),
-            short_date(invoice.status_changed_at),
+            show.money(invoice.amount_ttc, invoice.currency),
+            show.badge(invoice.status),
+            show.date(invoice.status_changed_at),
             comment,
         )
 
@@ -124,7 +124,7 @@ def acknowledgement_rows(invoices: Iterable, form_id: str) -> SafeString:
     (`invoicing/issued/_acknowledgement_form.html`, in the pop-up of every page): the named
     tuples of `acknowledgements.ROW_COLUMNS`."""
     select = gettext("Acquitter la facture %(number)s")
-    short_date = date_maker()
+    short_date, badge = date_maker(), badge_maker()
 
     def row(invoice) -> SafeString:
         label = mark_safe(select % {"number": conditional_escape(invoice.number)})  # noqa: S308
@@ -151,7 +151,7 @@ def acknowledgement_rows(invoices: Iterable, form_id: str) -> SafeString:
             label,
             invoice.number,
             invoice.recipient_name or DASH,
-            status_badge(invoice.status),
+            badge(invoice.status),
             short_date(invoice.status_changed_at),
             Truncator(comment).chars(160),
         )

@@ -36,9 +36,11 @@ logger = logging.getLogger(__name__)
 
 S = InvoiceStatus
 SUPPLIER_TRANSITIONS = ("T15", "T16", "T17", "T18")
-MAX_NEEDING_ATTENTION = 100  # the Synthèse shows the most recent; Rechercher has them all
-# What the Synthèse's rows show (`invoicing.issued.rows`): up to 100 rows, not 60 columns
-# each, read as named tuples (no model instance per row: issue 10).
+# The Synthèse shows the most recent, a list page's worth (issue 10: it showed a hundred,
+# the page's main cost); it says so when there are more, and Rechercher has them all.
+MAX_NEEDING_ATTENTION = 25
+# What the Synthèse's rows show (`invoicing.issued.rows`): not 60 columns each, read as
+# named tuples (no model instance per row: issue 10).
 ATTENTION_COLUMNS = (
     "pk",
     "number",
@@ -65,6 +67,7 @@ class Synthesis:
     rejected: list[Invoice] = field(default_factory=list)
     refused: list[Invoice] = field(default_factory=list)
     drafts: list[Invoice] = field(default_factory=list)
+    more: bool = False  # more wait than the MAX_NEEDING_ATTENTION shown
 
     @property
     def needs_attention(self) -> int:
@@ -92,7 +95,7 @@ def synthesis(invoices: QuerySet[Invoice], supplier_ids) -> Synthesis:
     rows = (
         invoices.filter(needing_supplier_q())
         .order_by("-status_changed_at", "-id")
-        .values_list(*ATTENTION_COLUMNS, named=True)[:MAX_NEEDING_ATTENTION]
+        .values_list(*ATTENTION_COLUMNS, named=True)[: MAX_NEEDING_ATTENTION + 1]
     )
     groups = {
         S.SUSPENDUE: result.suspended,
@@ -101,7 +104,9 @@ def synthesis(invoices: QuerySet[Invoice], supplier_ids) -> Synthesis:
         S.REFUSEE_1: result.refused,
         S.BROUILLON: result.drafts,
     }
-    for invoice in rows:
+    rows = list(rows)
+    result.more = len(rows) > MAX_NEEDING_ATTENTION
+    for invoice in rows[:MAX_NEEDING_ATTENTION]:
         groups[invoice.status].append(invoice)
     return result
 

@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from invoicing.display import date_maker, money, status_badge, url_maker
+from invoicing.display import writers
 from invoicing.received.services import is_overdue
 from portal.html import format_html, format_html_join
 
 DASH = "—"
 
 
-def _row(invoice, can_change: bool, labels: dict, detail_url, short_date, today) -> SafeString:
+def _row(invoice, can_change: bool, labels: dict, show, today) -> SafeString:
     """One row of `services.for_rows` (a named tuple of `services.ROW_COLUMNS`)."""
     pk = invoice.pk
     select = ""
@@ -39,7 +39,7 @@ def _row(invoice, can_change: bool, labels: dict, detail_url, short_date, today)
             '<br><span class="fr-hint-text">{}</span>', invoice.recipient__company_name
         )
     overdue = is_overdue(invoice, today)
-    due = short_date(invoice.due_date) or DASH
+    due = show.date(invoice.due_date) or DASH
     return format_html(
         '<tr data-invoice="{}"{}>{}<td><a href="{}">{}</a>{}</td>'
         '<td>{}<br><span class="fr-hint-text">{}</span></td>'
@@ -47,18 +47,18 @@ def _row(invoice, can_change: bool, labels: dict, detail_url, short_date, today)
         pk,
         mark_safe(' class="received-overdue"') if overdue else "",
         select,
-        detail_url(pk),
+        show.url(pk),
         invoice.number,
         not_downloaded,
         invoice.supplier_name,
         invoice.supplier_identifier,
         invoice.recipient_service_code or DASH,
         recipient,
-        short_date(invoice.deposited_at),
+        show.date(invoice.deposited_at),
         due,
         labels["overdue"] if overdue else "",
-        money(invoice.amount_ttc, invoice.currency),
-        status_badge(invoice.status),
+        show.money(invoice.amount_ttc, invoice.currency),
+        show.badge(invoice.status),
     )
 
 
@@ -74,13 +74,10 @@ def render_rows(invoices: Iterable, can_change: bool) -> SafeString:
             gettext("en retard"),
         ),
     }
-    detail_url, short_date = url_maker("invoicing:received_detail"), date_maker()
+    show = writers("invoicing:received_detail")
     today = timezone.localdate()
     return format_html_join(
         "",
         "{}",
-        (
-            (_row(invoice, can_change, labels, detail_url, short_date, today),)
-            for invoice in invoices
-        ),
+        ((_row(invoice, can_change, labels, show, today),) for invoice in invoices),
     )

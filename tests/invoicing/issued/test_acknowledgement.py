@@ -262,6 +262,7 @@ def test_tag_renders_nothing_for_anonymous():
 
 def test_list_shows_the_oldest_ones_and_counts_them_all(client, personas, invoice_for, monkeypatch):
     monkeypatch.setattr(acknowledgements, "SHOWN", 2)
+    monkeypatch.setattr(acknowledgements, "PAGE_SIZE", 2)
     oldest = invoice_for("REJETEE", days_ago=5, number="ACK-OLDEST")
     invoice_for("SUSPENDUE", days_ago=4, number="ACK-OLDER")
     invoice_for("REJETEE", days_ago=1, number="ACK-NEWEST")
@@ -285,6 +286,7 @@ def test_list_shows_the_oldest_ones_and_counts_them_all(client, personas, invoic
 
 def test_a_selection_can_be_made_past_the_first_page(client, personas, invoice_for, monkeypatch):
     monkeypatch.setattr(acknowledgements, "SHOWN", 1)
+    monkeypatch.setattr(acknowledgements, "PAGE_SIZE", 1)
     invoice_for("REJETEE", days_ago=3)
     newest = invoice_for("SUSPENDUE", days_ago=1)
     client.force_login(personas.simple_change)
@@ -299,6 +301,7 @@ def test_a_selection_can_be_made_past_the_first_page(client, personas, invoice_f
 
 def test_tout_acquitter_acknowledges_past_the_list(client, personas, invoice_for, monkeypatch):
     monkeypatch.setattr(acknowledgements, "SHOWN", 1)
+    monkeypatch.setattr(acknowledgements, "PAGE_SIZE", 1)
     invoices = [invoice_for("REJETEE", days_ago=days) for days in (9, 3, 1)]
     client.force_login(personas.simple_change)
 

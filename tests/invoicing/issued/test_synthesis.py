@@ -134,3 +134,29 @@ def test_synthesis_query_count_does_not_grow_with_rows(client, personas, invoice
     with CaptureQueriesContext(connection) as many:
         client.get(URL)
     assert len(many) == len(one)
+
+
+def test_synthesis_shows_the_most_recent_and_says_when_there_are_more(
+    client, personas, invoice_for, monkeypatch
+):
+    """Issue 10: a page's worth of invoices waiting for the supplier, the most recent, and
+    a note sending to Rechercher when more wait (none when all are shown)."""
+    from invoicing.issued import services
+
+    monkeypatch.setattr(services, "MAX_NEEDING_ATTENTION", 2)
+    invoice_for("SUSPENDUE", days_ago=3, number="OLDEST")
+    invoice_for("SUSPENDUE", days_ago=2, number="MIDDLE")
+    client.force_login(personas.simple_change)
+
+    content = client.get(URL).content.decode()
+    assert "MIDDLE" in content and "OLDEST" in content
+    assert 'id="needs-attention-more"' not in content
+
+    invoice_for("REJETEE", days_ago=1, number="NEWEST")
+    response = client.get(URL)
+    synthesis = response.context["synthesis"]
+    assert [i.number for i in synthesis.rejected + synthesis.suspended] == ["NEWEST", "MIDDLE"]
+    content = response.content.decode()
+    assert 'id="needs-attention-more"' in content
+    assert "Les 2 plus récentes sont affichées" in content
+    assert f'href="{reverse("invoicing:issued_search")}">Rechercher</a>' in content

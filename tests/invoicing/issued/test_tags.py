@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.utils import translation
@@ -59,3 +59,31 @@ def test_file_size_in_ko_and_mo_in_french(language, size, expected):
 
     with translation.override(language):
         assert file_size(size) == expected
+
+
+AMOUNTS = [
+    "0", "-0.00", "-0.004", "0.005", "1", "-1", "12.345", "999.995", "1000", "-1000.5",
+    "123456.78", "-9999999.99", "1234567890.12", "999999999999999.99", "-999999999999999.99",
+    "1E+15", "-1E+15", "12345678901234567890.5", "-123456789012345678901234.5",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_money_groups_as_django_number_format_does(language):
+    """The separators looked up once per language give what `number_format` gives, sign,
+    zero and huge amounts included (past 1E+15 it is `number_format` itself)."""
+    from django.utils import formats
+
+    with translation.override(language):
+        for text in AMOUNTS:
+            amount = Decimal(text).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            expected = formats.number_format(
+                amount, decimal_pos=2, use_l10n=True, force_grouping=True
+            )
+            assert money(Decimal(text), "XYZ") == f"{expected}" + (
+                " XYZ" if language == "en" else "\N{NO-BREAK SPACE}XYZ"
+            ), text
+
+
+def test_money_past_the_decimal_precision_is_written_as_given():
+    assert money(Decimal("1E+30"), "EUR") == "1E+30"
