@@ -46,6 +46,8 @@ from invoicing.recognition import (
 )
 from invoicing.rules import fields
 from invoicing.rules import routing as routing_rules
+from portal.params import MAX_ID
+from portal.prepared import Prepared
 
 S = InvoiceStatus
 MAIN_EXTENSIONS = frozenset({"pdf", "xml"})
@@ -216,13 +218,34 @@ def main_attachment_for(actor, pk, *, draft: Invoice | None = None, lock: bool =
         pk = int(pk)
     except (TypeError, ValueError):
         return None
-    scope = Q(invoice__isnull=True, uploaded_by=actor)
-    if draft is not None and draft.pk:
-        scope |= Q(invoice_id=draft.pk)
-    queryset = Attachment.objects.filter(scope, pk=pk, is_main=True)
-    if lock:
-        queryset = queryset.select_for_update()
-    return queryset.first()
+    if not 0 < pk <= MAX_ID or not getattr(actor, "is_authenticated", False):
+        return None
+    draft_pk = draft.pk if draft is not None else None
+    statement = _main_statement(draft_pk is not None, lock)
+    found = statement.run(pk, actor.pk, *([draft_pk] if draft_pk is not None else []))
+    return found[0] if found else None
+
+
+_PK, _ACTOR, _DRAFT = -7_000_000_011, -7_000_000_012, -7_000_000_013  # where the ids go
+_MAIN_STATEMENTS: dict[tuple[bool, bool], Prepared] = {}
+
+
+def _main_statement(of_draft: bool, lock: bool) -> Prepared:
+    """`main_attachment_for`'s query, compiled once per process for each shape (issue 10:
+    twice per deposit, compiling cost more than running it); its parameters are ids."""
+    key = (of_draft, lock)
+    if key not in _MAIN_STATEMENTS:
+
+        def build(_vendor):
+            scope = Q(invoice__isnull=True, uploaded_by_id=_ACTOR)
+            if of_draft:
+                scope |= Q(invoice_id=_DRAFT)
+            queryset = Attachment.objects.filter(scope, pk=_PK, is_main=True).order_by("pk")
+            return (queryset.select_for_update() if lock else queryset)[:1]
+
+        sentinels = (_PK, _ACTOR, _DRAFT) if of_draft else (_PK, _ACTOR)
+        _MAIN_STATEMENTS[key] = Prepared(build, *sentinels)
+    return _MAIN_STATEMENTS[key]
 
 
 def used_main_file(actor, pk) -> Invoice | None:

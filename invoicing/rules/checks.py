@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,16 +103,27 @@ def used_numbers(supplier_id, numbers) -> set[tuple[int, str]]:
     )
 
 
+# INV-5's question on every deposit, written once (issue 10: the ORM compiled it twice per
+# deposit, for longer than it runs). The draft status is written in the SQL, not passed:
+# it is the condition of the unique index that answers (`invoice_number_unique_per_supplier_year`).
+_NUMBER_USED = (
+    f"SELECT 1 FROM {Invoice._meta.db_table} WHERE supplier_id = %s AND invoice_year = %s "  # noqa: S608
+    f"AND number = %s AND NOT (status = '{InvoiceStatus.BROUILLON.value}') LIMIT 1"
+)
+
+
 def number_is_used(*, supplier, number: str, year: int, exclude_pk: int | None = None) -> bool:
     """INV-5: drafts do not count; rejected and refused invoices keep their number."""
 
     def used():
-        found = Invoice.objects.filter(
-            supplier_id=pk_of(supplier), invoice_year=year, number=number
-        ).exclude(status=InvoiceStatus.BROUILLON)
         if exclude_pk is not None:
-            found = found.exclude(pk=exclude_pk)
-        return found.exists()
+            found = Invoice.objects.filter(
+                supplier_id=pk_of(supplier), invoice_year=year, number=number
+            ).exclude(status=InvoiceStatus.BROUILLON)
+            return found.exclude(pk=exclude_pk).exists()
+        with connection.cursor() as cursor:
+            cursor.execute(_NUMBER_USED, [pk_of(supplier), year, number])
+            return cursor.fetchone() is not None
 
     if exclude_pk is not None:
         return used()
