@@ -24,6 +24,19 @@ UNACKNOWLEDGED = Q(
     status__in=sorted([InvoiceStatus.REJETEE, InvoiceStatus.SUSPENDUE]),
 )
 
+# What waits for the supplier on the Issued Synthèse (`issued.services.needing_supplier_q`):
+# a supplier of 50,000 invoices has a few hundred of them, among its newest changes.
+NEEDING_SUPPLIER = Q(
+    status__in=sorted(
+        [
+            InvoiceStatus.A_RECYCLER,
+            InvoiceStatus.BROUILLON,
+            InvoiceStatus.REFUSEE_1,
+            InvoiceStatus.SUSPENDUE,
+        ]
+    )
+) | Q(rejection_processed=False, status=InvoiceStatus.REJETEE)
+
 
 def _index(name: str, *fields: str, condition: Q | None = None) -> models.Index:
     return models.Index(fields=list(fields), name=name, condition=condition)
@@ -63,6 +76,11 @@ LIST_INDEXES = [
     _index("inv_iss_invoice_date", "supplier", "-invoice_date", "-id"),
     _index("inv_iss_number", "supplier", "number", "id"),
     _index("inv_iss_amount", "supplier", "amount_ttc", "id"),
+    # The Synthèse's invoices waiting for the supplier, newest change first: the default sort
+    # walked the supplier's other invoices to find them (5,600 rows for 26).
+    _index(
+        "inv_iss_attention", "supplier", "-status_changed_at", "-id", condition=NEEDING_SUPPLIER
+    ),
     # To validate: pending (oldest deposit first), decided (latest change first).
     _index("inv_val_pending", "validator", "deposited_at", "id", condition=PENDING_VALIDATION),
     _index(

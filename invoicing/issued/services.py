@@ -27,6 +27,7 @@ from invoicing.errors import (
     InvoiceValidationError,
     StatusChangedMeanwhile,
 )
+from invoicing.indexes import NEEDING_SUPPLIER
 from invoicing.issued.acknowledgements import ACKNOWLEDGEABLE
 from invoicing.models import Attachment, Invoice
 from invoicing.parties import recipient_snapshot
@@ -79,10 +80,9 @@ class Synthesis:
 def needing_supplier_q() -> Q:
     """What waits for the supplier: suspended, to recycle, rejected and not yet processed
     (LIF-7: acknowledging does not remove it, "Traiter le rejet" does), refused by the
-    validator (T18), and drafts."""
-    return Q(status__in=(S.SUSPENDUE, S.A_RECYCLER, S.REFUSEE_1, S.BROUILLON)) | Q(
-        status=S.REJETEE, rejection_processed=False
-    )
+    validator (T18), and drafts. The condition of the partial index that serves the
+    Synthèse's list (`indexes.inv_iss_attention`), word for word."""
+    return NEEDING_SUPPLIER
 
 
 def synthesis(invoices: QuerySet[Invoice], supplier_ids) -> Synthesis:
