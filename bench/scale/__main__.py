@@ -49,6 +49,12 @@ def main(argv: list[str] | None = None) -> int:
             help="PDF deposits through the web form over HTTP (0: none)",
         )
         command.add_argument("--web-clients", type=int, default=4, help="client threads")
+        command.add_argument(
+            "--lot-deposits",
+            type=int,
+            default=2000,
+            help="invoices of a CII flow (and a quarter as many Factur-X) integrated (0: none)",
+        )
         command.add_argument("--port", type=int, default=0, help="gunicorn's port (0: a free one)")
         command.add_argument(
             "--only", action="append", help="pages whose name contains this (repeatable)"
@@ -89,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         args.web_deposits,
         args.web_clients,
         args.port,
+        args.lot_deposits,
     )
 
 

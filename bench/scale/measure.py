@@ -373,6 +373,7 @@ def measure(
     web_deposits: int = 0,
     web_clients: int = 4,
     port: int = 0,
+    lot_deposits: int = 0,
 ) -> int:
     import django
 
@@ -466,6 +467,16 @@ def measure(
             deposit = f"{web_deposit}\ndeposit: ERROR {exc}"
         else:
             deposit = f"{web_deposit}{deposit}"
+    if lot_deposits:
+        from bench.scale.lots import lot_rate
+
+        try:
+            deposit = f"{deposit or ''}{lot_rate(lot_deposits)}"
+        except Exception as exc:  # reported, the table still printed
+            import traceback
+
+            traceback.print_exc()
+            deposit = f"{deposit or ''}\nlot deposit: ERROR {exc}"
     print_table(pages, deposit)
     load = os.getloadavg()
     print(
