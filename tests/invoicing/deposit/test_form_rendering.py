@@ -55,3 +55,53 @@ def test_the_field_tag_writes_the_field_templates_html(actor, supplier, recipien
         html = tagged.render(context)
         assert html == included.render(context)
     assert 'id="error-number"' in html and "prefilled-badge" in html
+
+
+def test_services_and_accounts_offered_are_those_of_the_active_structures(db):
+    """The options of "Service" and "Coordonnées bancaires": the active rows of the active
+    structures where the user deposits, named after their structure when there are several;
+    nothing of an inactive structure, of a structure seen only, or of another user's."""
+    from structures.enums import Role
+    from tests.factories.accounts import UserFactory
+    from tests.factories.structures import (
+        BankAccountFactory,
+        ServiceFactory,
+        StructureFactory,
+        attach,
+    )
+
+    user = UserFactory()
+    first = StructureFactory(company_name="Alpha SARL")
+    attach(user, first, Role.USER, {"ISSUED": "change"})
+    service = ServiceFactory(structure=first, code="ACHATS", name="Achats")
+    ServiceFactory(structure=first, code="OLD", name="Fermé", is_active=False)
+    account = BankAccountFactory(structure=first, label="Compte Alpha")
+
+    form = DepositForm(user=user)
+    assert [label for _value, label in form.fields["supplier_service"].choices][1:] == [
+        str(service)
+    ]
+    assert [label for _value, label in form.fields["bank_account"].choices][1:] == [str(account)]
+
+    second = StructureFactory(company_name="Beta SAS")
+    attach(user, second, Role.USER, {"ISSUED": "change"})
+    other = ServiceFactory(structure=second, code="COMPTA", name="Compta")
+    closed = StructureFactory(company_name="Gamma fermée")
+    attach(user, closed, Role.USER, {"ISSUED": "change"})
+    ServiceFactory(structure=closed, code="GONE", name="Disparu")
+    BankAccountFactory(structure=closed, label="Compte Gamma")
+    closed.is_active = False
+    closed.save()
+    seen = StructureFactory(company_name="Delta consultée")
+    attach(user, seen, Role.USER, {"ISSUED": "view"})
+    ServiceFactory(structure=seen, code="VU", name="Vu")
+    ServiceFactory(structure=StructureFactory(), code="AUTRE", name="Autre")
+
+    form = DepositForm(user=user)
+    services = sorted(label for value, label in form.fields["supplier_service"].choices if value)
+    assert services == sorted([f"Alpha SARL — {service}", f"Beta SAS — {other}"])
+    accounts = [label for value, label in form.fields["bank_account"].choices if value]
+    assert accounts == [f"Alpha SARL — {account}"]
+    posted = DepositForm({"supplier_service": str(other.pk)}, user=user)
+    posted.is_valid()
+    assert "supplier_service" not in posted.errors
