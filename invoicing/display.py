@@ -123,8 +123,8 @@ def money(value, currency: str = "EUR") -> str:
     return money_maker()(value, currency)
 
 
-# Below this, `format(amount, ",.2f")` writes every digit (no exponent): Django's
-# `number_format` is used past it.
+# Amounts of 10^15 and more are written by Django's `number_format` (whatever it does
+# with them), the others by `format(amount, ",.2f")` with the language's separators.
 _PLAIN_DIGITS = 15
 _CENT = Decimal("0.01")
 
@@ -133,9 +133,10 @@ def money_maker() -> Callable[..., str]:
     """`money` with the language and its separators looked up once for a whole table
     (issue 10: a list page shows up to two hundred amounts; `number_format` read three
     formats and the active language for each)."""
-    language = translation.get_language() or "fr"
-    style = _number_style(language)
-    english = language.startswith("en")
+    language = translation.get_language()
+    # No active language (translations deactivated): Django's settings-wide formats.
+    style = _number_style(language) if language else None
+    english = (language or "fr").startswith("en")
 
     def show(value, currency: str = "EUR") -> str:
         if value is None or (type(value) is str and not value):
@@ -143,6 +144,8 @@ def money_maker() -> Callable[..., str]:
         try:
             amount = Decimal(str(value)).quantize(_CENT, rounding=ROUND_HALF_UP)
         except (InvalidOperation, ValueError):
+            return str(value)
+        if not amount.is_finite():  # a NaN (PostgreSQL's numeric has one): as it is
             return str(value)
         if style is None or amount.adjusted() >= _PLAIN_DIGITS:
             number = formats.number_format(

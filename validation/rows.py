@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
-from invoicing.display import date_maker, money, status_badge, url_maker
+from invoicing.display import date_maker, writers
 from invoicing.enums import Frame
 from invoicing.models import Invoice
 from portal.html import format_html, format_html_join
@@ -21,7 +21,7 @@ def pending_rows(invoices: Iterable[Invoice]) -> SafeString:
     """`<tr>`s of the invoices waiting for a decision (`remaining_days` set by the view)."""
     frames = {Frame.A12.value: gettext("Cotraitance (A12)")}
     subcontracting = gettext("Sous-traitance (A9)")
-    detail_url, short_date = url_maker("validation:detail"), date_maker()
+    show = writers("validation:detail")
     date_time = date_maker("SHORT_DATETIME_FORMAT")
 
     def row(invoice: Invoice) -> SafeString:
@@ -41,20 +41,20 @@ def pending_rows(invoices: Iterable[Invoice]) -> SafeString:
             "      <td>{}</td>\n"
             "    </tr>\n  ",
             invoice.pk,
-            detail_url(invoice.pk),
+            show.url(invoice.pk),
             invoice.number,
             frames.get(invoice.frame, subcontracting),
             invoice.supplier_name,
             invoice.supplier_identifier,
             invoice.recipient_name,
             invoice.recipient_identifier,
-            money(invoice.amount_ttc, invoice.currency),
-            short_date(invoice.deposited_at),
+            show.money(invoice.amount_ttc, invoice.currency),
+            show.date(invoice.deposited_at),
             date_time(getattr(invoice, "deadline", None)),
             "fr-badge--warning" if urgent else "fr-badge--info",
             ngettext("%(counter)s jour restant", "%(counter)s jours restants", count)
             % {"counter": count},
-            status_badge(invoice.status),
+            show.badge(invoice.status),
         )
 
     return format_html_join("", "{}", ((row(invoice),) for invoice in invoices))
@@ -62,7 +62,7 @@ def pending_rows(invoices: Iterable[Invoice]) -> SafeString:
 
 def history_rows(invoices: Iterable[Invoice]) -> SafeString:
     """`<tr>`s of the invoices already decided (`decisions` prefetched by the service)."""
-    detail_url, date_time = url_maker("validation:detail"), date_maker("SHORT_DATETIME_FORMAT")
+    show, date_time = writers("validation:detail"), date_maker("SHORT_DATETIME_FORMAT")
 
     def row(invoice: Invoice) -> SafeString:
         decisions = getattr(invoice, "decisions", None) or []
@@ -73,7 +73,7 @@ def history_rows(invoices: Iterable[Invoice]) -> SafeString:
             actor = ""
             if decision.actor_id:
                 actor = format_html(' <span class="fr-hint-text">{}</span>', decision.actor_label)
-            shown = format_html("{}{}", status_badge(decision.status), actor)
+            shown = format_html("{}{}", show.badge(decision.status), actor)
             when = date_time(decision.created_at)
         return format_html(
             '\n    <tr data-invoice="{}">\n'
@@ -87,13 +87,13 @@ def history_rows(invoices: Iterable[Invoice]) -> SafeString:
             "      <td>{}</td>\n"
             "    </tr>\n  ",
             invoice.pk,
-            detail_url(invoice.pk),
+            show.url(invoice.pk),
             invoice.number,
             invoice.supplier_name,
-            money(invoice.amount_ttc, invoice.currency),
+            show.money(invoice.amount_ttc, invoice.currency),
             shown,
             when,
-            status_badge(invoice.status),
+            show.badge(invoice.status),
         )
 
     return format_html_join("", "{}", ((row(invoice),) for invoice in invoices))

@@ -284,10 +284,13 @@ class DepositForm(ControlCharactersMixin, forms.Form):
         )
 
         # Read only when options are rendered (a posted form does not list them).
+        names: dict[int, str] = {}
+
         def owned(row) -> str:
             if len(structures) < 2:
                 return str(row)
-            names = {structure.pk: structure.company_name for structure in structures}
+            if not names:
+                names.update((structure.pk, structure.company_name) for structure in structures)
             return f"{names.get(row.structure_id, '')} — {row}"
 
         self.fields["supplier_service"].label_from_instance = owned

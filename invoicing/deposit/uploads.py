@@ -216,10 +216,15 @@ def main_attachment_for(actor, pk, *, draft: Invoice | None = None, lock: bool =
         return None
     try:
         pk = int(pk)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if not 0 < pk <= MAX_ID or not getattr(actor, "is_authenticated", False):
         return None
+    if lock and transaction.get_autocommit():
+        # What the ORM says when it compiles a locking query, which happens once here.
+        raise transaction.TransactionManagementError(
+            "select_for_update cannot be used outside of a transaction."
+        )
     draft_pk = draft.pk if draft is not None else None
     statement = _main_statement(draft_pk is not None, lock)
     found = statement.run(pk, actor.pk, *([draft_pk] if draft_pk is not None else []))

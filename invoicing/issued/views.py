@@ -123,6 +123,8 @@ def synthesis(request):
             "several_structures": len(structures) > 1,
             "can_deposit": _can_deposit(request.user),
             "limit": services.MAX_NEEDING_ATTENTION,
+            "search_url": reverse("invoicing:issued_search")
+            + (f"?structure={selected.pk}" if selected is not None else ""),
         },
     )
 

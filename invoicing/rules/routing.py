@@ -48,8 +48,9 @@ _IDENTIFIER = "\x00identifier"  # marks where the call's identifier goes
 
 # One query (issue 10): the structure and its opened RECEIVED area together, compiled once
 # per process (compiling the EXISTS cost three times running it, twice per deposit). Its
-# parameter picks rows by a plain index (the identifier), so a prepared plan is the right
-# one (`portal.prepared`).
+# parameters are the identifier, which picks rows by a plain index, and the area code of
+# the (structure, area) unique index: neither table has a partial index a generic plan
+# could miss, so the prepared plan is the right one (`portal.prepared`).
 _RECIPIENT = Prepared(
     lambda _vendor: Structure.objects.filter(identifier=_IDENTIFIER, is_active=True).filter(
         access.open_area_exists(AreaCode.RECEIVED)

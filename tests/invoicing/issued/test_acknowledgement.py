@@ -284,6 +284,24 @@ def test_list_shows_the_oldest_ones_and_counts_them_all(client, personas, invoic
     assert "ACK-NEWEST" in client.get(PAGE, {"page": 2}).content.decode()
 
 
+def test_the_popup_and_the_page_have_their_own_sizes(client, personas, invoice_for, monkeypatch):
+    """The pop-up lists the `SHOWN` oldest, the page `PAGE_SIZE` a page."""
+    monkeypatch.setattr(acknowledgements, "SHOWN", 1)
+    monkeypatch.setattr(acknowledgements, "PAGE_SIZE", 2)
+    for days, number in ((5, "ACK-A"), (4, "ACK-B"), (3, "ACK-C")):
+        invoice_for("REJETEE", days_ago=days, number=number)
+    client.force_login(personas.simple_change)
+
+    content = client.get(SYNTHESIS).content.decode()
+    start = content.index('id="acknowledgement-modal"')
+    modal = content[start : content.index("</dialog>", start)]
+    assert "ACK-A" in modal and "ACK-B" not in modal
+    assert "Les 1 plus anciennes des 3 factures" in modal
+    page = client.get(PAGE).content.decode()
+    assert "ACK-A" in page and "ACK-B" in page and "ACK-C" not in page
+    assert "ACK-C" in client.get(PAGE, {"page": 2}).content.decode()
+
+
 def test_a_selection_can_be_made_past_the_first_page(client, personas, invoice_for, monkeypatch):
     monkeypatch.setattr(acknowledgements, "SHOWN", 1)
     monkeypatch.setattr(acknowledgements, "PAGE_SIZE", 1)

@@ -160,3 +160,22 @@ def test_synthesis_shows_the_most_recent_and_says_when_there_are_more(
     assert 'id="needs-attention-more"' in content
     assert "Les 2 plus récentes sont affichées" in content
     assert f'href="{reverse("invoicing:issued_search")}">Rechercher</a>' in content
+
+
+def test_the_more_note_is_translated_and_keeps_the_selected_structure(
+    client, personas, invoice_for, monkeypatch
+):
+    from invoicing.issued import services
+
+    monkeypatch.setattr(services, "MAX_NEEDING_ATTENTION", 1)
+    invoice_for("SUSPENDUE", days_ago=2)
+    invoice_for("SUSPENDUE", days_ago=1)
+    other = StructureFactory(company_name="Seconde structure")
+    attach(personas.simple_change, other, areas={"ISSUED": "change"})
+    client.force_login(personas.simple_change)
+    search = reverse("invoicing:issued_search")
+
+    content = client.get(URL, {"lang": "en"}).content.decode()
+    assert f'The 1 most recent are shown; <a href="{search}">Search</a> lists them all' in content
+    content = client.get(URL, {"structure": personas.structure.pk, "lang": "fr"}).content.decode()
+    assert f'href="{search}?structure={personas.structure.pk}">Rechercher</a>' in content

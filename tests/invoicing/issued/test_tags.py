@@ -87,3 +87,31 @@ def test_money_groups_as_django_number_format_does(language):
 
 def test_money_past_the_decimal_precision_is_written_as_given():
     assert money(Decimal("1E+30"), "EUR") == "1E+30"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1234.5", "1\N{NO-BREAK SPACE}234,50\N{NO-BREAK SPACE}€"),
+        (1234, "1\N{NO-BREAK SPACE}234,00\N{NO-BREAK SPACE}€"),
+        (0.1, "0,10\N{NO-BREAK SPACE}€"),
+        ("", ""),
+        (None, ""),
+        ("abc", "abc"),
+        (Decimal("NaN"), "NaN"),
+        (Decimal("-Infinity"), "-Infinity"),
+    ],
+)
+def test_money_of_other_values(value, expected):
+    """Strings, ints and floats as amounts; what is no amount is written as it is (never
+    an error on a list page)."""
+    with translation.override("fr"):
+        assert money(value) == expected
+
+
+def test_money_without_an_active_language_uses_djangos_formats():
+    from django.utils import formats
+
+    with translation.override(None):
+        expected = formats.number_format(Decimal("1234.50"), decimal_pos=2, force_grouping=True)
+        assert money(Decimal("1234.5")) == f"{expected}\N{NO-BREAK SPACE}€"
