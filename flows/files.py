@@ -85,7 +85,7 @@ def store_invoice_files(flow, item, values: dict, root, *, stored: list):
     )
     extras = []
     embedded = list(xml_attachments(root))
-    if is_facturx:
+    if is_facturx and item.detected.embeds_others:  # else no need to open the PDF again
         embedded += pdf_attachments(item.pdf, item.detected.embedded_xml_name)
     for document in embedded:
         upload = ContentFile(document.data, name=document.name)

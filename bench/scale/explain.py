@@ -49,7 +49,8 @@ def explain(only: set[str] | None, top: int) -> int:
               f"{len(queries)} queries, {total:.0f} ms in SQL")  # fmt: skip
         for query in queries:
             print(f"  {float(query['time']) * 1000:8.1f} ms  {query['sql'][:110]}")
-        for query in queries[:top]:
+        explainable = [q for q in queries if not q["sql"].lstrip().upper().startswith("EXPLAIN")]
+        for query in explainable[:top]:
             print(f"\n--- {float(query['time']) * 1000:.1f} ms\n{query['sql']}\n")
             with connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")

@@ -82,6 +82,8 @@ class DetectedFormat:
     entries_syntax: str | None = None  # the single syntax of every entry, else None
     entries_complete: bool = True  # False when the lot was too large to scan whole
     embedded_xml: bytes | None = field(default=None, repr=False, compare=False)
+    # Factur-X: whether other named files are embedded (True when unknown)
+    embeds_others: bool = field(default=True, repr=False, compare=False)
 
     @property
     def label(self):
@@ -182,7 +184,7 @@ def _detect_pdf(fh: IO[bytes]) -> DetectedFormat:
     signed = _has_signature(reader, fh)
     embedded = _facturx_xml(reader)
     if embedded is not None:  # FMT-1: Factur-X wins over PAdES
-        name, xml, root = embedded
+        name, xml, root, others = embedded
         return DetectedFormat(
             kind=IN_DP_E2_CII_FACTURX,
             page_count=page_count,
@@ -190,6 +192,7 @@ def _detect_pdf(fh: IO[bytes]) -> DetectedFormat:
             xml_root=root,
             embedded_xml_name=name,
             embedded_xml=xml,
+            embeds_others=others,
         )
     return DetectedFormat(
         kind=PDF_SIGNE_PADES if signed else PDF_NON_SIGNE, page_count=page_count, signed=signed
@@ -225,34 +228,51 @@ def _has_signature(reader, fh: IO[bytes]) -> bool:
     return False
 
 
-def _facturx_xml(reader) -> tuple[str, bytes, str] | None:
-    """(name, xml, root) of an embedded CII invoice under a Factur-X name, else None.
+def _facturx_xml(reader) -> tuple[str, bytes, str, bool] | None:
+    """(name, xml, root, others) of an embedded CII invoice under a Factur-X name, else
+    None; `others`: the PDF may embed other named files (a flow stores them as attachments,
+    FLW-8, and need not read the PDF again when it embeds none).
 
     An attachment that is malformed or not CII leaves the file a plain PDF (the factur-x
     library does the same), so the supplier can still deposit it with recognition.
     """
+    seen_other = False
     try:
-        attachments = reader.attachment_list
+        attachments = iter(reader.attachment_list)
         for attachment in attachments:
             name = (attachment.name or "").strip()
             if name.lower() not in FACTURX_NAMES:
+                seen_other = seen_other or bool(name)
                 continue
             size = attachment.size
             if size is not None and size > MAX_EMBEDDED_XML:
+                seen_other = True
                 continue
             content = attachment.content
             if not content or len(content) > MAX_EMBEDDED_XML:
+                seen_other = True
                 continue
             try:
                 root = xmlsafe.parse(content)
             except UnreadableFile:
+                seen_other = True
                 continue
             syntax = xmlsafe.syntax_of(root)
             if syntax and syntax[0] == xmlsafe.CII:
-                return name, content, syntax[1]
+                return name, content, syntax[1], seen_other or _any_named(attachments, name)
+            seen_other = True
     except Exception:  # a broken name tree: no usable attachment
         return None
     return None
+
+
+def _any_named(attachments, xml_name: str) -> bool:
+    """Whether the rest of `attachments` holds a named file other than `xml_name` (True
+    when the name tree breaks: the flow then reads the PDF again, as it did)."""
+    try:
+        return any((a.name or "").strip() not in ("", xml_name) for a in attachments)
+    except Exception:  # noqa: BLE001 - a broken name tree
+        return True
 
 
 # --- Lots ------------------------------------------------------------------------------

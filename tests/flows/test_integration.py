@@ -145,3 +145,34 @@ def test_integrating_twice_creates_each_invoice_once(actor, supplier, recipient)
     assert first.state == FlowState.IN_INTEGRE
     assert second is None
     assert Invoice.objects.count() == 1
+
+
+def test_a_facturx_embedding_only_its_xml_is_not_read_again(
+    actor, supplier, recipient, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Issue 10: the detection saw every embedded name; a Factur-X whose only embedded file
+    is its XML is not opened a third time for annexes it has not; one with an annex still
+    is (FLW-8)."""
+    import io
+
+    from flows import files
+    from invoicing.recognition import detect_format
+
+    alone = facturx(invoice_xml(supplier, recipient, number="FLX-ALONE"))
+    annexed = facturx(
+        invoice_xml(supplier, recipient, number="FLX-ANNEX"), attachments={"a.csv": b"x;y\n"}
+    )
+    assert detect_format(io.BytesIO(alone)).embeds_others is False
+    assert detect_format(io.BytesIO(annexed)).embeds_others is True
+    opened = []
+    real = files.pdf_attachments
+    monkeypatch.setattr(files, "pdf_attachments", lambda *a: opened.append(1) or real(*a))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deposit(actor, supplier, alone, "IN_DP_E2_CII_FACTURX", name="seule.pdf")
+        deposit(actor, supplier, annexed, "IN_DP_E2_CII_FACTURX", name="annexe.pdf")
+
+    assert len(opened) == 1
+    assert Invoice.objects.get(number="FLX-ALONE").attachments.count() == 1
+    annexes = Invoice.objects.get(number="FLX-ANNEX").attachments.filter(is_main=False)
+    assert list(annexes.values_list("original_name", flat=True)) == ["a.csv"]
