@@ -21,3 +21,11 @@ def account_structure_blocks(context, user, which: str = "both"):
         "csrf_token": context.get("csrf_token"),
         "request_path": getattr(context.get("request"), "path", ""),
     }
+
+
+@register.simple_tag
+def directory_rows(structures):
+    """The rows of the directory's results (`structures.directory.rows`, issue 10)."""
+    from structures.directory.rows import directory_rows as rows
+
+    return rows(structures)
