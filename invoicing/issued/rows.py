@@ -1,6 +1,6 @@
 """The rows of the Issued invoices tables, rendered in Python like the Received rows (issue
 10: a list page's CPU): the Rechercher results (25 a page) and the Synthèse's tables of
-invoices waiting for the supplier (up to 100). Same markup as the templates wrote, every
+invoices waiting for the supplier (up to 25). Same markup as the templates wrote, every
 value escaped with `format_html`.
 """
 
