@@ -198,6 +198,10 @@ class DepositMode(models.TextChoices):
     UPLOAD_API = "UPLOAD_API", _("Dépôt de flux par API")
 
 
+# MAN-1: the modes where the portal renders the invoice PDF itself.
+ENTRY_MODES = (DepositMode.SAISIE_PORTAIL, DepositMode.SAISIE_API)
+
+
 class ActionCode(models.TextChoices):
     """User actions logged without a status change (STA-3)."""
 

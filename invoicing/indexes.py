@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from invoicing.enums import HIDDEN_FROM_RECIPIENT, RECIPIENT_TO_PROCESS, InvoiceStatus
+from invoicing.enums import ENTRY_MODES, HIDDEN_FROM_RECIPIENT, RECIPIENT_TO_PROCESS, InvoiceStatus
 
 # Partial-index conditions (issue 10): the rows a recipient may list (RCV-2), the rows its
 # "Synthèse" lists, the rows of the validator's pending list. Sorted: the SQL is the same in
@@ -36,6 +36,12 @@ NEEDING_SUPPLIER = Q(
         ]
     )
 ) | Q(rejection_processed=False, status=InvoiceStatus.REJETEE)
+
+# MAN-1: entered invoices sent whose PDF is not rendered yet (the dossier's fingerprint is
+# written with it); the broker-outage sweep reads them every five minutes.
+ENTRY_PDF_PENDING = Q(deposit_mode__in=sorted(ENTRY_MODES), dossier_sha256="") & ~Q(
+    status=InvoiceStatus.BROUILLON
+)
 
 
 def _index(name: str, *fields: str, condition: Q | None = None) -> models.Index:
@@ -92,4 +98,7 @@ LIST_INDEXES = [
     ),
     # LIF-6's pop-up and gate, on every page of a supplier user.
     _index("inv_iss_unacknowledged", "supplier", "status_changed_at", condition=UNACKNOWLEDGED),
+    # The beat's sweep of the entered invoices' PDFs (every five minutes) read the whole
+    # table. (Tacit validation's hourly sweep reads `inv_val_pending`.)
+    _index("inv_entry_pdf_pending", "deposited_at", condition=ENTRY_PDF_PENDING),
 ]

@@ -381,13 +381,21 @@ class StatusCount(models.Model):
     service_id = models.BigIntegerField(default=0)
     status = models.CharField(max_length=40)
     n = models.BigIntegerField(default=0)
+    # False for a delta row a trigger appended, True for a key's row `compact` wrote: the
+    # compaction reads the keys of the deltas alone (a partial index), not the whole table.
+    folded = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         # Not unique: a change appends delta rows (`invoicing.tallies`, no row lock).
         indexes = [
             models.Index(
                 fields=["side", "structure_id", "service_id", "status"], name="statuscount_key"
-            )
+            ),
+            models.Index(
+                fields=["side", "structure_id", "service_id", "status"],
+                name="statuscount_deltas",
+                condition=models.Q(folded=False),
+            ),
         ]
 
     def __str__(self) -> str:

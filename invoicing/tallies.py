@@ -10,9 +10,11 @@ A change appends delta rows (+1 / -1) and updates no existing row: it takes no r
 two transactions writing invoices of the same structures in any order can neither wait on
 nor deadlock over the counters (an upsert per key did: a lot locked its recipients' rows in
 invoice order until commit). A key's value is the sum of its rows; `compact` (a beat task
-every minute) folds each key's rows into one, under an advisory lock so that only one
-compaction runs, and deletes only the rows it read (`DELETE … RETURNING`), so deltas
-committed meanwhile are kept.
+every minute) folds the rows of each key that has deltas into one `folded` row, under an
+advisory lock so that only one compaction runs, and deletes only the rows it read
+(`DELETE … RETURNING`), so deltas committed meanwhile are kept. It finds those keys in a
+partial index of the delta rows: its work follows the writes of the last minute, not the
+size of the table (a GROUP BY over all 1,000,000 keys of the bench took 1.3 s a minute).
 
 Keys: ("S", supplier, 0, status) for every invoice; ("R", recipient, recipient service or 0,
 status) for an invoice with a recipient in a status the recipient sees (RCV-2); ("V",
@@ -130,16 +132,22 @@ def _sqlite_install(append: bool) -> list[str]:
 
 SQLITE_UNINSTALL = [f"DROP TRIGGER IF EXISTS invoicing_statuscount_{n}" for n in _SQLITE_TRIGGERS]
 
-REBUILD = [
-    f"DELETE FROM {TABLE}",  # noqa: S608
-    f"INSERT INTO {TABLE} ({KEY}, n) "  # noqa: S608
-    f"SELECT 'S', supplier_id, 0, status, COUNT(*) FROM {INVOICES} GROUP BY supplier_id, status "
-    f"UNION ALL SELECT 'R', recipient_id, COALESCE(recipient_service_id, 0), status, COUNT(*) "
-    f"FROM {INVOICES} WHERE recipient_id IS NOT NULL AND status NOT IN ({_HIDDEN}) "
-    f"GROUP BY recipient_id, COALESCE(recipient_service_id, 0), status "
-    f"UNION ALL SELECT 'V', validator_id, 0, status, COUNT(*) FROM {INVOICES} "
-    f"WHERE validator_id IS NOT NULL GROUP BY validator_id, status",
-]
+
+def _rebuild_sql(folded: bool) -> list[str]:
+    """`folded` False: the rows are written as deltas (invoicing 0006, before the column)."""
+    column, value = (", folded", ", TRUE") if folded else ("", "")
+    return [
+        f"DELETE FROM {TABLE}",  # noqa: S608
+        f"INSERT INTO {TABLE} ({KEY}, n{column}) "  # noqa: S608
+        f"SELECT 'S', supplier_id, 0, status, COUNT(*){value} FROM {INVOICES} "
+        f"GROUP BY supplier_id, status "
+        f"UNION ALL SELECT 'R', recipient_id, COALESCE(recipient_service_id, 0), status, "
+        f"COUNT(*){value} FROM {INVOICES} "
+        f"WHERE recipient_id IS NOT NULL AND status NOT IN ({_HIDDEN}) "
+        f"GROUP BY recipient_id, COALESCE(recipient_service_id, 0), status "
+        f"UNION ALL SELECT 'V', validator_id, 0, status, COUNT(*){value} FROM {INVOICES} "
+        f"WHERE validator_id IS NOT NULL GROUP BY validator_id, status",
+    ]
 
 
 def install(connection, *, append: bool = True) -> None:
@@ -162,12 +170,20 @@ def uninstall(connection) -> None:
 LOCK_ID = 0x5C0C0
 COMPACT = (
     f"DELETE FROM {TABLE} WHERE ({KEY}) IN "  # noqa: S608
-    f"(SELECT {KEY} FROM {TABLE} GROUP BY {KEY} HAVING COUNT(*) > 1 OR SUM(n) = 0) "
+    f"(SELECT {KEY} FROM {TABLE} WHERE NOT folded) "
     f"RETURNING {KEY}, n"
+)
+FOLDED = f"INSERT INTO {TABLE} ({KEY}, n, folded) VALUES (%s, %s, %s, %s, %s, TRUE)"  # noqa: S608
+# PostgreSQL: the folded rows in one statement, one array per column (folding the bench's
+# 860,000 keys at once took 17 s one row at a time, 7 s so).
+FOLDED_ARRAYS = (
+    f"INSERT INTO {TABLE} ({KEY}, n, folded) "  # noqa: S608
+    "SELECT *, TRUE FROM unnest(%s::varchar[], %s::bigint[], %s::bigint[], %s::varchar[], "
+    "%s::bigint[])"
 )
 
 
-def rebuild(connection) -> None:
+def rebuild(connection, *, folded: bool = True) -> None:
     """Recounts every row from the invoices (the migration's backfill, and the bench loader
     after its COPY with the triggers off). Run it where no invoice is written meanwhile.
     `connection`: Django's, or a psycopg connection (the bench loader's COPY session)."""
@@ -176,7 +192,7 @@ def rebuild(connection) -> None:
     with atomic, connection.cursor() as cursor:
         if not from_django or connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
-        for statement in REBUILD:
+        for statement in _rebuild_sql(folded):
             cursor.execute(statement)
 
 
@@ -193,11 +209,10 @@ def compact(connection) -> int:
         for side, structure_id, service_id, status, n in cursor.fetchall():
             totals[side, structure_id, service_id, status] += n
         rows = [(*key, n) for key, n in sorted(totals.items()) if n]
-        if rows:
-            cursor.executemany(
-                f"INSERT INTO {TABLE} ({KEY}, n) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
-                rows,
-            )
+        if rows and connection.vendor == "postgresql":
+            cursor.execute(FOLDED_ARRAYS, [list(column) for column in zip(*rows, strict=True)])
+        elif rows:
+            cursor.executemany(FOLDED, rows)
     return len(totals)
 
 

@@ -234,9 +234,12 @@ def refuse_invoice(
 def expired_ids(now=None) -> list[int]:
     now = now or timezone.now()
     return list(
-        Invoice.objects.filter(
-            status=S.A_VALIDER_1, deposited_at__lte=now - VALIDATION_DELAY
-        ).values_list("pk", flat=True)
+        Invoice.objects.filter(status=S.A_VALIDER_1, deposited_at__lte=now - VALIDATION_DELAY)
+        # Oldest first, from the small `inv_val_pending` index (issue 10): with the model's
+        # default order (latest change first) PostgreSQL read the pending invoices through
+        # the status index to skip a sort, 60 ms to 1.2 s on the 2,000,000-invoice bench.
+        .order_by("deposited_at")
+        .values_list("pk", flat=True)
     )
 
 

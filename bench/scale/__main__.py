@@ -1,4 +1,5 @@
-"""python -m bench.scale {load,measure,run,explain}: see bench/scale/loader.py and measure.py.
+"""python -m bench.scale {load,measure,run,explain,beat}: see bench/scale/loader.py, measure.py
+and beat.py.
 
 DATABASE_URL must point to a PostgreSQL database whose name starts with bench_scale.
 """
@@ -62,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     explain = commands.add_parser("explain", help="EXPLAIN (ANALYZE, BUFFERS) of pages' queries")
     explain.add_argument("--only", action="append", help="pages whose name contains this")
     explain.add_argument("--top", type=int, default=2, help="the slowest queries explained")
+    beat = commands.add_parser("beat", help="each periodic task of the beat, run once and timed")
+    beat.add_argument("--rounds", type=int, default=1, help="runs of the whole schedule")
     args = parser.parse_args(argv)
 
     from bench.scale import loader
@@ -73,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
             args.invoices, args.structures, args.big_recipient, args.big_supplier, reset=args.reset
         )
     settings = loader.bench_database()
+    if args.command == "beat":
+        _setup()
+        from bench.scale.beat import beat as run_beat
+
+        return run_beat(args.rounds)
     if args.command == "explain":
         from bench.scale.explain import explain as explain_pages
 

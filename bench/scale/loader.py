@@ -492,8 +492,11 @@ def invoice_rows(plan: Plan, info: dict, services_of: dict, state_commitments: l
         else:
             statuses, cum = plain[0], cum_plain
         status = statuses[_pick(cum, rnd())]
-        # Open invoices are recent; finished ones spread over three years.
-        if status in OPEN_STATUSES:
+        # Open invoices are recent; finished ones spread over three years. An invoice waits
+        # for its validator 15 days at most (VAL-5: the hourly sweep validates it tacitly).
+        if status == "A_VALIDER_1":
+            deposited = NOW - dt.timedelta(seconds=rnd() * 14 * 86400)
+        elif status in OPEN_STATUSES:
             deposited = NOW - dt.timedelta(seconds=rnd() * 120 * 86400)
         else:
             deposited = EPOCH + dt.timedelta(seconds=rnd() * (span - 30 * 86400))

@@ -10,7 +10,7 @@ def install(apps, schema_editor):
     from invoicing import tallies
 
     tallies.install(schema_editor.connection, append=False)
-    tallies.rebuild(schema_editor.connection)
+    tallies.rebuild(schema_editor.connection, folded=False)  # no `folded` column yet
 
 
 def uninstall(apps, schema_editor):

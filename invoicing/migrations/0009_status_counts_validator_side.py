@@ -11,7 +11,7 @@ def validator_side(apps, schema_editor):
     from invoicing import tallies
 
     tallies.install(schema_editor.connection, append=True)
-    tallies.rebuild(schema_editor.connection)
+    tallies.rebuild(schema_editor.connection, folded=False)  # no `folded` column yet
 
 
 class Migration(migrations.Migration):

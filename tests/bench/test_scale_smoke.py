@@ -87,4 +87,10 @@ def test_tiny_load_and_measure_print_the_table(smoke_database_url):
     for kind, count in (("CII", 12), ("Factur-X", 10)):  # every invoice of the lot integrated
         lot = rf"lot deposit \({kind}, a flow of {count} .*\): \d+ invoices/s .* IN_INTEGRE, peak"
         assert re.search(lot, out), out
+
+    out = _run(["beat"], smoke_database_url)
+    for task in ("invoicing.tasks.compact_status_counts", "invoicing.tasks.advance_stuck_invoices",
+                 "validation.tasks.expire_pending_validations"):  # fmt: skip
+        assert re.search(rf"^{re.escape(task)}\s+every [\d.]+ s\s+\d+\s+\d+ ", out, re.M), out
+    assert "ERROR" not in out, out
     assert time.monotonic() - started < 60, "the smoke run must stay under a minute"

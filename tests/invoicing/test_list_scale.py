@@ -177,3 +177,25 @@ def test_postgresql_default_sorts_read_their_index_without_sorting(postgresql, p
         plan = explain(queryset[:25])
         assert index in plan, plan
         assert "Sort" not in plan, plan
+
+
+def test_postgresql_entry_pdf_sweep_reads_its_partial_index(postgresql, personas):
+    """The broker-outage sweep (every five minutes) reads the entered invoices still waiting
+    for their PDF from `inv_entry_pdf_pending`, not the whole table."""
+    from invoicing.documents import invoice_pdf
+
+    InvoiceFactory(status=S.MISE_A_DISPOSITION, recipient=personas.public)
+    late = invoice_pdf.missing_entry_pdfs().filter(deposited_at__lt=timezone.now())
+    plan = explain(late.values_list("pk", flat=True))
+    assert "inv_entry_pdf_pending" in plan, plan
+
+
+def test_entry_pdf_sweep_lists_the_entered_invoices_without_their_pdf(personas):
+    from invoicing.documents import invoice_pdf
+    from invoicing.enums import DepositMode
+
+    waiting = InvoiceFactory(status=S.DEPOSEE, deposit_mode=DepositMode.SAISIE_PORTAIL)
+    InvoiceFactory(status=S.DEPOSEE, deposit_mode=DepositMode.SAISIE_API, dossier_sha256="ab" * 32)
+    InvoiceFactory(status=S.BROUILLON, deposit_mode=DepositMode.SAISIE_PORTAIL)
+    InvoiceFactory(status=S.DEPOSEE, deposit_mode=DepositMode.DEPOT_PDF_PORTAIL)
+    assert list(invoice_pdf.missing_entry_pdfs().values_list("pk", flat=True)) == [waiting.pk]
