@@ -192,8 +192,8 @@ def test_rebuild_recounts_from_the_invoices():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_transitions_keep_the_counters_exact_without_deadlock(postgresql, all_roles):
     """Threads move invoices of one recipient in opposite directions (open → suspended and
-    suspended → completed → taken into account), each in its own transaction: every
-    counter row is shared, taken in key order by the trigger; no deadlock, no lost update."""
+    suspended → completed → taken into account), each in its own transaction, while another
+    compacts the counters again and again: no deadlock, no lost or doubled delta."""
     recipient = PublicStructureFactory()
     supplier = StructureFactory()
     forward = [
@@ -219,17 +219,38 @@ def test_concurrent_transitions_keep_the_counters_exact_without_deadlock(postgre
         finally:
             connections.close_all()
 
+    writers_done = threading.Event()
+    compactions: list[int] = []
+
+    def compact_meanwhile():
+        try:
+            while not writers_done.is_set():
+                compactions.append(tallies.compact(connection))
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
     threads = [
         threading.Thread(target=run, args=(forward[:6], ["T10"])),
         threading.Thread(target=run, args=(forward[6:], ["T9", "T10"])),
         threading.Thread(target=run, args=(backward[:6], ["T15", "T9"])),
         threading.Thread(target=run, args=(backward[6:], ["T15"])),
     ]
+    compactor = threading.Thread(target=compact_meanwhile)
+    compactor.start()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(60)
+    writers_done.set()
+    compactor.join(60)
     assert not errors, errors
+    assert any(compactions), "the compaction folded deltas while the writers ran"
+    assert_exact()
+    tallies.compact(connection)
+    keys = StatusCount.objects.values_list("side", "structure_id", "service_id", "status")
+    assert len(keys) == len(set(keys)), "one row per key after a last compaction"
     assert_exact()
     assert tallies.received({recipient.pk: None}) == {
         S.SUSPENDUE: 12,
