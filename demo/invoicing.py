@@ -32,6 +32,7 @@ from demo.structures import (
 )
 from invoicing import workflow
 from invoicing.documents.attachments import store_attachment
+from invoicing.documents.files import sha256_of_paths
 from invoicing.documents.invoice_pdf import invoice_filename, render_invoice_pdf
 from invoicing.enums import DepositMode, Frame, InvoiceStatus, PaymentMode, VatType
 from invoicing.models import (
@@ -166,9 +167,10 @@ def _save_lines(invoice: Invoice, scenario: Scenario) -> None:
 
 
 def _store_pdf(invoice: Invoice, actor) -> None:
-
+    """The invoice PDF the platform issues for an entered invoice, and the dossier's
+    fingerprint written with it (as `invoice_pdf.store_entry_invoice_pdf` does)."""
     name = invoice_filename(invoice)
-    store_attachment(
+    main = store_attachment(
         ContentFile(render_invoice_pdf(invoice), name=name),
         subdir="invoices/demo",
         invoice=invoice,
@@ -178,6 +180,8 @@ def _store_pdf(invoice: Invoice, actor) -> None:
         name=name,
         designation="Facture",
     )
+    invoice.dossier_sha256 = sha256_of_paths([main.path])
+    invoice.save(update_fields=["dossier_sha256", "updated_at"])
 
 
 def _advance_chain(invoice: Invoice, targets, actor) -> None:

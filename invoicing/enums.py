@@ -198,7 +198,8 @@ class DepositMode(models.TextChoices):
     UPLOAD_API = "UPLOAD_API", _("Dépôt de flux par API")
 
 
-# MAN-1: the modes where the portal renders the invoice PDF itself.
+# MAN-1: invoices entered as data (on the portal or by API `soumettre`): the platform issues
+# the invoice PDF itself.
 ENTRY_MODES = (DepositMode.SAISIE_PORTAIL, DepositMode.SAISIE_API)
 
 

@@ -381,8 +381,8 @@ class StatusCount(models.Model):
     service_id = models.BigIntegerField(default=0)
     status = models.CharField(max_length=40)
     n = models.BigIntegerField(default=0)
-    # False for a delta row a trigger appended, True for a key's row `compact` wrote: the
-    # compaction reads the keys of the deltas alone (a partial index), not the whole table.
+    # False for a delta row a trigger appended, True for a row `compact` or `rebuild` wrote:
+    # the compaction reads the keys of the deltas alone (a partial index), not the table.
     folded = models.BooleanField(default=False, db_default=False)
 
     class Meta:

@@ -50,6 +50,7 @@ from invoicing.documents.files import (
     sha256_of_paths,
 )
 from invoicing.enums import (
+    ENTRY_MODES,
     InvoiceStatus,
 )
 from invoicing.errors import (
@@ -316,7 +317,7 @@ def ensure_certificate(invoice: Invoice) -> Invoice:
         raise NotFound()
     if invoice.certificate_file and media_path(invoice.certificate_file).is_file():
         return invoice
-    if invoice.deposit_mode in invoice_pdf.ENTRY_MODES:
+    if invoice.deposit_mode in ENTRY_MODES:
         # The certificate lists the dossier: an entered invoice's PDF comes first (its
         # task may not have run yet). Idempotent.
         invoice_pdf.store_entry_invoice_pdf(invoice.pk)

@@ -19,7 +19,6 @@ from invoicing.indexes import ENTRY_PDF_PENDING
 from invoicing.models import Attachment, Invoice
 
 INVOICE_TEMPLATE = "invoicing/documents/invoice.html"
-# Invoices entered as data (on the portal or by API `soumettre`): the platform issues the PDF.
 # Mentions every invoice between professionals carries (code de commerce L. 441-9, L. 441-10,
 # D. 441-5); for a public buyer the late-payment interest is the ECB rate plus 8 points
 # (décret 2013-269, art. 8) and the fixed recovery fee is 40 euros.
@@ -56,7 +55,7 @@ def invoice_filename(invoice: Invoice) -> str:
 
 
 def missing_entry_pdfs():
-    """Invoices entered on the portal, sent, still without their generated PDF (the task
+    """Invoices entered as data (portal or API), sent, still without their generated PDF (the task
     did not run: a broker outage); the periodic sweep renders them. Their dossier has no
     fingerprint yet (`store_entry_invoice_pdf` writes it with the PDF): the sweep reads the
     partial index of those few rows, not the whole table (issue 10: a full scan of 2,000,000

@@ -11,17 +11,21 @@ from django.db import migrations, models
 
 
 # SQLite rebuilds the table to add a NOT NULL column, which breaks the triggers that name it
-# (as in invoicing 0007): they are dropped first and created again after.
+# (as in invoicing 0007): they are dropped first and created again after. PostgreSQL adds
+# the column in place: its triggers stay (dropping one would lock the invoice table, reads
+# included, for the whole migration).
 def drop_triggers(apps, schema_editor):
     from invoicing import tallies
 
-    tallies.uninstall(schema_editor.connection)
+    if schema_editor.connection.vendor == "sqlite":
+        tallies.uninstall(schema_editor.connection)
 
 
 def append_triggers(apps, schema_editor):
     from invoicing import tallies
 
-    tallies.install(schema_editor.connection, append=True)
+    if schema_editor.connection.vendor == "sqlite":
+        tallies.install(schema_editor.connection, append=True)
 
 
 def analyze(apps, schema_editor):

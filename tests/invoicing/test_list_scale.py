@@ -183,8 +183,10 @@ def test_postgresql_entry_pdf_sweep_reads_its_partial_index(postgresql, personas
     """The broker-outage sweep (every five minutes) reads the entered invoices still waiting
     for their PDF from `inv_entry_pdf_pending`, not the whole table."""
     from invoicing.documents import invoice_pdf
+    from invoicing.enums import DepositMode
 
-    InvoiceFactory(status=S.MISE_A_DISPOSITION, recipient=personas.public)
+    InvoiceFactory(status=S.MISE_A_DISPOSITION, deposit_mode=DepositMode.SAISIE_PORTAIL)
+    InvoiceFactory(status=S.MISE_A_DISPOSITION, deposit_mode=DepositMode.DEPOT_PDF_PORTAIL)
     late = invoice_pdf.missing_entry_pdfs().filter(deposited_at__lt=timezone.now())
     plan = explain(late.values_list("pk", flat=True))
     assert "inv_entry_pdf_pending" in plan, plan
@@ -199,3 +201,36 @@ def test_entry_pdf_sweep_lists_the_entered_invoices_without_their_pdf(personas):
     InvoiceFactory(status=S.BROUILLON, deposit_mode=DepositMode.SAISIE_PORTAIL)
     InvoiceFactory(status=S.DEPOSEE, deposit_mode=DepositMode.DEPOT_PDF_PORTAIL)
     assert list(invoice_pdf.missing_entry_pdfs().values_list("pk", flat=True)) == [waiting.pk]
+
+
+def test_migration_clears_the_fingerprints_written_without_a_pdf():
+    """invoicing 0011: an entered invoice fingerprinted without its PDF by older code is
+    given back to the sweep; the others keep their fingerprint."""
+    import importlib
+
+    from django.apps import apps
+
+    from invoicing.enums import DepositMode
+    from invoicing.models import Attachment
+
+    migration = importlib.import_module("invoicing.migrations.0011_entry_pdf_sweep_index")
+    fingerprint = "ab" * 32
+    orphan = InvoiceFactory(
+        status=S.MISE_A_DISPOSITION,
+        deposit_mode=DepositMode.SAISIE_API,
+        dossier_sha256=fingerprint,
+    )
+    rendered = InvoiceFactory(
+        status=S.MISE_A_DISPOSITION,
+        deposit_mode=DepositMode.SAISIE_PORTAIL,
+        dossier_sha256=fingerprint,
+    )
+    Attachment.objects.create(invoice=rendered, is_main=True, path="x.pdf", size=1)
+    uploaded = InvoiceFactory(
+        status=S.MISE_A_DISPOSITION,
+        deposit_mode=DepositMode.DEPOT_PDF_PORTAIL,
+        dossier_sha256=fingerprint,
+    )
+    migration.clear_fingerprints_without_pdf(apps, None)
+    stored = dict(Invoice.objects.values_list("pk", "dossier_sha256"))
+    assert stored == {orphan.pk: "", rendered.pk: fingerprint, uploaded.pk: fingerprint}

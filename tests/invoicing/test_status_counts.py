@@ -207,9 +207,12 @@ def test_concurrent_transitions_keep_the_counters_exact_without_deadlock(postgre
     errors: list[BaseException] = []
     barrier = threading.Barrier(4)
 
+    writing = threading.Event()
+
     def run(invoices, codes):
         try:
             barrier.wait()
+            writing.set()
             for invoice in invoices:
                 for code in codes:
                     with transaction.atomic():
@@ -220,12 +223,15 @@ def test_concurrent_transitions_keep_the_counters_exact_without_deadlock(postgre
             connections.close_all()
 
     writers_done = threading.Event()
-    compactions: list[int] = []
+    compactions: list[int] = []  # keys folded by each compaction while the writers wrote
 
     def compact_meanwhile():
         try:
+            writing.wait(30)
             while not writers_done.is_set():
-                compactions.append(tallies.compact(connection))
+                folded = tallies.compact(connection)
+                if not writers_done.is_set():
+                    compactions.append(folded)
         except BaseException as error:  # noqa: BLE001 - reported by the main thread
             errors.append(error)
         finally:
@@ -237,6 +243,7 @@ def test_concurrent_transitions_keep_the_counters_exact_without_deadlock(postgre
         threading.Thread(target=run, args=(backward[:6], ["T15", "T9"])),
         threading.Thread(target=run, args=(backward[6:], ["T15"])),
     ]
+    tallies.compact(connection)  # the set-up's deltas: what follows folds the writers' own
     compactor = threading.Thread(target=compact_meanwhile)
     compactor.start()
     for thread in threads:
