@@ -345,3 +345,27 @@ def test_gate_reads_one_exists_when_the_popup_was_shown(client, personas, invoic
 
     invoice_for("REJETEE", days_ago=8)
     assert client.get(SEARCH).status_code == 302
+
+
+def test_the_gate_question_answers_as_the_orm_would(personas, invoice_for):
+    """The gate's EXISTS is written in SQL once (issue 10); it says what the ORM's query of
+    the unacknowledged invoices says, at the 7-day boundary included, on either database."""
+    threshold = timezone.now().replace(microsecond=123456) - datetime.timedelta(days=7)
+    mine, other = personas.structure.pk, personas.other_structure.pk
+
+    def both(ids):
+        orm = (
+            acknowledgements._unacknowledged(ids).filter(status_changed_at__lte=threshold).exists()
+        )
+        assert acknowledgements._one_waits_since(ids, threshold) is orm
+        return orm
+
+    assert not both([mine])
+    invoice_for("REJETEE", status_changed_at=threshold + datetime.timedelta(microseconds=1))
+    invoice_for("SUSPENDUE", acknowledged_at=timezone.now(), status_changed_at=threshold)
+    invoice_for("MISE_A_DISPOSITION", status_changed_at=threshold)
+    invoice_for("REJETEE", supplier=personas.other_structure, status_changed_at=threshold)
+    assert not both([mine])
+    assert both([other]) and both([mine, other])
+    invoice_for("SUSPENDUE", status_changed_at=threshold)  # exactly 7 days: it blocks
+    assert both([mine])
