@@ -367,14 +367,16 @@ class StatusEvent(models.Model):
         return str(self.actor) if self.actor_id else str(_("Système"))
 
 
+_COUNT_KEY = ("side", "structure_id", "service_id", "status")
+
+
 class StatusCount(models.Model):
     """How many invoices a structure has in a status (issue 10): supplier side ("S"),
     recipient side ("R", per recipient service, 0 for none, statuses RCV-2 hides left out),
     and validator side ("V", A9/A12).
     Kept exact by database triggers on the invoice table (`invoicing.tallies`), in the
     transaction of every insert, status change, re-routing and deletion, as delta rows a key
-    sums (folded every minute); the Synthèse pages read them instead of counting a big
-    structure's invoices."""
+    sums (folded every minute); the Synthèse pages read them, not a structure's invoices."""
 
     side = models.CharField(max_length=1)
     structure_id = models.BigIntegerField()
@@ -388,13 +390,9 @@ class StatusCount(models.Model):
     class Meta:
         # Not unique: a change appends delta rows (`invoicing.tallies`, no row lock).
         indexes = [
+            models.Index(fields=[*_COUNT_KEY], name="statuscount_key"),
             models.Index(
-                fields=["side", "structure_id", "service_id", "status"], name="statuscount_key"
-            ),
-            models.Index(
-                fields=["side", "structure_id", "service_id", "status"],
-                name="statuscount_deltas",
-                condition=models.Q(folded=False),
+                fields=[*_COUNT_KEY], name="statuscount_deltas", condition=Q(folded=False)
             ),
         ]
 
