@@ -333,13 +333,16 @@ def _deposit_rate(count: int, recognise: bool) -> str:
     )
 
 
-def measure_web_deposits(port: int, count: int, clients: int) -> str:
-    from bench.scale.web_deposit import web_deposit_rate
+def measure_web_deposits(port: int, count: int, clients: int, floor_path: str) -> str:
+    """The web deposits, then the same clients on the floor request alone (the ceiling)."""
+    from bench.scale.web_deposit import floor_load_rate, web_deposit_rate
 
     actor, supplier, recipient, pdf = deposit_parties()
     sessions = [session_cookie(actor) for _ in range(clients)]
     print(f"Web deposits: {count} through the form, {clients} clients", flush=True)
-    return web_deposit_rate(port, sessions, supplier, recipient, pdf, count)
+    rate = web_deposit_rate(port, sessions, supplier, recipient, pdf, count)
+    seconds = 10.0 if count >= 20 else 1.0  # the smoke run's few deposits: a short load
+    return rate + floor_load_rate(port, sessions, floor_path, seconds)
 
 
 def acknowledge_aged_rejections(user) -> None:
@@ -461,7 +464,8 @@ def measure(
                     flush=True,
                 )
         if web_deposits:
-            web_deposit = measure_web_deposits(port, web_deposits, web_clients)
+            floor = next(page for page in pages if page.kind == "floor")
+            web_deposit = measure_web_deposits(port, web_deposits, web_clients, floor.path)
     finally:
         server.terminate()
         try:

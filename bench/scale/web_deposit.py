@@ -205,3 +205,52 @@ def _median(values: list[float]) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[len(ordered) // 2]
+
+
+FLOOR_LOAD_SECONDS = 10.0
+
+
+def floor_load_rate(
+    port: int, sessions: list[str], path: str, seconds: float = FLOOR_LOAD_SECONDS
+) -> str:
+    """The web deposit's ceiling on this machine: the same client threads send only the
+    floor request (one primary-key read, logged in, a tiny template) for `seconds`; a
+    deposit is six requests, each at least as costly as that."""
+    counts = [0] * len(sessions)
+    errors: list[str] = []
+    stop = time.perf_counter() + seconds
+
+    def run(index: int, cookie: str) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+        headers = {"Host": "127.0.0.1", "Cookie": cookie}
+        try:
+            while time.perf_counter() < stop:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors.append(f"HTTP {response.status} on {path}")
+                    return
+                counts[index] += 1
+        except (OSError, http.client.HTTPException) as exc:
+            errors.append(str(exc))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(index, cookie)) for index, cookie in enumerate(sessions)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    rate = sum(counts) / (time.perf_counter() - started)
+    text = (
+        f"\nfloor load (the floor request alone, {len(sessions)} clients, "
+        f"{seconds:.0f} s): {rate:.0f} requests/s, so at most {rate / len(STEPS):.0f} "
+        f"deposits/s of {len(STEPS)} requests on this machine"
+    )
+    if errors:
+        text += f"\n  {len(errors)} client(s) stopped: {errors[0]}"
+    return text

@@ -74,6 +74,7 @@ def test_tiny_load_and_measure_print_the_table(smoke_database_url):
 
     out = _run(
         ["measure", "--requests", "2", "--warmups", "0", "--deposits", "1", "--lot-deposits", "12",
+         "--web-deposits", "1", "--web-clients", "1",
          "--only", "homepage", "--only", "received: search p1"],
         smoke_database_url,
     )  # fmt: skip
@@ -84,6 +85,8 @@ def test_tiny_load_and_measure_print_the_table(smoke_database_url):
         assert row, f"no row for {page}:\n{out}"
         assert re.search(rf"\s2\s+{number}\s+{number}\s+{number}×\s+\d+\s+{number}", row[0]), row[0]
     assert re.search(r"deposit .* [\d.]+ invoices/s", out), out
+    assert re.search(r"web deposit \(6 requests.*N=1\): [\d.]+ invoices/s", out), out
+    assert re.search(r"floor load .*: \d+ requests/s, so at most \d+ deposits/s", out), out
     for kind, count in (("CII", 12), ("Factur-X", 10)):  # every invoice of the lot integrated
         lot = rf"lot deposit \({kind}, a flow of {count} .*\): \d+ invoices/s .* IN_INTEGRE, peak"
         assert re.search(lot, out), out
