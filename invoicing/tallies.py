@@ -18,7 +18,10 @@ size of the table (a GROUP BY over all 1,000,000 keys of the bench took 1.3 s a 
 
 Keys: ("S", supplier, 0, status) for every invoice; ("R", recipient, recipient service or 0,
 status) for an invoice with a recipient in a status the recipient sees (RCV-2); ("V",
-validator, 0, status) for an invoice with a validator (A9/A12: the "Factures à valider" lists).
+validator, 0, status) for an invoice with a validator (A9/A12: the "Factures à valider" lists);
+("D", recipient, recipient service or 0, due date as YYYY-MM-DD or "" for none) for an
+invoice waiting for its recipient (the Received "Synthèse": how many are overdue, exactly,
+from a few rows per due date instead of counting a big recipient's waiting invoices).
 """
 
 from __future__ import annotations
@@ -29,16 +32,25 @@ from contextlib import nullcontext
 from django.db import transaction
 from django.db.models import Q, Sum
 
-from invoicing.enums import HIDDEN_FROM_RECIPIENT
+from invoicing.enums import HIDDEN_FROM_RECIPIENT, RECIPIENT_TO_PROCESS
 from invoicing.models import StatusCount
 
 TABLE = "invoicing_statuscount"
 INVOICES = "invoicing_invoice"
 KEY = "side, structure_id, service_id, status"
 _HIDDEN = ", ".join(f"'{status}'" for status in sorted(HIDDEN_FROM_RECIPIENT))
+_WAITING = ", ".join(f"'{status}'" for status in sorted(RECIPIENT_TO_PROCESS))
+DUE_SIDE, UNDATED = "D", ""
 
 
-def _keys(row: str, delta: int) -> list[str]:
+def _due_text(row: str, vendor: str) -> str:
+    """`row`'s due date as the "D" key's text: YYYY-MM-DD (SQLite stores it so), "" if none."""
+    if vendor == "postgresql":
+        return f"COALESCE(to_char({row}due_date, 'YYYY-MM-DD'), '')"
+    return f"COALESCE({row}due_date, '')"
+
+
+def _keys(row: str, delta: int, vendor: str) -> list[str]:
     """The SELECTs giving `row`'s (OLD / NEW) keys and their delta."""
     return [
         f"SELECT 'S' AS side, {row}.supplier_id AS structure_id, 0 AS service_id, "
@@ -48,12 +60,22 @@ def _keys(row: str, delta: int) -> list[str]:
         f"AND {row}.status NOT IN ({_HIDDEN})",
         f"SELECT 'V', {row}.validator_id, 0, {row}.status, {delta} "
         f"WHERE {row}.validator_id IS NOT NULL",
+        f"SELECT '{DUE_SIDE}', {row}.recipient_id, COALESCE({row}.recipient_service_id, 0), "
+        f"{_due_text(row + '.', vendor)}, {delta} WHERE {row}.recipient_id IS NOT NULL "
+        f"AND {row}.status IN ({_WAITING})",
     ]
 
 
 _CHANGED = " OR ".join(
     f"OLD.{column} IS DISTINCT FROM NEW.{column}"
-    for column in ("status", "supplier_id", "recipient_id", "recipient_service_id", "validator_id")
+    for column in (
+        "status",
+        "supplier_id",
+        "recipient_id",
+        "recipient_service_id",
+        "validator_id",
+        "due_date",
+    )
 )
 
 
@@ -69,20 +91,20 @@ LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO {TABLE} AS c ({KEY}, n)
-    SELECT {KEY}, SUM(delta) FROM ({" UNION ALL ".join(_keys("NEW", 1))}) AS d
+    SELECT {KEY}, SUM(delta) FROM ({" UNION ALL ".join(_keys("NEW", 1, "postgresql"))}) AS d
     GROUP BY {KEY} ORDER BY {KEY}
     {on_conflict};
     RETURN NULL;
   ELSIF TG_OP = 'DELETE' THEN
     INSERT INTO {TABLE} AS c ({KEY}, n)
-    SELECT {KEY}, SUM(delta) FROM ({" UNION ALL ".join(_keys("OLD", -1))}) AS d
+    SELECT {KEY}, SUM(delta) FROM ({" UNION ALL ".join(_keys("OLD", -1, "postgresql"))}) AS d
     GROUP BY {KEY} ORDER BY {KEY}
     {on_conflict};
     RETURN NULL;
   END IF;
   INSERT INTO {TABLE} AS c ({KEY}, n)
   SELECT {KEY}, SUM(delta)
-  FROM ({" UNION ALL ".join(_keys("OLD", -1) + _keys("NEW", 1))}) AS d
+  FROM ({" UNION ALL ".join(_keys("OLD", -1, "postgresql") + _keys("NEW", 1, "postgresql"))}) AS d
   GROUP BY {KEY} HAVING SUM(delta) <> 0 ORDER BY {KEY}
   {on_conflict};
   RETURN NULL;
@@ -110,7 +132,7 @@ def _sqlite_inserts(row: str, delta: int, append: bool) -> str:
     return "".join(
         f"INSERT INTO {TABLE} ({KEY}, n) {select}{'' if ' WHERE ' in select else ' WHERE 1'}"
         f"{on_conflict};\n"
-        for select in _keys(row, delta)
+        for select in _keys(row, delta, "sqlite")
     )
 
 
@@ -133,21 +155,34 @@ def _sqlite_install(append: bool) -> list[str]:
 SQLITE_UNINSTALL = [f"DROP TRIGGER IF EXISTS invoicing_statuscount_{n}" for n in _SQLITE_TRIGGERS]
 
 
-def _rebuild_sql(folded: bool) -> list[str]:
-    """`folded` False: the rows are written as deltas (invoicing 0006, before the column)."""
-    column, value = (", folded", ", TRUE") if folded else ("", "")
-    return [
-        f"DELETE FROM {TABLE}",  # noqa: S608
-        f"INSERT INTO {TABLE} ({KEY}, n{column}) "  # noqa: S608
-        f"SELECT 'S', supplier_id, 0, status, COUNT(*){value} FROM {INVOICES} "
-        f"GROUP BY supplier_id, status "
-        f"UNION ALL SELECT 'R', recipient_id, COALESCE(recipient_service_id, 0), status, "
+def _count_selects(folded: bool, vendor: str) -> dict[str, str]:
+    """Side → the SELECT counting its keys from the invoices. `folded` False: the rows are
+    written as deltas (invoicing 0006, before the column)."""
+    value = ", TRUE" if folded else ""
+    due = _due_text("", vendor)
+    return {
+        "S": f"SELECT 'S', supplier_id, 0, status, COUNT(*){value} FROM {INVOICES} "  # noqa: S608
+        f"GROUP BY supplier_id, status",
+        "R": f"SELECT 'R', recipient_id, COALESCE(recipient_service_id, 0), status, "  # noqa: S608
         f"COUNT(*){value} FROM {INVOICES} "
         f"WHERE recipient_id IS NOT NULL AND status NOT IN ({_HIDDEN}) "
-        f"GROUP BY recipient_id, COALESCE(recipient_service_id, 0), status "
-        f"UNION ALL SELECT 'V', validator_id, 0, status, COUNT(*){value} FROM {INVOICES} "
+        f"GROUP BY recipient_id, COALESCE(recipient_service_id, 0), status",
+        "V": f"SELECT 'V', validator_id, 0, status, COUNT(*){value} FROM {INVOICES} "  # noqa: S608
         f"WHERE validator_id IS NOT NULL GROUP BY validator_id, status",
-    ]
+        DUE_SIDE: f"SELECT '{DUE_SIDE}', recipient_id, COALESCE(recipient_service_id, 0), "  # noqa: S608
+        f"{due}, COUNT(*){value} FROM {INVOICES} "
+        f"WHERE recipient_id IS NOT NULL AND status IN ({_WAITING}) "
+        f"GROUP BY recipient_id, COALESCE(recipient_service_id, 0), {due}",
+    }
+
+
+def _insert(folded: bool) -> str:
+    return f"INSERT INTO {TABLE} ({KEY}, n{', folded' if folded else ''}) "  # noqa: S608
+
+
+def _rebuild_sql(folded: bool, vendor: str) -> list[str]:
+    selects = " UNION ALL ".join(_count_selects(folded, vendor).values())
+    return [f"DELETE FROM {TABLE}", _insert(folded) + selects]  # noqa: S608
 
 
 def install(connection, *, append: bool = True) -> None:
@@ -192,8 +227,22 @@ def rebuild(connection, *, folded: bool = True) -> None:
     with atomic, connection.cursor() as cursor:
         if not from_django or connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
-        for statement in _rebuild_sql(folded):
+        vendor = connection.vendor if from_django else "postgresql"
+        for statement in _rebuild_sql(folded, vendor):
             cursor.execute(statement)
+
+
+def count_due_dates(connection) -> None:
+    """Writes the "D" rows from the invoices (invoicing 0013), folded; run it where no
+    invoice is written meanwhile (the migration's transaction holds the writes)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE side = %s", [DUE_SIDE])  # noqa: S608
+        cursor.execute(_insert(True) + _count_selects(True, connection.vendor)[DUE_SIDE])
+
+
+def forget_due_dates(connection) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE side = %s", [DUE_SIDE])  # noqa: S608
 
 
 def compact(connection) -> int:
@@ -239,13 +288,33 @@ def validated(validator_ids) -> dict[str, int]:
     return _by_status(StatusCount.objects.filter(side="V", structure_id__in=validator_ids))
 
 
-def received(scope: dict[int, set[int] | None]) -> dict[str, int]:
-    """Status → invoices the recipient side sees, for `access.service_scope`'s scope
-    (structure → None for all its services, or the service ids: SRV-3). One query."""
+def _in_scope(scope: dict[int, set[int] | None]) -> Q:
     condition = Q(pk__in=[])
     for structure_id, services in scope.items():
         if services is None:
             condition |= Q(structure_id=structure_id)
         else:
             condition |= Q(structure_id=structure_id, service_id__in=services)
-    return _by_status(StatusCount.objects.filter(condition, side="R"))
+    return condition
+
+
+def received(scope: dict[int, set[int] | None]) -> dict[str, int]:
+    """Status → invoices the recipient side sees, for `access.service_scope`'s scope
+    (structure → None for all its services, or the service ids: SRV-3). One query."""
+    return _by_status(StatusCount.objects.filter(_in_scope(scope), side="R"))
+
+
+def due(scope: dict[int, set[int] | None], today) -> dict[str, int]:
+    """The invoices waiting for the recipient (RECIPIENT_TO_PROCESS) in `scope` that are not
+    overdue: {"later": due today or after, "undated": no due date}. Exact, one query that
+    reads the rows of today and later alone (a big recipient has one row per past due date
+    and service, 5,500 for the bench's State: the overdue ones are the waiting ones, from
+    the "R" keys, minus these)."""
+    day = today.isoformat()
+    rows = StatusCount.objects.filter(
+        _in_scope(scope), Q(status__gte=day) | Q(status=UNDATED), side=DUE_SIDE
+    )
+    totals = rows.aggregate(
+        later=Sum("n", filter=Q(status__gte=day)), undated=Sum("n", filter=Q(status=UNDATED))
+    )
+    return {name: int(total or 0) for name, total in totals.items()}

@@ -6,8 +6,6 @@ it the page says "plus de 10 000 …, affinez votre recherche" and serves the fi
 rows only (a page number beyond them shows the last page within the cap). Deep pages fetch
 their ids first (an index-only scan skipping the offset), then their rows: the offset never
 reads the skipped rows themselves. Same number of queries as Django's Paginator.
-
-`bounded_counts` gives several such counts in one query (the Received "Synthèse").
 """
 
 from __future__ import annotations
@@ -128,25 +126,3 @@ class BoundedPaginator(Paginator):
             ids = self.object_list.values("pk")[bottom:top]
             rows = self.object_list.filter(pk__in=ids)
         return self._get_page(rows, number, self)
-
-
-def bounded_counts(**querysets: QuerySet) -> dict[str, int]:
-    """{name: min(count, COUNT_CAP + 1)} for each queryset, in one query."""
-    if not querysets:
-        return {}
-    cap = COUNT_CAP
-    parts, params = [], []
-    alias = next(iter(querysets.values())).db
-    for queryset in querysets.values():
-        limited = queryset.order_by().values("pk")[: cap + 1]
-        try:
-            sql, sql_params = limited.query.sql_with_params()
-        except EmptyResultSet:  # e.g. a scope of no structure
-            sql, sql_params = "SELECT 1 WHERE 1 = 0", ()
-        # Django compiled `sql`; the values stay parameters.
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS bounded)")  # noqa: S608
-        params.extend(sql_params)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        row = cursor.fetchone()
-    return dict(zip(querysets, (int(value) for value in row), strict=True))

@@ -76,7 +76,6 @@ def synthesis(request):
     page = _page(request, services.to_process(request.user, scope), count=counts["waiting"])
     context = _list_context(request, page)
     context.update(
-        overdue_capped=counts.pop("overdue_capped"),
         counts=counts,
         cap=pagination.COUNT_CAP,
         cap_label=pagination.cap_label(),

@@ -14,7 +14,13 @@ import pytest
 from django.db import connection, connections, transaction
 
 from invoicing import steps, tallies, workflow
-from invoicing.enums import HIDDEN_FROM_RECIPIENT, ActorRole, Frame, InvoiceStatus
+from invoicing.enums import (
+    HIDDEN_FROM_RECIPIENT,
+    RECIPIENT_TO_PROCESS,
+    ActorRole,
+    Frame,
+    InvoiceStatus,
+)
 from invoicing.models import Invoice, StatusCount
 from invoicing.transitions import CHAIN_RANK, NEW, TABLE
 from tests.factories.invoicing import InvoiceFactory
@@ -28,14 +34,16 @@ def real_counts() -> Counter:
     """What the counters must hold, counted in Python from the invoices."""
     counts: Counter = Counter()
     rows = Invoice.objects.values_list(
-        "supplier_id", "recipient_id", "recipient_service_id", "validator_id", "status"
+        "supplier_id", "recipient_id", "recipient_service_id", "validator_id", "status", "due_date"
     )
-    for supplier, recipient, service, validator, status in rows:
+    for supplier, recipient, service, validator, status, due in rows:
         counts["S", supplier, 0, status] += 1
         if recipient is not None and status not in HIDDEN_FROM_RECIPIENT:
             counts["R", recipient, service or 0, status] += 1
         if validator is not None:
             counts["V", validator, 0, status] += 1
+        if recipient is not None and status in RECIPIENT_TO_PROCESS:
+            counts["D", recipient, service or 0, due.isoformat() if due else ""] += 1
     return counts
 
 
@@ -296,16 +304,14 @@ def test_issued_synthesis_reads_the_counters_and_counts_no_invoice(client, perso
     assert len(many) == len(one)
 
 
-def test_received_synthesis_query_count_does_not_grow_past_the_cap(client, personas, monkeypatch):
-    """Constant in rows: the counters whatever the count, and one query of bounded counts
-    (not yet due, undated, overdue) below and past the cap alike."""
+def test_received_synthesis_counts_overdue_exactly_from_the_counters(client, personas):
+    """Issue 10: waiting and overdue come from the counters ("R" by status, "D" by due
+    date), exact whatever their number, in a constant number of queries and with no count
+    of the invoice table."""
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from django.utils import timezone
 
-    from portal import pagination
-
-    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
     recipient, reviewer = personas.public, personas.public_reviewer
     url = reverse("invoicing:received")
     client.force_login(reviewer)
@@ -315,17 +321,13 @@ def test_received_synthesis_query_count_does_not_grow_past_the_cap(client, perso
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     InvoiceFactory.create_batch(4, recipient=recipient, deposited_at=old)
+    InvoiceFactory.create_batch(3, recipient=recipient)  # not yet due
+    InvoiceFactory(recipient=recipient, status=S.MISE_EN_PAIEMENT, deposited_at=old)  # paid
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
-    assert response.context["counts"]["waiting"] == 5
-    assert response.context["counts"]["overdue"] == 5
+    assert response.context["counts"] == {"waiting": 8, "overdue": 5, "suspended": 0}
     assert len(many) == len(one)
-    InvoiceFactory.create_batch(3, recipient=recipient)  # not yet due, past the cap
-    with CaptureQueriesContext(connection) as later:
-        response = client.get(url)
-    assert response.context["counts"]["waiting"] == 8
-    assert response.context["overdue_capped"]
-    assert len(later) == len(one)
+    assert not [sql for sql in _invoice_queries(many) if "COUNT(" in sql.upper()]
 
 
 def test_compaction_folds_each_key_into_one_row_and_keeps_the_counts(all_roles):
@@ -384,3 +386,34 @@ def test_postgresql_compaction_reads_the_deltas_index(postgresql):
         cursor.execute(f"EXPLAIN {tallies.COMPACT}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "statuscount_deltas" in plan, plan
+
+
+def test_due_date_counters_split_the_waiting_invoices_at_today(personas):
+    """The "D" keys: an invoice due yesterday is overdue, one due today is not, one without
+    a due date is neither; a paid invoice does not wait; a service scope reads its own."""
+    from datetime import date
+
+    recipient = personas.public
+    service = ServiceFactory(structure=recipient)
+    today = date(2026, 3, 10)
+    yesterday, due_today, undated, paid, other_service = (
+        InvoiceFactory(recipient=recipient, status=status)
+        for status in [S.MISE_A_DISPOSITION] * 3 + [S.MISE_EN_PAIEMENT, S.COMPLETEE]
+    )
+    for invoice, due in (
+        (yesterday, date(2026, 3, 9)),
+        (due_today, today),
+        (undated, None),
+        (paid, date(2026, 3, 1)),
+    ):
+        Invoice.objects.filter(pk=invoice.pk).update(due_date=due)
+    Invoice.objects.filter(pk=other_service.pk).update(
+        recipient_service=service, due_date=date(2026, 1, 1)
+    )
+    assert tallies.due({recipient.pk: None}, today) == {"later": 1, "undated": 1}
+    assert tallies.due({recipient.pk: {service.pk}}, today) == {"later": 0, "undated": 0}
+    assert tallies.due({}, today) == {"later": 0, "undated": 0}
+    by_status = tallies.received({recipient.pk: None})
+    waiting = sum(n for status, n in by_status.items() if status in RECIPIENT_TO_PROCESS)
+    assert waiting - 2 == 2  # overdue: yesterday's and the other service's
+    assert_exact()

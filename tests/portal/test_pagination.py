@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from invoicing.enums import InvoiceStatus
 from invoicing.models import Invoice
 from portal import pagination
-from portal.pagination import BoundedPaginator, bounded_counts
+from portal.pagination import BoundedPaginator
 from tests.factories.invoicing import InvoiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,18 +58,6 @@ def test_ids_first_reads_the_first_page_by_its_ids_too(seven):
     assert rows == plain == sorted(seven, reverse=True)[:2]
     pages = [q["sql"] for q in captured.captured_queries if "COUNT" not in q["sql"]]
     assert [sql.count("SELECT") for sql in pages] == [2, 1]
-
-
-def test_bounded_counts_one_query(monkeypatch, seven):
-    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
-    with CaptureQueriesContext(connection) as captured:
-        counts = bounded_counts(
-            all=Invoice.objects.all(),
-            three=Invoice.objects.filter(pk__in=seven[:3]),
-            none=Invoice.objects.filter(pk__in=[]),
-        )
-    assert counts == {"all": 6, "three": 3, "none": 0}
-    assert len(captured.captured_queries) == 1
 
 
 def test_a_broad_estimate_is_more_than_the_cap_without_counting(monkeypatch, seven):
