@@ -51,6 +51,8 @@ HIDDEN_FROM_RECIPIENT = frozenset({S.BROUILLON, S.A_VALIDER_1, S.REFUSEE_1, S.DE
 HIDDEN_FROM_RECIPIENT |= frozenset({S.VALIDEE_1, S.ABSENCE_VALIDATION_1_HORS_DELAI})
 # The recipient's "Synthèse": what still waits for the reviewer (open statuses and the chain
 # before payment).
+# The status counters' triggers count these by due date ("D" keys, `invoicing.tallies`):
+# changing the set needs a migration that installs the triggers again and recounts.
 RECIPIENT_TO_PROCESS = frozenset(OPEN_STATUSES | set(CHAIN_RANK) - {S.MISE_EN_PAIEMENT})
 FINAL_STATUSES = frozenset({S.REJETEE, S.REFUSEE_1, S.MISE_EN_PAIEMENT})
 

@@ -371,9 +371,9 @@ _COUNT_KEY = ("side", "structure_id", "service_id", "status")
 
 
 class StatusCount(models.Model):
-    """How many invoices a structure has in a status (issue 10): supplier side ("S"),
-    recipient side ("R", per recipient service, 0 for none, statuses RCV-2 hides left out),
-    and validator side ("V", A9/A12).
+    """How many invoices a structure has in a status (issue 10): supplier ("S"), recipient
+    ("R", per recipient service, 0 for none, RCV-2's hidden statuses out), validator ("V",
+    A9/A12), and waiting for the recipient by due date ("D": `status` holds the date).
     Kept exact by database triggers on the invoice table (`invoicing.tallies`), in the
     transaction of every insert, status change, re-routing and deletion, as delta rows a key
     sums (folded every minute); the Synthèse pages read them, not a structure's invoices."""

@@ -181,17 +181,15 @@ def scope_count(scope: dict[int, set[int] | None], status: str | None = None) ->
 def synthesis_counts(user, scope: dict | None = None) -> dict[str, int | bool]:
     """How many invoices wait, how many of them are overdue, how many are suspended, exact,
     from the status counters (`invoicing.tallies`: the "R" keys by status, the "D" keys by
-    due date) in two reads of a few rows whatever the recipient's size (issue 10: counting
+    due date) in one read of a few rows whatever the recipient's size (issue 10: counting
     a big recipient's waiting invoices by due date read 20,000 index entries per page)."""
     if scope is None:
         scope = queries.received_scope(user)
-    by_status = tallies.received(scope)
+    by_status, not_due = tallies.received_and_due(scope, timezone.localdate())
     waiting = sum(by_status.get(status, 0) for status in TO_PROCESS)
-    not_due = sum(tallies.due(scope, timezone.localdate()).values())
     return {
         "waiting": waiting,
-        # Two reads: a transition committed between them must not make it negative.
-        "overdue": max(0, waiting - not_due),
+        "overdue": max(0, waiting - not_due),  # one snapshot: never negative, belt and braces
         "suspended": by_status.get(S.SUSPENDUE, 0),
     }
 

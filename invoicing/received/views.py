@@ -77,8 +77,6 @@ def synthesis(request):
     context = _list_context(request, page)
     context.update(
         counts=counts,
-        cap=pagination.COUNT_CAP,
-        cap_label=pagination.cap_label(),
         query="",
         tab="synthesis",
     )

@@ -410,10 +410,32 @@ def test_due_date_counters_split_the_waiting_invoices_at_today(personas):
     Invoice.objects.filter(pk=other_service.pk).update(
         recipient_service=service, due_date=date(2026, 1, 1)
     )
-    assert tallies.due({recipient.pk: None}, today) == {"later": 1, "undated": 1}
-    assert tallies.due({recipient.pk: {service.pk}}, today) == {"later": 0, "undated": 0}
-    assert tallies.due({}, today) == {"later": 0, "undated": 0}
-    by_status = tallies.received({recipient.pk: None})
-    waiting = sum(n for status, n in by_status.items() if status in RECIPIENT_TO_PROCESS)
-    assert waiting - 2 == 2  # overdue: yesterday's and the other service's
+
+    def overdue(scope):
+        by_status, not_due = tallies.received_and_due(scope, today)
+        assert by_status == tallies.received(scope)
+        return sum(n for s, n in by_status.items() if s in RECIPIENT_TO_PROCESS) - not_due
+
+    assert tallies.received_and_due({recipient.pk: None}, today)[1] == 2  # today, undated
+    assert overdue({recipient.pk: None}) == 2  # yesterday's and the other service's
+    assert overdue({recipient.pk: {service.pk}}) == 1
+    assert tallies.received_and_due({recipient.pk: set()}, today) == ({}, 0)
+    assert tallies.received_and_due({}, today) == ({}, 0)
     assert_exact()
+
+
+def test_the_migration_counts_the_due_dates_of_the_existing_invoices(personas):
+    """invoicing 0013 writes the "D" rows of the invoices already there."""
+    for status in (S.MISE_A_DISPOSITION, S.COMPLETEE, S.MISE_EN_PAIEMENT, S.SUSPENDUE):
+        InvoiceFactory(recipient=personas.public, status=status)
+    Invoice.objects.filter(status=S.COMPLETEE).update(due_date=None)
+    tallies.forget_due_dates(connection)
+    assert not StatusCount.objects.filter(side=tallies.DUE_SIDE).exists()
+    tallies.count_due_dates(connection)
+    assert_exact()
+    assert not StatusCount.objects.filter(side=tallies.DUE_SIDE, folded=False).exists()
+
+
+def test_no_status_both_waits_for_the_recipient_and_is_hidden_from_it():
+    """The "D" keys sum to the "R" keys of the waiting statuses only if none is hidden."""
+    assert not RECIPIENT_TO_PROCESS & HIDDEN_FROM_RECIPIENT
