@@ -13,6 +13,7 @@ from __future__ import annotations
 from django import template
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
+from django.utils.formats import number_format
 
 from invoicing.display import money, status_badge
 from invoicing.issued import rows as issued_rows
@@ -46,6 +47,12 @@ def file_size(value) -> str:
         for binary, usual in _FRENCH_UNITS:
             text = text.replace(binary, usual)
     return text
+
+
+@register.filter
+def grouped(value) -> str:
+    """A count with the language's thousands separator: "90 418", "90,418"."""
+    return number_format(value, force_grouping=True)
 
 
 @register.filter

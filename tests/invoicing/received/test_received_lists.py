@@ -454,3 +454,20 @@ def test_the_search_counts_from_the_status_counters_unless_it_filters(
     expected = 1 if params.get("status") else 3
     assert response.context["page"].paginator.count == expected
     assert len(response.context["invoices"]) == expected
+
+
+def test_synthesis_counts_are_written_with_the_thousands_separator(client, world, monkeypatch):
+    """Exact counts can be large (issue 10: 77,609 overdue at the bench's State): each is
+    written with the language's grouping, in French and in English."""
+    from invoicing.received import services
+
+    counts = {"waiting": 90418, "overdue": 1, "suspended": 0}
+    monkeypatch.setattr(services, "synthesis_counts", lambda user, scope=None: dict(counts))
+    client.force_login(world.reviewer)
+    for language, expected in (
+        ("fr", ["90\xa0418 factures à traiter", "1 en retard", "0 suspendue"]),
+        ("en", ["90,418 invoices to process", "1 overdue", "0 suspended"]),
+    ):
+        html = client.get(f"{SYNTHESIS}?lang={language}").content.decode()
+        for text in expected:
+            assert text in html, (language, text)
